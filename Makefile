@@ -1,0 +1,63 @@
+# The child death review platform. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve test test-browser lint format bench demo clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and install Python and front-end dependencies
+
+var:
+	@mkdir -p var
+
+demo: install var ## Migrate and load the synthetic demo data (idempotent)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) load_demo
+
+run: demo ## Set up everything, load demo data, and serve on http://127.0.0.1:8000 with the task worker
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT; \
+	  $(MANAGE) db_worker --queue-name default & \
+	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
+
+test: install ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
+	DJANGO_ENV=test $(BIN)/pytest
+
+test-browser: install ## Run only the browser tests (Playwright with Debian's Chromium, axe-core)
+	DJANGO_ENV=test $(BIN)/pytest -m browser
+
+lint: install ## ruff, mypy (django-stubs) and djLint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
+
+format: install ## Format Python with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## Seed cases (CASES=20000), serve with gunicorn on loopback and print latency figures
+	$(PY) bench/run.py --cases $${CASES:-20000}
+
+clean: ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+_LAST_SEEN = "cdop_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_MINUTES without a request.
+
+    The session's last-seen time is written at most once a minute, so that reading a page
+    does not write the session row on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            idle_limit = settings.SESSION_IDLE_MINUTES * 60
+            if last_seen is not None and now - int(last_seen) > idle_limit:
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out because you had not used the service for "
+                    f"{settings.SESSION_IDLE_MINUTES} minutes. Sign in again to continue.",
+                )
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            if last_seen is None or now - int(last_seen) >= 60:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Paths a signed-in user without a second factor may still reach: setting one up, signing
+# out, and the public site. Everything else (all case data) needs the second factor.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/")
+
+
+class RequireMFAMiddleware:
+    """Staff must set up a second factor before they reach anything behind sign-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        needs_mfa = path.startswith(("/staff/", "/admin/"))
+        if (
+            needs_mfa
+            and request.user.is_authenticated
+            and not path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not _has_mfa(request)
+        ):
+            return redirect(f"{reverse('mfa_activate_totp')}?next={path}")
+        return self.get_response(request)
+
+
+def _has_mfa(request: HttpRequest) -> bool:
+    cached = getattr(request, "_cdop_has_mfa", None)
+    if cached is None:
+        cached = is_mfa_enabled(request.user)
+        request._cdop_has_mfa = cached  # type: ignore[attr-defined]
+    return bool(cached)

@@ -1,0 +1,88 @@
+"""Who may do what: every access rule of the platform, as named predicates.
+
+Views, selectors, exports and the API all ask these functions; nothing else decides access.
+A user who fails a predicate for an object gets a 404 from the selectors, so that an
+identifier tells them nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cdop.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cdop.accounts.models import User
+    from cdop.areas.models import Area
+    from cdop.cases.models import Case
+    from cdop.notifications.models import Notification
+
+# Roles that may read identifiable case records. Panel chairs and members work from
+# anonymised papers (a later step), so they see aggregate figures only.
+CASE_READERS = frozenset(
+    {Role.ADMINISTRATOR, Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR, Role.KEY_WORKER}
+)
+# Roles that run the case: triage notifications, open cases, move them between stages.
+CASE_MANAGERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR})
+STATISTICS_READERS = frozenset(Role)
+AREA_ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+
+
+def roles_in_area(user: User | AnonymousUser, area_id: int) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_area", None)
+    if cache is None:
+        cache = {}
+        for membership_area_id, role in user.memberships.values_list("area_id", "role"):
+            cache[membership_area_id] = cache.get(membership_area_id, frozenset()) | {role}
+        user._roles_by_area = cache  # type: ignore[union-attr]
+    return cache.get(area_id, frozenset())
+
+
+def area_ids_with_roles(user: User | AnonymousUser, roles: frozenset[Role]) -> list[int]:
+    """The areas in which the user holds at least one of these roles."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    roles_in_area(user, 0)  # fills the cache
+    cache: dict[int, frozenset[str]] = getattr(user, "_roles_by_area", {})
+    return sorted(area_id for area_id, held in cache.items() if held & roles)
+
+
+def _has_any(user: User | AnonymousUser, area_id: int, roles: frozenset[Role]) -> bool:
+    return bool(roles_in_area(user, area_id) & roles)
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    """Any signed-in user with at least one role somewhere."""
+    return bool(area_ids_with_roles(user, frozenset(Role)))
+
+
+def can_view_case(user: User | AnonymousUser, case: Case) -> bool:
+    return _has_any(user, case.area_id, CASE_READERS)
+
+
+def can_manage_case(user: User | AnonymousUser, case: Case) -> bool:
+    return _has_any(user, case.area_id, CASE_MANAGERS)
+
+
+def can_view_notification(user: User | AnonymousUser, notification: Notification) -> bool:
+    return _has_any(user, notification.area_id, CASE_READERS)
+
+
+def can_triage_notification(user: User | AnonymousUser, notification: Notification) -> bool:
+    return _has_any(user, notification.area_id, CASE_MANAGERS)
+
+
+def can_view_statistics(user: User | AnonymousUser, area: Area) -> bool:
+    return _has_any(user, area.pk, STATISTICS_READERS)
+
+
+def can_edit_area_pages(user: User | AnonymousUser, area: Area) -> bool:
+    return _has_any(user, area.pk, AREA_ADMINISTRATORS)
+
+
+def can_read_audit_log(user: User | AnonymousUser) -> bool:
+    return bool(area_ids_with_roles(user, AREA_ADMINISTRATORS))

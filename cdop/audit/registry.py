@@ -1,0 +1,26 @@
+"""Which models the audit log follows. Every create, change and delete of these is recorded."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+
+def register_models() -> None:
+    # (app label, model, fields never copied into the log)
+    followed: list[tuple[str, str, list[str]]] = [
+        ("accounts", "User", ["password", "last_login"]),
+        ("accounts", "Membership", []),
+        ("areas", "Area", []),
+        ("areas", "LocalAuthority", []),
+        ("areas", "AreaPage", []),
+        ("notifications", "Notification", ["submission_token"]),
+        ("cases", "Case", []),
+        ("cases", "CaseTransition", []),
+        # Second factors: that one was added or removed, never its secret.
+        ("mfa", "Authenticator", ["data"]),
+    ]
+    for app_label, model_name, exclude in followed:
+        model = apps.get_model(app_label, model_name)
+        if not auditlog.contains(model):
+            auditlog.register(model, exclude_fields=exclude)

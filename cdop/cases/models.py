@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from cdop.cases.workflow import Status
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    INDETERMINATE = "indeterminate", "Indeterminate"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Expectedness(models.TextChoices):
+    EXPECTED = "expected", "Expected"
+    UNEXPECTED = "unexpected", "Unexpected"
+    NOT_KNOWN = "not_known", "Not known yet"
+
+
+class Case(models.Model):
+    """The review of one child's death, from notification to finalisation."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOTIFIED)
+    status_changed_at = models.DateTimeField()
+
+    child_first_name = models.CharField(max_length=100)
+    child_last_name = models.CharField(max_length=100)
+    child_date_of_birth = models.DateField()
+    child_sex = models.CharField(max_length=16, choices=Sex.choices)
+    child_nhs_number = models.CharField(max_length=10, blank=True)
+    child_postcode = models.CharField(max_length=8, blank=True)
+    date_of_death = models.DateField()
+    expectedness = models.CharField(
+        max_length=12, choices=Expectedness.choices, default=Expectedness.NOT_KNOWN
+    )
+
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["area", "-opened_at"], name="case_area_opened"),
+            models.Index(fields=["area", "status", "-opened_at"], name="case_area_status_opened"),
+            models.Index(fields=["area", "finalised_at"], name="case_area_finalised"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_of_death__gte=models.F("child_date_of_birth")),
+                name="case_death_not_before_birth",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.FINALISED) | models.Q(finalised_at__isnull=False),
+                name="case_finalised_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+
+class CaseTransition(models.Model):
+    """One move of a case between statuses: who, when, from, to and why.
+
+    The log is the source of "time in stage" and of the statistics; rows are never changed.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField(max_length=48)
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="transition_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status or '—'} → {self.to_status}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.case.area_id, "case": self.case.reference}

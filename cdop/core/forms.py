@@ -1,0 +1,114 @@
+"""GOV.UK Design System forms for Django: every form renders with GOV.UK markup.
+
+GovUKFormMixin gives each widget its GOV.UK classes and ties error messages to inputs;
+the templates under templates/govuk/forms/ lay out labels, hints, errors and fieldsets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovUKFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = "govuk/forms/field.html"
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes, so no date picker is needed."""
+
+    template_name = "govuk/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A real calendar date from the three boxes, with errors that say what to fix."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.label_text = kwargs.get("label", "Date")
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> datetime.date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = str(self.label_text)
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{label} must be a real date, written in numbers")
+        if len(year) != 4:
+            raise forms.ValidationError(f"{label} must have a 4-digit year, for example 2024")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{label} must be a real date") from None
+
+
+class GovUKFormMixin:
+    """Adds GOV.UK classes to widgets and links each error message to its input."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                widget.template_name = "govuk/widgets/radios.html"
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "govuk-checkboxes__input")
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "govuk-textarea")
+                widget.attrs.setdefault("rows", "5")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "govuk-select")
+            elif isinstance(widget, DateInput):
+                for name, sub in zip(("day", "month", "year"), widget.widgets, strict=True):
+                    width = "4" if name == "year" else "2"
+                    sub.attrs["class"] = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+            elif isinstance(widget, forms.widgets.Input) and not widget.is_hidden:
+                widget.attrs.setdefault("class", "govuk-input")
+            if getattr(field, "max_length", None) and isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("maxlength", str(field.max_length))  # type: ignore[attr-defined]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = getattr(self, "_errors", None) or {}
+        for name in errors:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            widget = field.widget
+            targets = widget.widgets if isinstance(widget, forms.MultiWidget) else [widget]
+            for sub in targets:
+                css = sub.attrs.get("class", "")
+                for base in ("govuk-input", "govuk-textarea", "govuk-select"):
+                    if base in css.split() and f"{base}--error" not in css:
+                        css = f"{css} {base}--error"
+                sub.attrs["class"] = css.strip()

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cdop.accounts import permissions
+from cdop.areas.selectors import area_default, area_list_active
+from cdop.cases.selectors import case_list_for_user
+from cdop.cases.workflow import OPEN
+from cdop.notifications.selectors import notification_queue_for_user
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    """The public site opens on the area's page; an installation of several lists them."""
+    area = area_default()
+    if area is not None:
+        return redirect("areas:page", area.slug, "about")
+    return render(request, "core/choose_area.html", {"areas": area_list_active()})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    can_read_cases = bool(permissions.area_ids_with_roles(user, permissions.CASE_READERS))
+    context = {
+        "memberships": user.memberships.select_related("area"),  # type: ignore[union-attr]
+        "can_read_cases": can_read_cases,
+        "new_notifications": (
+            notification_queue_for_user(user=user).count() if can_read_cases else 0  # type: ignore[arg-type]
+        ),
+        "open_cases": (
+            case_list_for_user(user=user).filter(status__in=OPEN).count()  # type: ignore[arg-type]
+            if can_read_cases
+            else 0
+        ),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def floor(request: HttpRequest) -> HttpResponse:
+    """A trivial staff page through the full middleware stack: the benchmarks' floor."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
+    return render(
+        request, "core/error.html", {"title": title, "body": body, "status": status}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 400, "Sorry, there is a problem with that request",
+        "Something in the request was not what the service expected. Go back and try again.",
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 403, "You cannot do that",
+        "Your account does not allow this. If you think it should, ask your administrator.",
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 404, "Page not found",
+        "If you typed the web address, check it is correct. If you pasted the web address, "
+        "check you copied the entire address. If you followed a link to a record, you may "
+        "not have access to it.",
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request, 403, "Your form could not be sent",
+        "The page had been open too long, or it was sent from somewhere else. Nothing was "
+        "saved from this attempt. Go back, reload the page and send the form again.",
+    )
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    response = _error(
+        request, 429, "Too many attempts",
+        "You have sent this form too many times in a short while. Wait 10 minutes and try "
+        "again. If a child has died and you cannot notify us, phone the review team.",
+    )
+    response["Retry-After"] = "600"
+    return response

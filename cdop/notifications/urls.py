@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cdop.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<str:reference>/", views.detail, name="detail"),
+    path("<str:reference>/open-case/", views.open_case, name="open_case"),
+]

@@ -1,0 +1,72 @@
+"""A small typed loader for settings read from the environment.
+
+Every setting the service reads from the environment goes through here, so a missing or
+malformed value stops start-up with one clear message instead of failing later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+
+class ImproperlyConfiguredEnv(Exception):
+    """Raised when an environment variable is missing or cannot be parsed."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class Env:
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+
+    def str(self, name: str, default: str | None = None) -> str:
+        value = self._environ.get(name)
+        if value is None:
+            if default is None:
+                raise ImproperlyConfiguredEnv(
+                    f"The environment variable {name} is required but not set."
+                )
+            return default
+        return value
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self._environ.get(name)
+        if value is None:
+            return default
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ImproperlyConfiguredEnv(
+            f"The environment variable {name} must be true or false, not {value!r}."
+        )
+
+    def int(self, name: str, default: int) -> int:
+        value = self._environ.get(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise ImproperlyConfiguredEnv(
+                f"The environment variable {name} must be a whole number, not {value!r}."
+            ) from None
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        value = self._environ.get(name)
+        if value is None:
+            return default
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._environ.get(name, default)
+        if value not in choices:
+            raise ImproperlyConfiguredEnv(
+                f"The environment variable {name} must be one of {', '.join(choices)}, "
+                f"not {value!r}."
+            )
+        return value

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cdop.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.public_home, name="public_home"),
+    path("accounts/", include("allauth.urls")),
+    path("staff/account/", include("cdop.accounts.urls")),
+    path("staff/", include("cdop.core.urls")),
+    path("staff/notifications/", include("cdop.notifications.urls")),
+    path("staff/cases/", include("cdop.cases.urls")),
+    path("staff/statistics/", include("cdop.reporting.urls")),
+    path("staff/audit/", include("cdop.audit.urls")),
+    path("staff/", include("cdop.areas.staff_urls")),
+    path("admin/", admin.site.urls),
+    # Public pages last: /<area>/... would otherwise shadow the paths above.
+    path("", include("cdop.notifications.public_urls")),
+    path("", include("cdop.areas.urls")),
+]
+
+handler400 = "cdop.core.views.bad_request"
+handler403 = "cdop.core.views.permission_denied"
+handler404 = "cdop.core.views.page_not_found"
+handler500 = "cdop.core.views.server_error"
