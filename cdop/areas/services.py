@@ -4,11 +4,16 @@ from django.db import transaction
 
 from cdop.accounts.models import User
 from cdop.areas.models import Area, AreaPage, PageKind, Sequence
+from cdop.audit.services import audit_actor
 
 
-@transaction.atomic
 def area_page_update(*, area: Area, kind: str, title: str, body: str, by: User) -> AreaPage:
     """Save the text of one public page. The audit log keeps every earlier version."""
+    with audit_actor(by), transaction.atomic():
+        return _area_page_update(area=area, kind=kind, title=title, body=body, by=by)
+
+
+def _area_page_update(*, area: Area, kind: str, title: str, body: str, by: User) -> AreaPage:
     page, _ = AreaPage.objects.select_for_update().get_or_create(
         area=area, kind=PageKind(kind), defaults={"title": title, "body": body, "updated_by": by}
     )

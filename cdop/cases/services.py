@@ -11,6 +11,7 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.services import sequence_next
+from cdop.audit.services import audit_actor
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import CLOSED, TRANSITIONS, Status
 from cdop.core.errors import DomainError
@@ -21,9 +22,13 @@ def _case_reference(*, case_area_code: str, year: int, number: int) -> str:
     return f"{case_area_code}-{year}-{number:04d}"
 
 
-@transaction.atomic
 def case_open_from_notification(*, notification: Notification, by: User) -> Case:
     """Open a case for a new notification, copying the child's details from it."""
+    with audit_actor(by), transaction.atomic():
+        return _case_open(notification=notification, by=by)
+
+
+def _case_open(*, notification: Notification, by: User) -> Case:
     locked = Notification.objects.select_for_update().select_related("area").get(pk=notification.pk)
     if not permissions.can_triage_notification(by, locked):
         raise Http404
@@ -69,7 +74,7 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
     """Move a case along one transition of the table: guard, lock, log, audit."""
     spec = TRANSITIONS[name]
     reason = reason.strip()
-    with transaction.atomic():
+    with audit_actor(by), transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not permissions.can_view_case(by, locked):
             raise Http404
