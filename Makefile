@@ -41,7 +41,7 @@ run: demo ## Set up everything, load demo data, and serve on http://127.0.0.1:80
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 test: install ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
-	DJANGO_ENV=test $(BIN)/pytest
+	DJANGO_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
 test-browser: install ## Run only the browser tests (Playwright with Debian's Chromium, axe-core)
 	DJANGO_ENV=test $(BIN)/pytest -m browser

@@ -43,7 +43,9 @@ def other_area(db: None) -> Area:
     return AreaFactory(slug="demo-shire", code="DEMO", name="Demo Shire", short_name="Demo Shire")
 
 
-def _persona_fixture(email: str, name: str, role: str | None, area_fixture: str) -> Callable[..., User]:
+def _persona_fixture(
+    email: str, name: str, role: str | None, area_fixture: str
+) -> Callable[..., User]:
     @pytest.fixture
     def fixture(request: pytest.FixtureRequest) -> User:
         area = request.getfixturevalue(area_fixture) if area_fixture else None

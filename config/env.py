@@ -6,11 +6,12 @@ malformed value stops start-up with one clear message instead of failing later.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 
 
-class ImproperlyConfiguredEnv(Exception):
+class ImproperlyConfiguredError(Exception):
     """Raised when an environment variable is missing or cannot be parsed."""
 
 
@@ -19,20 +20,20 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 class Env:
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[builtins.str, builtins.str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str:
         value = self._environ.get(name)
         if value is None:
             if default is None:
-                raise ImproperlyConfiguredEnv(
+                raise ImproperlyConfiguredError(
                     f"The environment variable {name} is required but not set."
                 )
             return default
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self._environ.get(name)
         if value is None:
             return default
@@ -41,31 +42,35 @@ class Env:
             return True
         if lowered in _FALSE:
             return False
-        raise ImproperlyConfiguredEnv(
+        raise ImproperlyConfiguredError(
             f"The environment variable {name} must be true or false, not {value!r}."
         )
 
-    def int(self, name: str, default: int) -> int:
+    def int(self, name: builtins.str, default: builtins.int) -> builtins.int:
         value = self._environ.get(name)
         if value is None:
             return default
         try:
             return int(value)
         except ValueError:
-            raise ImproperlyConfiguredEnv(
+            raise ImproperlyConfiguredError(
                 f"The environment variable {name} must be a whole number, not {value!r}."
             ) from None
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str]
+    ) -> builtins.list[builtins.str]:
         value = self._environ.get(name)
         if value is None:
             return default
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str
+    ) -> builtins.str:
         value = self._environ.get(name, default)
         if value not in choices:
-            raise ImproperlyConfiguredEnv(
+            raise ImproperlyConfiguredError(
                 f"The environment variable {name} must be one of {', '.join(choices)}, "
                 f"not {value!r}."
             )

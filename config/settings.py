@@ -26,16 +26,16 @@ SERVICE_NAME = env.str("SERVICE_NAME", "Child death review")
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     if len(SECRET_KEY) < 50:
-        from config.env import ImproperlyConfiguredEnv
+        from config.env import ImproperlyConfiguredError
 
-        raise ImproperlyConfiguredEnv(
+        raise ImproperlyConfiguredError(
             "DJANGO_SECRET_KEY must be at least 50 random characters in production."
         )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
-        from config.env import ImproperlyConfiguredEnv
+        from config.env import ImproperlyConfiguredError
 
-        raise ImproperlyConfiguredEnv(
+        raise ImproperlyConfiguredError(
             "DJANGO_ALLOWED_HOSTS must list the host names the service answers to in production."
         )
 else:

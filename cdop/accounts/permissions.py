@@ -38,7 +38,7 @@ def roles_in_area(user: User | AnonymousUser, area_id: int) -> frozenset[str]:
         cache = {}
         for membership_area_id, role in user.memberships.values_list("area_id", "role"):
             cache[membership_area_id] = cache.get(membership_area_id, frozenset()) | {role}
-        user._roles_by_area = cache  # type: ignore[union-attr]
+        user._roles_by_area = cache  # type: ignore[attr-defined]
     return cache.get(area_id, frozenset())
 
 

@@ -5,12 +5,12 @@ from django.contrib import admin
 from cdop.areas.models import Area, LocalAuthority
 
 
-class LocalAuthorityInline(admin.TabularInline):
+class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Area]):
     model = LocalAuthority
     extra = 0
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(admin.ModelAdmin[Area]):
     list_display = ["name", "slug", "code", "is_active"]
     inlines = [LocalAuthorityInline]

@@ -103,3 +103,6 @@ class Sequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area", "kind", "year"], name="sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"

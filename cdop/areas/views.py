@@ -36,8 +36,10 @@ def staff_pages(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_page_edit(request: HttpRequest, area_slug: str, kind: str) -> HttpResponse:
     area = Area.objects.filter(slug=area_slug).first()
-    if area is None or kind not in PageKind.values or not permissions.can_edit_area_pages(
-        request.user, area
+    if (
+        area is None
+        or kind not in PageKind.values
+        or not permissions.can_edit_area_pages(request.user, area)
     ):
         raise Http404
     page = area_page_get(area=area, kind=kind)
@@ -45,8 +47,11 @@ def staff_page_edit(request: HttpRequest, area_slug: str, kind: str) -> HttpResp
         form = AreaPageForm(request.POST)
         if form.is_valid():
             area_page_update(
-                area=area, kind=kind, by=request.user,  # type: ignore[arg-type]
-                title=form.cleaned_data["title"], body=form.cleaned_data["body"],
+                area=area,
+                kind=kind,
+                by=request.user,  # type: ignore[arg-type]
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
             )
             messages.success(request, f"“{form.cleaned_data['title']}” is published.")
             return redirect("areas_staff:staff_pages")
@@ -54,6 +59,7 @@ def staff_page_edit(request: HttpRequest, area_slug: str, kind: str) -> HttpResp
         form = AreaPageForm(initial={"title": page.title, "body": page.body})
     preview = render_page_markdown(form.data.get("body", page.body) if form.is_bound else page.body)
     return render(
-        request, "areas/staff_page_edit.html",
+        request,
+        "areas/staff_page_edit.html",
         {"area": area, "page": page, "form": form, "preview": preview, "kind": kind},
     )

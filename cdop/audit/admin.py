@@ -9,7 +9,7 @@ if admin.site.is_registered(LogEntry):
 
 
 @admin.register(LogEntry)
-class ReadOnlyLogEntryAdmin(admin.ModelAdmin):
+class ReadOnlyLogEntryAdmin(admin.ModelAdmin[LogEntry]):
     list_display = ["timestamp", "actor", "action", "content_type", "object_repr", "remote_addr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__email"]

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-class AuditlogMiddleware(BaseAuditlogMiddleware):
+class AuditlogMiddleware(BaseAuditlogMiddleware):  # type: ignore[misc]
     """auditlog's middleware, but the client address comes from X-Forwarded-For only behind
     a proxy we were told to trust; otherwise anyone could write any address into the log."""
 

@@ -27,7 +27,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()},
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
         status=status,
     )
 

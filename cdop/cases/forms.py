@@ -7,9 +7,13 @@ from cdop.core.forms import GovUKFormMixin
 
 
 class TransitionForm(GovUKFormMixin, forms.Form):
-    reason = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": "3"}))
+    reason = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": "3"})
+    )
     into_reference = forms.CharField(
-        max_length=24, required=False, label="Reference of the case to merge into",
+        max_length=24,
+        required=False,
+        label="Reference of the case to merge into",
         help_text="For example, LLR-2026-0001",
     )
 

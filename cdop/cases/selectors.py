@@ -27,9 +27,11 @@ def case_list_for_user(*, user: User, status: str = "", query: str = "") -> Quer
 
 def case_get_for_user(*, user: User, reference: str) -> Case:
     """The case, or a 404 for anyone who may not read it (so a reference reveals nothing)."""
-    case = Case.objects.select_related("area", "merged_into", "opened_by").filter(
-        reference=reference
-    ).first()
+    case = (
+        Case.objects.select_related("area", "merged_into", "opened_by")
+        .filter(reference=reference)
+        .first()
+    )
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("No such case")
     return case

@@ -30,9 +30,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list_for_user(user=request.user, status=status, query=query)  # type: ignore[arg-type]
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "cases/list.html",
-        {"page": page, "filters": filters, "status": status, "query": query,
-         "statuses": Status.choices},
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "status": status,
+            "query": query,
+            "statuses": Status.choices,
+        },
     )
 
 

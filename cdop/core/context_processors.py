@@ -26,7 +26,10 @@ def service(request: HttpRequest) -> dict[str, Any]:
             ]
         items.append(("Statistics", reverse("reporting:statistics")))
         if permissions.can_read_audit_log(user):
-            items += [("Public pages", reverse("areas_staff:staff_pages")), ("Audit log", reverse("audit:list"))]
+            items += [
+                ("Public pages", reverse("areas_staff:staff_pages")),
+                ("Audit log", reverse("audit:list")),
+            ]
         nav = [
             {"text": text, "href": href, "active": _active(path, href, home=text == "Home")}
             for text, href in items
@@ -58,8 +61,7 @@ def _active(path: str, href: str, *, home: bool) -> bool:
 def _default_area(request: HttpRequest) -> Area | None:
     from cdop.areas.selectors import area_default
 
-    cached = getattr(request, "_cdop_default_area", False)
-    if cached is False:
-        cached = area_default()
-        request._cdop_default_area = cached  # type: ignore[attr-defined]
-    return cached
+    if not hasattr(request, "_cdop_default_area"):
+        request._cdop_default_area = area_default()  # type: ignore[attr-defined]
+    found: Area | None = request._cdop_default_area  # type: ignore[attr-defined]
+    return found

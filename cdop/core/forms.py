@@ -24,7 +24,7 @@ class DateInput(forms.MultiWidget):
     template_name = "govuk/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
@@ -56,7 +56,9 @@ class DateField(forms.MultiValueField):
             return None
         label = str(self.label_text)
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
@@ -76,7 +78,7 @@ class GovUKFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
@@ -91,11 +93,14 @@ class GovUKFormMixin:
             elif isinstance(widget, DateInput):
                 for name, sub in zip(("day", "month", "year"), widget.widgets, strict=True):
                     width = "4" if name == "year" else "2"
-                    sub.attrs["class"] = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+                    sub.attrs["class"] = (
+                        f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+                    )
             elif isinstance(widget, forms.widgets.Input) and not widget.is_hidden:
                 widget.attrs.setdefault("class", "govuk-input")
-            if getattr(field, "max_length", None) and isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("maxlength", str(field.max_length))  # type: ignore[attr-defined]
+            max_length = getattr(field, "max_length", None)
+            if max_length and isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("maxlength", str(max_length))
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -52,21 +52,27 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 400, "Sorry, there is a problem with that request",
+        request,
+        400,
+        "Sorry, there is a problem with that request",
         "Something in the request was not what the service expected. Go back and try again.",
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 403, "You cannot do that",
+        request,
+        403,
+        "You cannot do that",
         "Your account does not allow this. If you think it should, ask your administrator.",
     )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "Page not found",
+        request,
+        404,
+        "Page not found",
         "If you typed the web address, check it is correct. If you pasted the web address, "
         "check you copied the entire address. If you followed a link to a record, you may "
         "not have access to it.",
@@ -79,7 +85,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
-        request, 403, "Your form could not be sent",
+        request,
+        403,
+        "Your form could not be sent",
         "The page had been open too long, or it was sent from somewhere else. Nothing was "
         "saved from this attempt. Go back, reload the page and send the form again.",
     )
@@ -87,7 +95,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     response = _error(
-        request, 429, "Too many attempts",
+        request,
+        429,
+        "Too many attempts",
         "You have sent this form too many times in a short while. Wait 10 minutes and try "
         "again. If a child has died and you cannot notify us, phone the review team.",
     )

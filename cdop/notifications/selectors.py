@@ -13,8 +13,10 @@ def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[
     notifications = Notification.objects.filter(area_id__in=area_ids).select_related("area", "case")
     if status in Notification.Status.values:
         notifications = notifications.filter(status=status)
-    return notifications.order_by("received_at", "pk") if status == "new" else notifications.order_by(
-        "-received_at", "-pk"
+    return (
+        notifications.order_by("received_at", "pk")
+        if status == "new"
+        else notifications.order_by("-received_at", "-pk")
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from functools import partial
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,7 +65,7 @@ def notification_submit(
             if existing is not None:
                 return existing, False
             continue  # a reference collision: draw again
-        transaction.on_commit(lambda: _enqueue_alert(notification.pk))
+        transaction.on_commit(partial(_enqueue_alert, notification.pk))
         return notification, True
     raise RuntimeError("Could not allocate a notification reference")
 

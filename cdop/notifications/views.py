@@ -22,7 +22,9 @@ from cdop.notifications.services import NotificationDetails, notification_submit
 _DONE_KEY = "cdop_notified"
 
 
-@ratelimit(key="ip", rate=lambda group, request: settings.NOTIFY_RATE_LIMIT, method="POST", block=True)
+@ratelimit(  # type: ignore[untyped-decorator]
+    key="ip", rate=lambda group, request: settings.NOTIFY_RATE_LIMIT, method="POST", block=True
+)
 def notify(request: HttpRequest, area_slug: str) -> HttpResponse:
     """The public notification form: no account needed."""
     area = area_get_public(slug=area_slug)
@@ -59,8 +61,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = "new"
     notifications = notification_queue_for_user(user=request.user, status=status)  # type: ignore[arg-type]
     return render(
-        request, "notifications/queue.html",
-        {"notifications": notifications[:200], "status": status, "statuses": Notification.Status.choices},
+        request,
+        "notifications/queue.html",
+        {
+            "notifications": notifications[:200],
+            "status": status,
+            "statuses": Notification.Status.choices,
+        },
     )
 
 

@@ -14,6 +14,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     area_ids = permissions.area_ids_with_roles(request.user, permissions.STATISTICS_READERS)
     areas = Area.objects.filter(pk__in=area_ids).order_by("name")
     return render(
-        request, "reporting/statistics.html",
+        request,
+        "reporting/statistics.html",
         {"stats": [statistics_for_area(area=area) for area in areas]},
     )

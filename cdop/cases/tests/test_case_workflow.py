@@ -39,7 +39,9 @@ def test_it_opens_a_case_from_a_notification_with_a_reference_and_a_first_log_ro
 
 
 def test_it_walks_a_case_along_the_whole_review_line_logging_every_step(llr, alice):
-    case = services.case_open_from_notification(notification=NotificationFactory(area=llr), by=alice)
+    case = services.case_open_from_notification(
+        notification=NotificationFactory(area=llr), by=alice
+    )
 
     for service in LINE_SERVICES:
         case = service(case=case, by=alice, reason=f"note for {service.__name__}")
@@ -100,7 +102,10 @@ def test_it_merges_a_duplicate_into_the_live_case(llr, alice):
     duplicate = CaseFactory(area=llr)
 
     merged = services.case_merge_duplicate(
-        case=duplicate, by=alice, reason="Same child, second notifier", into_reference=live.reference
+        case=duplicate,
+        by=alice,
+        reason="Same child, second notifier",
+        into_reference=live.reference,
     )
 
     assert merged.status == Status.MERGED
@@ -110,4 +115,6 @@ def test_it_merges_a_duplicate_into_the_live_case(llr, alice):
 def test_it_refuses_to_merge_a_case_into_itself(llr, alice):
     case = CaseFactory(area=llr)
     with pytest.raises(DomainError, match="itself"):
-        services.case_merge_duplicate(case=case, by=alice, reason="x", into_reference=case.reference)
+        services.case_merge_duplicate(
+            case=case, by=alice, reason="x", into_reference=case.reference
+        )
