@@ -1,0 +1,69 @@
+"""Helpers shared by the tests: fast password hashing, and a valid notification to post."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
+from django.utils import timezone
+
+from cdop.accounts.models import User
+from cdop.areas.models import Area
+from cdop.core.tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Personas get a password each; the production hasher takes half a second per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def empty_cache(db: None) -> None:
+    """django-ratelimit and allauth count attempts in the (database) cache."""
+    cache.clear()
+
+
+def date_parts(prefix: str, value: datetime.date) -> dict[str, str]:
+    """The three GOV.UK date boxes of a field, as a browser posts them."""
+    return {
+        f"{prefix}_day": str(value.day),
+        f"{prefix}_month": str(value.month),
+        f"{prefix}_year": str(value.year),
+    }
+
+
+def notification_post(**overrides: Any) -> dict[str, str]:
+    """A complete, valid notification, as the public form posts it. Every value is synthetic."""
+    today = timezone.localdate()
+    data: dict[str, Any] = {
+        "submission_token": str(uuid.uuid4()),
+        "child_first_name": "Amelia",
+        "child_last_name": "Synthetic",
+        **date_parts("child_date_of_birth", today - datetime.timedelta(days=400)),
+        "child_sex": "female",
+        "child_nhs_number": "9990000018",
+        "child_postcode": "LE1 5WW",
+        **date_parts("date_of_death", today - datetime.timedelta(days=2)),
+        "expectedness": "unexpected",
+        "circumstances": "Found unresponsive at home; taken to hospital by ambulance.",
+        "notifier_name": "Sam Notifier",
+        "notifier_role": "Paediatric registrar",
+        "notifier_organisation": "Synthetic Hospitals NHS Trust",
+        "notifier_email": "sam.notifier@example.invalid",
+        "notifier_phone": "0116 496 0000",
+    }
+    data.update(overrides)
+    return {key: str(value) for key, value in data.items() if value is not None}
+
+
+def staff_member(email: str, name: str, area: Area, role: str) -> User:
+    """Another member of staff with a role and a second factor, like the personas."""
+    user = UserFactory(email=email, full_name=name)
+    MembershipFactory(user=user, area=area, role=role)
+    TOTP.activate(user, generate_totp_secret())
+    return user
