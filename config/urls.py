@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from cdop.core import views as core_views
+
+# The admin's own sign-in form would skip the second factor: send it through allauth's.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Child death review: technical administration"
 
 urlpatterns = [
     path("", core_views.public_home, name="public_home"),
