@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "cdop.accounts.middleware.RequireMFAMiddleware",
     "cdop.audit.middleware.AuditlogMiddleware",
     "cdop.core.middleware.NoStoreMiddleware",
+    # Turns a blocked request from django-ratelimit into our 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes last: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

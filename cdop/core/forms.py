@@ -45,9 +45,10 @@ class DateField(forms.MultiValueField):
     def __init__(self, **kwargs: Any) -> None:
         self.label_text = kwargs.get("label", "Date")
         fields = (
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=4),
+            # Not required one by one: compress() says which part is missing.
+            forms.CharField(max_length=2, required=False),
+            forms.CharField(max_length=2, required=False),
+            forms.CharField(max_length=4, required=False),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
 

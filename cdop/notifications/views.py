@@ -5,11 +5,12 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cdop.accounts import permissions
 from cdop.areas.selectors import area_get_public
 from cdop.audit.services import audit_read
 from cdop.cases.services import case_open_from_notification
@@ -56,6 +57,8 @@ def notify_done(request: HttpRequest, area_slug: str) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    if not permissions.area_ids_with_roles(request.user, permissions.CASE_READERS):
+        raise Http404
     status = request.GET.get("status", "new")
     if status not in Notification.Status.values:
         status = "new"

@@ -241,11 +241,6 @@ def test_an_impossible_or_incomplete_date_is_refused_with_what_to_fix(llr, parts
     assert not Notification.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: DateField's sub-fields are required, so a partly filled date says "
-    "'Enter a complete value.' instead of which part is missing",
-)
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
@@ -416,11 +411,6 @@ def test_too_many_posts_from_one_address_are_refused(llr, settings):
     assert Notification.objects.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: RATELIMIT_VIEW is only used by django_ratelimit's RatelimitMiddleware, which "
-    "is not in MIDDLEWARE, so a blocked POST gets the generic 403 'You cannot do that' page",
-)
 def test_too_many_posts_from_one_address_get_our_too_many_attempts_page(llr, settings):
     settings.NOTIFY_RATE_LIMIT = "2/m"
     client = Client()
