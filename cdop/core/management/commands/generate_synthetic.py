@@ -1,0 +1,927 @@
+"""Generate realistic synthetic cases for demos, tests and benchmarks.
+
+Every value is invented: names from small built-in lists, NHS numbers from the 999 range
+(never issued to a real person), LE postcodes and Ofcom's drama telephone numbers. The shape
+follows domain.md §7: about two-thirds of the children died before their first birthday
+(many in the first four weeks), slightly more boys, about 30% unexpected deaths, deaths
+spread over five years, and reviews that take months or years, so older deaths are mostly
+finalised and recent ones are at the early stages.
+
+The records are built by a pure function (`synthetic_build`), deterministic for a seed and a
+day, and then saved in one transaction with bulk inserts (`synthetic_save`). bulk_create
+bypasses the audit log's signals, which is right for synthetic data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from cdop.areas.models import Area, Sequence
+from cdop.cases.models import Case, CaseTransition, Expectedness, Sex
+from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
+from cdop.notifications.models import Notification
+
+BATCH_SIZE = 1000
+
+# Crockford's alphabet, as in cdop.notifications.services.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+_BOYS = (
+    "Oliver",
+    "Noah",
+    "Arlo",
+    "Theo",
+    "Aarav",
+    "Yusuf",
+    "Harry",
+    "Jacob",
+    "Leo",
+    "Ibrahim",
+    "Rohan",
+    "Finley",
+    "Kai",
+    "Musa",
+    "Reuben",
+    "Oscar",
+    "Vihaan",
+    "Alfie",
+    "Zayn",
+    "Elijah",
+    "Tomasz",
+    "Ayaan",
+    "Freddie",
+    "Kian",
+    "Samuel",
+    "Dev",
+    "Hugo",
+    "Idris",
+    "Luca",
+    "Rafael",
+)
+_GIRLS = (
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Priya",
+    "Zainab",
+    "Freya",
+    "Mia",
+    "Aisha",
+    "Ivy",
+    "Maryam",
+    "Ellie",
+    "Anaya",
+    "Rosie",
+    "Hana",
+    "Lily",
+    "Sienna",
+    "Layla",
+    "Evie",
+    "Nia",
+    "Maja",
+    "Grace",
+    "Inaya",
+    "Poppy",
+    "Sofia",
+    "Esme",
+    "Kavya",
+    "Orla",
+    "Ruby",
+    "Safa",
+    "Willow",
+)
+# Surnames are made of two invented halves, so none is likely to be a real family's name.
+_SURNAME_STARTS = (
+    "Ash",
+    "Bram",
+    "Cald",
+    "Dun",
+    "Fern",
+    "Gorr",
+    "Hart",
+    "Kel",
+    "Lang",
+    "Marr",
+    "Nethe",
+    "Pell",
+    "Quar",
+    "Ross",
+    "Stave",
+    "Thorn",
+    "Wick",
+    "Yarn",
+    "Ambe",
+    "Bhal",
+    "Chau",
+    "Desa",
+)
+_SURNAME_ENDS = (
+    "ford",
+    "ley",
+    "wood",
+    "ton",
+    "by",
+    "combe",
+    "well",
+    "more",
+    "hurst",
+    "field",
+    "wick",
+    "dale",
+    "ray",
+    "kar",
+    "wal",
+    "ani",
+)
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+_LE_DISTRICTS = (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 65, 67)
+
+_ORGANISATIONS = (
+    ("Soar Valley Hospitals NHS Trust", "soarvalley-nhs.invalid"),
+    ("Charnwood Edge Children's Hospice", "charnwoodedge-hospice.invalid"),
+    ("Wreake Vale Primary Care Network", "wreakevale-pcn.invalid"),
+    ("Fosse Way Ambulance Service", "fosseway-ambulance.invalid"),
+    ("East Midlands Synthetic Police", "emsp-police.invalid"),
+    ("Fosse Coroner's Service", "fosse-coroner.invalid"),
+)
+# Who tends to notify, by the child's age: (role, index into _ORGANISATIONS).
+_ROLES: dict[str, tuple[tuple[str, int], ...]] = {
+    "neonatal": (("Neonatal consultant", 0), ("Neonatal nurse", 0), ("Midwife", 0)),
+    "infant": (
+        ("Paediatric registrar", 0),
+        ("Emergency department consultant", 0),
+        ("Paramedic", 3),
+        ("Police officer", 4),
+    ),
+    "child": (
+        ("Paediatric consultant", 0),
+        ("Hospice nurse", 1),
+        ("GP", 2),
+        ("Emergency department consultant", 0),
+    ),
+    "teen": (
+        ("Emergency department consultant", 0),
+        ("Police officer", 4),
+        ("Coroner's officer", 5),
+        ("Hospice nurse", 1),
+    ),
+}
+_CIRCUMSTANCES = {
+    ("neonatal", Expectedness.EXPECTED): (
+        "Born extremely preterm; died on the neonatal unit after intensive care was withdrawn "
+        "with the parents.",
+        "Known life-limiting condition diagnosed before birth; died with a palliative care "
+        "plan in place.",
+    ),
+    ("neonatal", Expectedness.UNEXPECTED): (
+        "Collapsed unexpectedly on the postnatal ward; resuscitation was not successful.",
+        "Born in poor condition after an unexpected complication in labour; died the same day.",
+    ),
+    ("infant", Expectedness.EXPECTED): (
+        "Complex congenital heart condition; died in hospital after a planned change to "
+        "comfort care.",
+    ),
+    ("infant", Expectedness.UNEXPECTED): (
+        "Found unresponsive at home in the morning; taken to the emergency department and "
+        "pronounced dead. Joint agency response started.",
+        "Short illness at home, brought in by ambulance; died in the emergency department.",
+    ),
+    ("child", Expectedness.EXPECTED): (
+        "Died at the children's hospice from a life-limiting condition, with an end-of-life "
+        "care plan in place.",
+        "Died in hospital from a cancer diagnosed last year, as expected by the team.",
+    ),
+    ("child", Expectedness.UNEXPECTED): (
+        "Sudden collapse at school; ambulance called; died in hospital later that day.",
+        "Sudden severe infection; died in the paediatric intensive care unit within a day.",
+    ),
+    ("teen", Expectedness.EXPECTED): (
+        "Long-term neuromuscular condition; died at home with the palliative care team.",
+    ),
+    ("teen", Expectedness.UNEXPECTED): (
+        "Died after a road traffic collision. Police are investigating.",
+        "Found collapsed at home; died in hospital. The coroner has been informed.",
+    ),
+}
+_TRANSFER_AREAS = (
+    "Northamptonshire",
+    "Nottingham and Nottinghamshire",
+    "Derby and Derbyshire",
+    "Coventry and Warwickshire",
+    "Lincolnshire",
+)
+_OUT_OF_SCOPE_REASONS = (
+    "Stillbirth: no signs of life after birth, so the death is not reviewed by the panel.",
+    "Planned lawful termination of pregnancy: outside child death review.",
+)
+
+# (band, probability, lowest age in days, highest age in days, probability unexpected)
+_AGE_BANDS: tuple[tuple[str, float, int, int, float], ...] = (
+    ("neonatal", 0.42, 0, 27, 0.15),
+    ("infant", 0.22, 28, 364, 0.45),
+    ("child", 0.11, 365, 5 * 365 - 1, 0.35),
+    ("child", 0.07, 5 * 365, 10 * 365 - 1, 0.25),
+    ("child", 0.08, 10 * 365, 15 * 365 - 1, 0.35),
+    ("teen", 0.10, 15 * 365, 18 * 365 - 1, 0.60),
+)
+
+# Days from entering one stage of the review line to entering the next: (median, sigma) of
+# a log-normal, so most reviews move steadily and a few take years.
+_STAGE_DAYS: dict[Status, tuple[float, float]] = {
+    Status.INFORMATION_GATHERING: (6, 0.8),
+    Status.AWAITING_CDRM: (50, 0.6),  # unexpected deaths: see _UNEXPECTED_GATHERING
+    Status.CDRM_HELD: (35, 0.6),
+    Status.AWAITING_PANEL: (21, 0.7),
+    Status.PANEL_REVIEWED: (75, 0.7),
+    Status.FINALISED: (20, 0.8),
+}
+# Post-mortems, police enquiries and inquests make unexpected deaths wait far longer.
+_UNEXPECTED_GATHERING = (150.0, 0.8)
+# Some reviews wait on a criminal trial or an inquest; they hold for a year or more.
+_HELD_PROBABILITY = 0.08
+_HELD_DAYS = (420.0, 0.5)
+_YEARS_OF_DEATHS = 5
+_SIDE_EXITS = (
+    ("case_transfer", 0.025),
+    ("case_close_out_of_scope", 0.02),
+    ("case_merge_duplicate", 0.015),
+)
+_LONDON = ZoneInfo("Europe/London")
+# The transition that enters each stage of the review line.
+_LINE_TRANSITIONS: dict[str, str] = {
+    t.target: t.name for t in TRANSITIONS.values() if t.target in REVIEW_LINE
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntheticChild:
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    sex: str
+    nhs_number: str
+    postcode: str
+    date_of_death: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntheticNotice:
+    """A notification: one per case, plus the new ones waiting in the triage queue."""
+
+    reference: str
+    submission_token: uuid.UUID
+    received_at: dt.datetime
+    child: SyntheticChild
+    expectedness: str
+    circumstances: str
+    notifier_name: str
+    notifier_role: str
+    notifier_organisation: str
+    notifier_email: str
+    notifier_phone: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntheticStep:
+    name: str
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    reason: str = ""
+
+
+@dataclass(kw_only=True)
+class SyntheticCase:
+    notice: SyntheticNotice
+    expectedness: str
+    opened_at: dt.datetime
+    steps: list[SyntheticStep]
+    band: str  # neonatal, infant, child or teen: shapes the notifier and the circumstances
+    duplicate_of: int | None = None  # index of the case this one duplicates (merged into)
+
+    @property
+    def child(self) -> SyntheticChild:
+        return self.notice.child
+
+    @property
+    def status(self) -> str:
+        return self.steps[-1].to_status
+
+    @property
+    def status_changed_at(self) -> dt.datetime:
+        return self.steps[-1].at
+
+    @property
+    def finalised_at(self) -> dt.datetime | None:
+        return self.steps[-1].at if self.status == Status.FINALISED else None
+
+
+@dataclass(kw_only=True)
+class SyntheticData:
+    cases: list[SyntheticCase] = field(default_factory=list)
+    new_notices: list[SyntheticNotice] = field(default_factory=list)
+
+
+def synthetic_nhs_number(rng: random.Random) -> str:
+    """A 999-range NHS number that passes the Modulus 11 check."""
+    while True:
+        digits = [9, 9, 9, *(rng.randrange(10) for _ in range(6))]
+        total = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+        check = 11 - total % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def synthetic_notification_reference(rng: random.Random) -> str:
+    chars = "".join(rng.choice(_ALPHABET) for _ in range(8))
+    return f"NTF-{chars[:4]}-{chars[4:]}"
+
+
+def _token(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _lognormal_days(rng: random.Random, median: float, sigma: float) -> dt.timedelta:
+    return dt.timedelta(days=rng.lognormvariate(math.log(median), sigma))
+
+
+def _working_time(rng: random.Random, after: dt.datetime) -> dt.datetime:
+    """A whole minute in office hours (weekdays 09:00–17:30, UK time) after `after`."""
+    start = (after + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
+    start = start.astimezone(_LONDON)
+    day = start.date()
+    while True:
+        if day.weekday() < 5:
+            opens = dt.datetime.combine(day, dt.time(9, 0), _LONDON)
+            closes = dt.datetime.combine(day, dt.time(17, 30), _LONDON)
+            first = max(opens, start)
+            if first < closes:
+                minutes = int((closes - first).total_seconds() // 60)
+                return (first + dt.timedelta(minutes=rng.randint(0, minutes))).astimezone(dt.UTC)
+        day += dt.timedelta(days=1)
+
+
+def _panel_meeting(rng: random.Random, after: dt.datetime) -> dt.datetime:
+    """The panel meets on the second Wednesday of each month; a case is reviewed at one."""
+    local = after.astimezone(_LONDON)
+    year, month = local.year, local.month
+    while True:
+        first = dt.date(year, month, 1)
+        second_wednesday = first + dt.timedelta(days=(2 - first.weekday()) % 7 + 7)
+        meeting = dt.datetime.combine(second_wednesday, dt.time(10, 0), _LONDON)
+        meeting += dt.timedelta(minutes=rng.randint(0, 180))
+        if meeting > after:
+            return meeting.astimezone(dt.UTC)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _between(rng: random.Random, low: dt.datetime, high: dt.datetime) -> dt.datetime:
+    """A moment strictly between two moments (used to keep events before the anchor)."""
+    return (low + (high - low) * rng.uniform(0.2, 0.8)).replace(microsecond=0)
+
+
+def _pick_band(rng: random.Random) -> tuple[str, int, int, float]:
+    roll = rng.random()
+    for band, probability, low, high, unexpected in _AGE_BANDS:
+        if roll < probability:
+            return band, low, high, unexpected
+        roll -= probability
+    band, _p, low, high, unexpected = _AGE_BANDS[-1]
+    return band, low, high, unexpected
+
+
+def _child(
+    rng: random.Random, anchor: dt.date, days_ago: int, band: str, age_range: tuple[int, int]
+) -> SyntheticChild:
+    roll = rng.random()
+    if roll < 0.56:
+        sex = Sex.MALE
+    elif roll < 0.995:
+        sex = Sex.FEMALE
+    elif band == "neonatal":
+        sex = Sex.INDETERMINATE
+    else:
+        sex = Sex.NOT_KNOWN
+    date_of_death = anchor - dt.timedelta(days=days_ago)
+    low, high = age_range
+    if band == "neonatal":  # most neonatal deaths are in the first days
+        high = rng.choice((0, 0, 0, 6, 6, 27, 27))
+    age_days = rng.randint(low, high)
+    date_of_birth = date_of_death - dt.timedelta(days=age_days)
+    while _years_between(date_of_birth, date_of_death) >= 18:
+        date_of_birth += dt.timedelta(days=1)
+    if sex == Sex.MALE:
+        first = rng.choice(_BOYS)
+    elif sex == Sex.FEMALE:
+        first = rng.choice(_GIRLS)
+    else:
+        first = "Baby"
+    if band == "neonatal" and age_days <= 1 and rng.random() < 0.3:
+        first = "Baby"  # babies who die within a day are often notified before being named
+    last = rng.choice(_SURNAME_STARTS) + rng.choice(_SURNAME_ENDS)
+    district = rng.choice(_LE_DISTRICTS)
+    postcode = (
+        ""
+        if rng.random() < 0.06
+        else f"LE{district} {rng.randint(0, 9)}{rng.choice(_INWARD_LETTERS)}"
+        f"{rng.choice(_INWARD_LETTERS)}"
+    )
+    nhs = "" if band == "neonatal" and rng.random() < 0.08 else synthetic_nhs_number(rng)
+    return SyntheticChild(
+        first_name=first,
+        last_name=last,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        nhs_number=nhs,
+        postcode=postcode,
+        date_of_death=date_of_death,
+    )
+
+
+def _notice(
+    rng: random.Random,
+    *,
+    child: SyntheticChild,
+    band: str,
+    expectedness: str,
+    received_at: dt.datetime,
+) -> SyntheticNotice:
+    known = expectedness if expectedness != Expectedness.NOT_KNOWN else Expectedness.UNEXPECTED
+    role, organisation_index = rng.choice(_ROLES[band])
+    organisation, domain = _ORGANISATIONS[organisation_index]
+    first = rng.choice(_BOYS + _GIRLS)
+    last = rng.choice(_SURNAME_STARTS) + rng.choice(_SURNAME_ENDS)
+    return SyntheticNotice(
+        reference=synthetic_notification_reference(rng),
+        submission_token=_token(rng),
+        received_at=received_at,
+        child=child,
+        expectedness=expectedness,
+        circumstances=rng.choice(_CIRCUMSTANCES[(band, Expectedness(known))]),
+        notifier_name=f"{first} {last}",
+        notifier_role=role,
+        notifier_organisation=organisation,
+        notifier_email=f"{first.lower()}.{last.lower()}@{domain}",
+        notifier_phone=f"0116 496 0{rng.randint(0, 999):03d}",  # Ofcom's range for drama
+    )
+
+
+def _received_after_death(
+    rng: random.Random, child: SyntheticChild, anchor: dt.datetime
+) -> dt.datetime:
+    death = dt.datetime.combine(child.date_of_death, dt.time(0, 0), _LONDON).astimezone(dt.UTC)
+    death += dt.timedelta(minutes=rng.randint(0, 24 * 60 - 1))
+    hours = min(rng.lognormvariate(math.log(18), 1.0), 24 * 21)
+    received = death + dt.timedelta(hours=max(hours, 0.5))
+    if received >= anchor:
+        received = _between(rng, death, anchor)
+    return received.replace(microsecond=0)
+
+
+def _review_steps(
+    rng: random.Random,
+    *,
+    opened_at: dt.datetime,
+    expectedness: str,
+    anchor: dt.datetime,
+    exit_name: str | None,
+) -> list[SyntheticStep]:
+    """Walk the review line from opening until the next step would be after the anchor."""
+    steps = [
+        SyntheticStep(name="case_open", from_status="", to_status=Status.NOTIFIED, at=opened_at)
+    ]
+    slowness = rng.lognormvariate(0, 0.45)
+    held = rng.random() < _HELD_PROBABILITY
+    exit_after = 0 if rng.random() < 0.7 else 1  # leave from notified, or while gathering
+    for target in REVIEW_LINE[1:]:
+        if exit_name is not None and len(steps) - 1 == exit_after:
+            at = _working_time(rng, steps[-1].at + _lognormal_days(rng, 5, 0.7))
+            if at >= anchor:
+                break
+            spec = TRANSITIONS[exit_name]
+            reason = ""
+            if spec.target == Status.TRANSFERRED:
+                reason = (
+                    f"The child lived in {rng.choice(_TRANSFER_AREAS)}; transferred to "
+                    "that area's child death review team."
+                )
+            elif spec.target == Status.OUT_OF_SCOPE:
+                reason = rng.choice(_OUT_OF_SCOPE_REASONS)
+            steps.append(
+                SyntheticStep(
+                    name=exit_name,
+                    from_status=steps[-1].to_status,
+                    to_status=spec.target,
+                    at=at,
+                    reason=reason,
+                )
+            )
+            break
+        median, sigma = _STAGE_DAYS[target]
+        if target == Status.AWAITING_CDRM and expectedness != Expectedness.EXPECTED:
+            median, sigma = _UNEXPECTED_GATHERING
+        after = steps[-1].at + _lognormal_days(rng, median, sigma) * slowness
+        if held and target == Status.AWAITING_CDRM:
+            after += _lognormal_days(rng, *_HELD_DAYS)
+        at = (
+            _panel_meeting(rng, after)
+            if target == Status.PANEL_REVIEWED
+            else _working_time(rng, after)
+        )
+        if at >= anchor:
+            break
+        name = _LINE_TRANSITIONS[target]
+        steps.append(
+            SyntheticStep(name=name, from_status=steps[-1].to_status, to_status=target, at=at)
+        )
+    return steps
+
+
+def _build_case(
+    rng: random.Random,
+    *,
+    anchor: dt.datetime,
+    exit_name: str | None = None,
+    original: SyntheticCase | None = None,
+) -> SyntheticCase:
+    """One case with its notification. A duplicate copies the child of its `original`."""
+    today = anchor.astimezone(_LONDON).date()
+    band: str
+    if original is not None:
+        exit_name = "case_merge_duplicate"
+        child = original.child
+        band = original.band
+        expectedness = original.notice.expectedness
+        received = original.notice.received_at + dt.timedelta(hours=rng.uniform(1, 72))
+        if received >= anchor:
+            received = _between(rng, original.notice.received_at, anchor)
+    else:
+        band, low, high, p_unexpected = _pick_band(rng)
+        if exit_name == "case_close_out_of_scope":
+            band, low, high, p_unexpected = "neonatal", 0, 0, 0.15  # stillbirths
+        days_ago = rng.randint(2, _YEARS_OF_DEATHS * 365)
+        child = _child(rng, today, days_ago, band, (low, high))
+        expectedness = (
+            Expectedness.UNEXPECTED if rng.random() < p_unexpected else Expectedness.EXPECTED
+        )
+        if rng.random() < 0.05:
+            expectedness = Expectedness.NOT_KNOWN  # the notifier could not say yet
+        received = _received_after_death(rng, child, anchor)
+    notice = _notice(rng, child=child, band=band, expectedness=expectedness, received_at=received)
+    opened = _working_time(rng, received + dt.timedelta(hours=rng.lognormvariate(math.log(8), 1)))
+    if opened >= anchor:
+        opened = _between(rng, received, anchor)
+    case_expectedness = expectedness
+    steps = _review_steps(
+        rng, opened_at=opened, expectedness=expectedness, anchor=anchor, exit_name=exit_name
+    )
+    if expectedness == Expectedness.NOT_KNOWN and len(steps) > 2:
+        case_expectedness = Expectedness.UNEXPECTED  # settled while gathering information
+    return SyntheticCase(
+        notice=notice, expectedness=case_expectedness, opened_at=opened, steps=steps, band=band
+    )
+
+
+def _ensure_every_status(
+    rng: random.Random, cases: list[SyntheticCase], anchor: dt.datetime
+) -> None:
+    """With enough cases, make sure each status appears at least once (for demos and tests).
+
+    A missing stage on the review line is made by stopping the most recently opened case
+    that reached it there; a missing exit by rebuilding a case that leaves that way.
+    """
+    if len(cases) < 3 * len(Status):
+        return
+    counts = Counter(c.status for c in cases)
+    targets = {c.duplicate_of for c in cases if c.duplicate_of is not None}
+    for status in REVIEW_LINE:
+        if counts[status]:
+            continue
+        reached = [
+            i
+            for i, c in enumerate(cases)
+            if counts[c.status] > 1
+            and c.duplicate_of is None
+            and any(s.to_status == status for s in c.steps)
+        ]
+        if not reached:
+            continue
+        i = max(reached, key=lambda i: cases[i].opened_at)
+        case = cases[i]
+        counts[case.status] -= 1
+        cut = next(n for n, s in enumerate(case.steps) if s.to_status == status)
+        case.steps = case.steps[: cut + 1]
+        counts[status] += 1
+    for exit_name in ("case_transfer", "case_close_out_of_scope", "case_merge_duplicate"):
+        status = TRANSITIONS[exit_name].target
+        attempts = 0
+        while not counts[status] and attempts < 50:
+            attempts += 1
+            i = rng.randrange(len(cases))
+            if counts[cases[i].status] <= 1 or i in targets or cases[i].duplicate_of is not None:
+                continue
+            original_index = None
+            if exit_name == "case_merge_duplicate":
+                original_index = rng.randrange(len(cases))
+                original = cases[original_index]
+                if original_index == i or original.duplicate_of is not None:
+                    continue
+                new = _build_case(rng, anchor=anchor, original=original)
+                new.duplicate_of = original_index
+                targets.add(original_index)
+            else:
+                new = _build_case(rng, anchor=anchor, exit_name=exit_name)
+            if new.status != status:
+                continue
+            counts[cases[i].status] -= 1
+            cases[i] = new
+            counts[status] += 1
+
+
+def synthetic_build(*, cases: int, notifications: int, seed: int, today: dt.date) -> SyntheticData:
+    """Build the records, without saving them: the same seed and day give the same records."""
+    rng = random.Random(seed)
+    # Events happen before midnight at the start of `today`, so a run is repeatable all day.
+    anchor = dt.datetime.combine(today, dt.time(0, 0), _LONDON).astimezone(dt.UTC)
+    data = SyntheticData()
+    for _ in range(cases):
+        roll = rng.random()
+        exit_name = None
+        for name, probability in _SIDE_EXITS:
+            if roll < probability:
+                exit_name = name
+                break
+            roll -= probability
+        if exit_name == "case_merge_duplicate" and data.cases:
+            original_index = rng.randrange(len(data.cases))
+            original = data.cases[original_index]
+            if original.duplicate_of is None:
+                case = _build_case(rng, anchor=anchor, original=original)
+                case.duplicate_of = original_index
+                data.cases.append(case)
+                continue
+            exit_name = None
+        if exit_name == "case_merge_duplicate":
+            exit_name = None
+        data.cases.append(_build_case(rng, anchor=anchor, exit_name=exit_name))
+    _ensure_every_status(rng, data.cases, anchor)
+    for _ in range(notifications):
+        band, low, high, p_unexpected = _pick_band(rng)
+        child = _child(rng, today, rng.randint(1, 14), band, (low, high))
+        expectedness = (
+            Expectedness.UNEXPECTED if rng.random() < p_unexpected else Expectedness.EXPECTED
+        )
+        data.new_notices.append(
+            _notice(
+                rng,
+                child=child,
+                band=band,
+                expectedness=expectedness,
+                received_at=_received_after_death(rng, child, anchor),
+            )
+        )
+    return data
+
+
+@dataclass(frozen=True)
+class SyntheticSummary:
+    cases: int
+    transitions: int
+    notifications: int
+    statuses: dict[str, int]
+
+
+def _unique_references(rng: random.Random, notices: list[SyntheticNotice]) -> list[SyntheticNotice]:
+    """Redraw any notification reference or token that is already stored, or drawn twice."""
+    taken_refs: set[str] = set()
+    taken_tokens: set[uuid.UUID] = set()
+    refs = [n.reference for n in notices]
+    tokens = [n.submission_token for n in notices]
+    for start in range(0, len(notices), BATCH_SIZE):
+        taken_refs.update(
+            Notification.objects.filter(reference__in=refs[start : start + BATCH_SIZE]).values_list(
+                "reference", flat=True
+            )
+        )
+        taken_tokens.update(
+            Notification.objects.filter(
+                submission_token__in=tokens[start : start + BATCH_SIZE]
+            ).values_list("submission_token", flat=True)
+        )
+    result = []
+    for notice in notices:
+        reference, token = notice.reference, notice.submission_token
+        while reference in taken_refs:
+            reference = synthetic_notification_reference(rng)
+        while token in taken_tokens:
+            token = _token(rng)
+        taken_refs.add(reference)
+        taken_tokens.add(token)
+        result.append(replace(notice, reference=reference, submission_token=token))
+    return result
+
+
+def _case_references(area: Area, cases: list[SyntheticCase]) -> list[str]:
+    """References in the area's series for the year each case was opened, in opening order.
+
+    The area's Sequence rows are moved on past the numbers used, so cases opened later by
+    cdop.cases.services continue the series and never collide.
+    """
+    by_year: dict[int, list[int]] = {}
+    for i in sorted(range(len(cases)), key=lambda i: cases[i].opened_at):
+        by_year.setdefault(cases[i].opened_at.astimezone(dt.UTC).year, []).append(i)
+    references = [""] * len(cases)
+    for year, indexes in sorted(by_year.items()):
+        Sequence.objects.get_or_create(area=area, kind="case", year=year)
+        seq = Sequence.objects.select_for_update().get(area=area, kind="case", year=year)
+        prefix = f"{area.code}-{year}-"
+        used = [
+            int(ref[len(prefix) :])
+            for ref in Case.objects.filter(reference__startswith=prefix).values_list(
+                "reference", flat=True
+            )
+            if ref[len(prefix) :].isdigit()
+        ]
+        last = max([seq.last, *used])
+        for i in indexes:
+            last += 1
+            references[i] = f"{prefix}{last:04d}"
+        seq.last = last
+        seq.save(update_fields=["last"])
+    return references
+
+
+def _notification_row(
+    area: Area, notice: SyntheticNotice, status: str, case: Case | None
+) -> Notification:
+    child = notice.child
+    return Notification(
+        area_id=area.pk,
+        reference=notice.reference,
+        submission_token=notice.submission_token,
+        received_at=notice.received_at,
+        status=status,
+        case_id=case.pk if case is not None else None,
+        child_first_name=child.first_name,
+        child_last_name=child.last_name,
+        child_date_of_birth=child.date_of_birth,
+        child_sex=child.sex,
+        child_nhs_number=child.nhs_number,
+        child_postcode=child.postcode,
+        date_of_death=child.date_of_death,
+        expectedness=notice.expectedness,
+        circumstances=notice.circumstances,
+        notifier_name=notice.notifier_name,
+        notifier_role=notice.notifier_role,
+        notifier_organisation=notice.notifier_organisation,
+        notifier_email=notice.notifier_email,
+        notifier_phone=notice.notifier_phone,
+    )
+
+
+def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSummary:
+    """Store the records in one transaction, with bulk inserts."""
+    rng = random.Random(f"references-{seed}")
+    with transaction.atomic():
+        notices = _unique_references(rng, [c.notice for c in data.cases] + data.new_notices)
+        case_notices, new_notices = notices[: len(data.cases)], notices[len(data.cases) :]
+        references = _case_references(area, data.cases)
+        rows: list[Case] = []
+        for case, reference in zip(data.cases, references, strict=True):
+            child = case.child
+            rows.append(
+                Case(
+                    area_id=area.pk,
+                    reference=reference,
+                    status=case.status,
+                    status_changed_at=case.status_changed_at,
+                    child_first_name=child.first_name,
+                    child_last_name=child.last_name,
+                    child_date_of_birth=child.date_of_birth,
+                    child_sex=child.sex,
+                    child_nhs_number=child.nhs_number,
+                    child_postcode=child.postcode,
+                    date_of_death=child.date_of_death,
+                    expectedness=case.expectedness,
+                    opened_at=case.opened_at,
+                    finalised_at=case.finalised_at,
+                )
+            )
+        # Originals first, so that each duplicate can point to the case it was merged into.
+        originals = [
+            row for case, row in zip(data.cases, rows, strict=True) if case.duplicate_of is None
+        ]
+        Case.objects.bulk_create(originals, batch_size=BATCH_SIZE)
+        duplicates = []
+        for case, row in zip(data.cases, rows, strict=True):
+            if case.duplicate_of is not None and case.status == Status.MERGED:
+                row.merged_into_id = rows[case.duplicate_of].pk
+            if case.duplicate_of is not None:
+                duplicates.append(row)
+        Case.objects.bulk_create(duplicates, batch_size=BATCH_SIZE)
+
+        transitions = []
+        for case, row, notice in zip(data.cases, rows, case_notices, strict=True):
+            for step in case.steps:
+                reason = step.reason
+                if step.name == "case_open":
+                    reason = f"Opened from notification {notice.reference}"
+                elif step.name == "case_merge_duplicate" and case.duplicate_of is not None:
+                    reason = (
+                        f"Second notification of the same death; duplicate of "
+                        f"{rows[case.duplicate_of].reference}."
+                    )
+                transitions.append(
+                    CaseTransition(
+                        case_id=row.pk,
+                        name=step.name,
+                        from_status=step.from_status,
+                        to_status=step.to_status,
+                        at=step.at,
+                        reason=reason,
+                    )
+                )
+        CaseTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+        Notification.objects.bulk_create(
+            [
+                _notification_row(area, n, Notification.Status.CASE_OPENED, row)
+                for n, row in zip(case_notices, rows, strict=True)
+            ]
+            + [_notification_row(area, n, Notification.Status.NEW, None) for n in new_notices],
+            batch_size=BATCH_SIZE,
+        )
+    return SyntheticSummary(
+        cases=len(rows),
+        transitions=len(transitions),
+        notifications=len(notices),
+        statuses=dict(Counter(c.status for c in data.cases)),
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Add realistic synthetic cases (in every status, with their history and notifications) "
+        "to an area. Never use in production."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, default=100, help="How many cases (default 100)")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1)")
+        parser.add_argument("--area", default="llr", help="Slug of the area (default llr)")
+        parser.add_argument(
+            "--notifications",
+            type=int,
+            default=0,
+            help="Extra new notifications waiting in the triage queue (default 0)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Synthetic data is never generated in production.")
+        n_cases, n_notifications = options["cases"], options["notifications"]
+        if n_cases < 0 or n_notifications < 0:
+            raise CommandError("--cases and --notifications must be 0 or more.")
+        area = Area.objects.filter(slug=options["area"]).first()
+        if area is None:
+            known = ", ".join(Area.objects.order_by("slug").values_list("slug", flat=True))
+            raise CommandError(
+                f"There is no area with the slug “{options['area']}”. "
+                f"Known areas: {known or 'none'}."
+            )
+        started = time.perf_counter()
+        data = synthetic_build(
+            cases=n_cases,
+            notifications=n_notifications,
+            seed=options["seed"],
+            today=timezone.localdate(),
+        )
+        summary = synthetic_save(area=area, data=data, seed=options["seed"])
+        if options["verbosity"] > 0:
+            statuses = ", ".join(
+                f"{Status(s).label.lower()} {summary.statuses.get(s, 0)}" for s in Status
+            )
+            self.stdout.write(
+                f"Generated {summary.cases} synthetic cases in {area.short_name} "
+                f"({summary.transitions} transitions, {summary.notifications} notifications, "
+                f"{n_notifications} of them new) in {time.perf_counter() - started:.1f} s "
+                f"[seed {options['seed']}]: {statuses}."
+            )
