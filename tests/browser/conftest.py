@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+def page(browser: Browser, live_server: Any, seeded_llr: None) -> Iterator[Page]:
     """A page for checking with axe. Our CSP (script-src 'self' + nonce) rightly blocks the
     inline script Playwright's add_script_tag inserts, so these contexts bypass the CSP; the
     CSP itself is checked by a separate test whose context does not bypass it."""
@@ -96,3 +97,16 @@ def check_axe(page: Page) -> None:
         for v in violations
     ]
     assert not violations, f"axe violations on {page.url}:\n{json.dumps(report, indent=2)}"
+
+
+@pytest.fixture
+def seeded_llr(transactional_db: None) -> None:
+    """The LLR area and its public pages come from a data migration, which the flush after
+    each transactional test removes: seed them again (the migration's own function) when
+    missing."""
+    from django.apps import apps
+
+    from cdop.areas.models import Area
+
+    if not Area.objects.filter(slug="llr").exists():
+        import_module("cdop.areas.migrations.0002_seed_llr").seed(apps, None)

@@ -20,9 +20,9 @@ PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server runs in another thread, so data must be committed. serialized_rollback
-    # puts back the LLR area (seeded by a data migration) that the flush after each test removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server runs in another thread, so data must be committed; the seeded_llr
+    # fixture puts back the LLR area that the flush after each test removes.
+    pytest.mark.django_db(transaction=True),
 ]
 
 NEXT_STEPS = [
@@ -302,7 +302,9 @@ def test_every_role_signs_in_to_a_home_page(
         expect(menu.get_by_role("link", name="Audit log")).to_be_visible()
 
 
-def test_no_content_security_policy_errors(browser: Browser, live_server: Any) -> None:
+def test_no_content_security_policy_errors(
+    browser: Browser, live_server: Any, seeded_llr: None
+) -> None:
     """With the real CSP enforced, the public pages and a staff case page log no violations."""
     from cdop.core.tests.factories import CaseFactory
 
