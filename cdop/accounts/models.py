@@ -80,3 +80,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.area}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}

@@ -51,6 +51,9 @@ class LocalAuthority(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.ons_code})"
 
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}
+
 
 class PageKind(models.TextChoices):
     """The public pages every area has. Their text is the area's to edit."""

@@ -21,17 +21,18 @@ def audit_read(*, obj: models.Model) -> None:
 def audit_actor(user: User) -> Iterator[None]:
     """Attribute audit entries written inside this block to the user.
 
-    In a web request auditlog's middleware already knows the user and the address; this
-    covers services called from background tasks, commands and tests, where nobody else does.
+    Services call this with the person acting, so that entries name them whether the service
+    runs in a request, a background task, a command or a test. The client address of a
+    request in progress is kept.
+
+    auditlog's contexts do not nest (the inner one leaves its value behind), and its
+    middleware never clears its value after a request; so this always opens its own context
+    and afterwards puts back exactly what was there before.
     """
-    current = auditlog_value.get(None)
-    if current and current.get("actor") is not None:
-        yield  # a live request context already names the user
-        return
-    remote_addr = current.get("remote_addr") if current else None
+    previous = auditlog_value.get(None)
+    remote_addr = previous.get("remote_addr") if previous else None
     try:
         with set_actor(user, remote_addr=remote_addr):
             yield
     finally:
-        # auditlog's contexts do not nest: put back what was there, or an empty marker.
-        auditlog_value.set(current or {})
+        auditlog_value.set(previous or {})

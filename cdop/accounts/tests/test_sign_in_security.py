@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.messages.api import MessageFailure
 from django.test import Client
 from django.utils import timezone
 
@@ -18,21 +17,6 @@ LOGIN = "/accounts/login/"
 PASSWORD = "correct-horse-battery-staple"  # the factories' password
 
 
-@pytest.fixture
-def login_rate_limit_per_ip(settings):
-    """allauth cannot limit the login view per account (see the xfail below); limit it per
-    address, as allauth does by default, so that the lockout itself can be tested."""
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "30/m/ip"}
-
-
-IDLE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=MessageFailure,
-    reason="BUG: IdleTimeoutMiddleware runs before MessageMiddleware, so adding the "
-    "'you were signed out' message raises MessageFailure (a 500) on every idle timeout",
-)
-
-
 def sign_in(client: Client, email: str, password: str):
     return client.post(LOGIN, {"login": email, "password": password})
 
@@ -41,11 +25,6 @@ def signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ACCOUNT_RATE_LIMITS['login'] is limited per key, which allauth cannot do for "
-    "the login view: every sign-in POST raises ImproperlyConfigured (a 500)",
-)
 def test_the_right_password_leads_on_to_the_second_factor(alice):
     response = Client(raise_request_exception=False).post(
         LOGIN, {"login": alice.email, "password": PASSWORD}
@@ -55,7 +34,6 @@ def test_the_right_password_leads_on_to_the_second_factor(alice):
     assert response["Location"] == "/accounts/2fa/authenticate/"
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_the_right_password_alone_does_not_sign_in_without_the_second_factor(alice):
     client = Client()
 
@@ -67,7 +45,6 @@ def test_the_right_password_alone_does_not_sign_in_without_the_second_factor(ali
     assert client.get("/staff/").status_code == 302
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_a_wrong_password_is_refused_without_saying_whether_the_account_exists(alice):
     wrong = sign_in(Client(), alice.email, "wrong")
     unknown = sign_in(Client(), "nobody@llr.invalid", "wrong")
@@ -78,7 +55,6 @@ def test_a_wrong_password_is_refused_without_saying_whether_the_account_exists(a
     assert message in unknown.text
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_five_wrong_passwords_lock_the_account(alice):
     client = Client()
 
@@ -90,7 +66,6 @@ def test_five_wrong_passwords_lock_the_account(alice):
     assert not signed_in(client)
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_once_locked_even_the_right_password_does_not_sign_in(alice):
     client = Client()
     for _ in range(5):
@@ -104,13 +79,6 @@ def test_once_locked_even_the_right_password_does_not_sign_in(alice):
     assert "mfa_login" not in str(dict(client.session))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: allauth's 'login_failed' limit (5/5m/key) equals AXES_FAILURE_LIMIT, so the "
-    "attempt after a lockout gets allauth's 'Too many failed login attempts' form error "
-    "instead of the lockout page that says for how long",
-)
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_once_locked_the_right_password_gets_the_lockout_page(alice):
     client = Client()
     for _ in range(5):
@@ -122,7 +90,6 @@ def test_once_locked_the_right_password_gets_the_lockout_page(alice):
     assert "Your account is locked for now" in response.text
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_the_lockout_counts_the_address_however_it_is_typed(alice):
     client = Client()
     for typed in (
@@ -138,7 +105,6 @@ def test_the_lockout_counts_the_address_however_it_is_typed(alice):
     assert response.status_code == 429
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_one_persons_lockout_does_not_lock_a_colleague_at_the_same_address(alice, ada):
     client = Client()
     for _ in range(5):
@@ -150,7 +116,6 @@ def test_one_persons_lockout_does_not_lock_a_colleague_at_the_same_address(alice
     assert response["Location"] == "/accounts/2fa/authenticate/"
 
 
-@pytest.mark.usefixtures("login_rate_limit_per_ip")
 def test_the_lockout_ends_after_the_cool_off_time(alice, settings):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
@@ -164,7 +129,6 @@ def test_the_lockout_ends_after_the_cool_off_time(alice, settings):
     assert response["Location"] == "/accounts/2fa/authenticate/"
 
 
-@IDLE_BUG
 def test_a_session_idle_for_longer_than_the_limit_is_signed_out(client_for, alice, settings):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_for(alice)
@@ -195,7 +159,6 @@ def test_using_the_service_within_the_limit_keeps_the_session(client_for, alice,
     assert signed_in(client)
 
 
-@IDLE_BUG
 def test_the_idle_limit_is_configurable(client_for, alice, settings):
     settings.SESSION_IDLE_MINUTES = 5
     with time_machine.travel(timezone.now(), tick=False) as traveller:

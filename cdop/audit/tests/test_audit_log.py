@@ -225,11 +225,6 @@ def test_ada_searching_for_another_areas_record_finds_nothing(
     assert rows(response) == ['<td class="govuk-table__cell" colspan="5">No entries match.</td>']
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Membership (and LocalAuthority) entries carry no area_id, so every "
-    "administrator sees who was given which role in every other area",
-)
 def test_roles_given_in_another_area_are_not_shown_to_ada(client_for, ada, olu_admin, other_area):
     response = client_for(ada).get(URL)
 
@@ -245,11 +240,6 @@ def test_only_administrators_read_the_audit_log(llr_case, client_for, request, p
     assert client.get(f"{URL}{entry.pk}/").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: auditlog's middleware never clears the request's actor from the context, so "
-    "audit_actor() later in the same thread thinks a request is live and records no actor",
-)
 def test_a_service_run_after_a_request_in_the_same_thread_still_names_its_actor(
     llr, client_for, alice, devi
 ):
