@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cdop.core import views as core_views
 
@@ -12,6 +13,11 @@ admin.site.site_header = "Child death review: technical administration"
 
 urlpatterns = [
     path("", core_views.public_home, name="public_home"),
+    # govuk-frontend's compiled CSS asks for its fonts and images under /assets/.
+    path(
+        "assets/<path:path>",
+        RedirectView.as_view(url="/static/govuk/assets/%(path)s", permanent=True),
+    ),
     path("accounts/", include("allauth.urls")),
     path("staff/account/", include("cdop.accounts.urls")),
     path("staff/", include("cdop.core.urls")),
