@@ -43,5 +43,3 @@ def _signed_in_with_password_within(request: HttpRequest, seconds: int) -> bool:
         record.get("method") == "password" and now - float(record.get("at", 0)) <= seconds
         for record in records
     )
-
-
