@@ -26,9 +26,9 @@ def fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_audit_context() -> Iterator[None]:
-    """auditlog's middleware leaves the last request's actor in the context (see the xfail in
-    cdop/audit/tests/test_audit_log.py); start and end every test without one, so a test's
-    requests cannot change whom a later test's services name in the audit log."""
+    """auditlog's middleware leaves the last request's actor in the context after the
+    response; start and end every test without one, so that one test's requests cannot
+    decide whom a later test's audit entries name."""
     auditlog_value.set({})
     yield
     auditlog_value.set({})
