@@ -17,6 +17,11 @@ from django.test import Client
 from cdop.accounts.models import Role, User
 from cdop.areas.models import Area
 from cdop.core.tests.factories import AreaFactory, MembershipFactory, UserFactory
+from cdop.core.tests.helpers import (  # noqa: F401 - fixtures for every test
+    empty_cache,
+    fast_password_hashing,
+    fresh_audit_context,
+)
 
 
 def make_persona(email: str, name: str, area: Area | None, role: str | None) -> User:

@@ -4,9 +4,9 @@ import re
 from datetime import date
 from typing import Any
 
-from nhs_number import is_valid as nhs_number_is_valid  # type: ignore[attr-defined]
 from django import forms
 from django.utils import timezone
+from nhs_number import is_valid as nhs_number_is_valid  # type: ignore[attr-defined]
 
 from cdop.cases.models import Expectedness, Sex
 from cdop.core.forms import DateField, GovUKFormMixin

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from functools import partial
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone

@@ -21,12 +21,6 @@ class RecordingSchemaEditor:
         self.calls.append((sql, params))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the PostgreSQL trigger's 'RAISE EXCEPTION ... %' goes through "
-    "schema_editor.execute() with params=(), so psycopg reads '%' as a placeholder and "
-    "migrate fails on PostgreSQL ('incomplete placeholder')",
-)
 def test_the_postgresql_trigger_sql_is_not_mistaken_for_a_query_with_parameters():
     editor = RecordingSchemaEditor("postgresql")
 

@@ -52,8 +52,8 @@ def test_ada_reads_the_entries_of_her_areas_records(llr_case, client_for, ada, a
     listed = "".join(rows(response))
     assert llr_case.reference in listed
     assert alice.email in listed
-    assert "Update" in listed
-    assert "Create" in listed
+    assert "Changed" in listed
+    assert "Created" in listed
 
 
 def test_an_entry_shows_who_what_when_where_and_the_changes(llr_case, client_for, ada, alice):
@@ -62,7 +62,7 @@ def test_an_entry_shows_who_what_when_where_and_the_changes(llr_case, client_for
     response = client_for(ada).get(f"{URL}{entry.pk}/")
 
     assert response.status_code == 200
-    assert f"Update: case {llr_case.reference}" in response.text
+    assert f"Changed: case {llr_case.reference}" in response.text
     assert alice.email in response.text
     # The service ran outside a web request, so there was no address to record.
     assert "Not recorded" in response.text
@@ -97,7 +97,7 @@ def test_ada_filters_by_action(llr_case, client_for, ada):
 
     listed = rows(response)
     assert listed
-    assert all(">Update<" in r for r in listed)
+    assert all(">Changed<" in r for r in listed)
 
 
 def test_ada_filters_by_record_reference(llr_case, client_for, ada, llr):

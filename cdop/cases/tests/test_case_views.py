@@ -12,7 +12,6 @@ from auditlog.models import LogEntry
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import REVIEW_LINE, Status
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
-from cdop.core.tests.helpers import fast_password_hashing, fresh_audit_context  # noqa: F401
 from cdop.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

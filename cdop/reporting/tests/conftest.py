@@ -1,1 +1,0 @@
-from cdop.core.tests.helpers import empty_cache, fast_password_hashing, fresh_audit_context  # noqa: F401
