@@ -42,14 +42,28 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, reference: str) -> dict[str, object]:
+def _detail_context(
+    request: HttpRequest, reference: str, failed: tuple[str, TransitionForm] | None = None
+) -> dict[str, object]:
     case = selectors.case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
     available = selectors.case_available_transitions(user=request.user, case=case)  # type: ignore[arg-type]
     line_position = REVIEW_LINE.index(case.status) if case.status in REVIEW_LINE else None
+    forms = [
+        (
+            t,
+            failed[1]
+            if failed and failed[0] == t.name
+            else TransitionForm(transition=t, auto_id=f"id_{t.name}_%s"),
+        )
+        for t in available
+    ]
     return {
         "case": case,
         "transitions": selectors.case_transitions_for(case=case),
-        "forms": [(t, TransitionForm(transition=t, auto_id=f"id_{t.name}_%s")) for t in available],
+        "next_forms": [(t, f) for t, f in forms if t.along_review_line],
+        "exit_forms": [(t, f) for t, f in forms if not t.along_review_line],
+        "failed_form": failed[1] if failed else None,
+        "failed_exit": bool(failed and not TRANSITIONS[failed[0]].along_review_line),
         "review_line": [
             (status, Status(status).label, line_position is not None and i <= line_position)
             for i, status in enumerate(REVIEW_LINE)
@@ -81,7 +95,5 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
             messages.success(request, f"Case {case.reference}: {spec.target.label.lower()}.")
             return redirect(case.get_absolute_url())
     # Show the case again with this form's errors and what was typed, with a 400.
-    context = _detail_context(request, reference)
-    context["forms"] = [(t, form if t.name == name else f) for t, f in context["forms"]]  # type: ignore[attr-defined]
-    context["failed_form"] = form
+    context = _detail_context(request, reference, failed=(name, form))
     return render(request, "cases/detail.html", context, status=400)

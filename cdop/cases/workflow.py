@@ -50,6 +50,11 @@ class Transition:
     reason_required: bool = False
     reason_label: str = "Note (optional)"
 
+    @property
+    def along_review_line(self) -> bool:
+        """A step forward in the review, rather than a way out of it."""
+        return self.target in REVIEW_LINE
+
 
 _EARLY = frozenset({Status.NOTIFIED, Status.INFORMATION_GATHERING})
 

@@ -171,7 +171,7 @@ def test_walking_skeleton_journey(page: Page) -> None:
             expect(status).to_have_text(status_text)
         expect(history.last).to_contain_text(note)
         check_axe(page)
-    expect(page.get_by_role("heading", name="Next steps")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Next step")).to_have_count(0)
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Statistics").click()
     expect(page).to_have_url(re.compile(r"/staff/statistics/"))

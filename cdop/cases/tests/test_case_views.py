@@ -142,7 +142,7 @@ def test_the_next_steps_offered_are_those_the_table_allows_from_here(llr, client
 
     page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
 
-    assert "Next steps" in page
+    assert "Next step" in page
     assert f'action="{transition_url(case, "case_record_cdrm_held")}"' in page
     assert transition_url(case, "case_finalise") not in page
     assert transition_url(case, "case_transfer") not in page
@@ -153,7 +153,7 @@ def test_a_finalised_case_offers_no_next_steps(llr, client_for, alice):
 
     page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
 
-    assert "Next steps" not in page
+    assert "Next step" not in page
 
 
 def test_a_stale_transition_is_refused_with_a_clear_message_and_changes_nothing(
@@ -273,7 +273,7 @@ def test_kim_the_key_worker_reads_a_case_but_is_offered_no_next_steps(llr, clien
 
     assert page.status_code == 200
     assert case.child_name in page.text
-    assert "Next steps" not in page.text
+    assert "Next step" not in page.text
     assert "/transition/" not in page.text
 
 
@@ -387,3 +387,23 @@ def test_a_nonsense_status_filter_or_page_number_does_not_break_the_list(llr, cl
     response = client_for(alice).get("/staff/cases/", {"status": "<b>", "page": "-9"})
 
     assert response.status_code == 200
+
+
+def test_ways_out_of_the_review_sit_behind_a_disclosure_below_the_next_step(llr, client_for, alice):
+    case = CaseFactory(area=llr, status=Status.NOTIFIED)
+
+    page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
+
+    next_step = page.index(transition_url(case, "case_start_information_gathering"))
+    disclosure = page.index("Transfer, close or merge this case")
+    assert next_step < disclosure < page.index(transition_url(case, "case_transfer"))
+
+
+def test_a_refused_transfer_reopens_the_disclosure_with_the_error(llr, client_for, alice):
+    case = CaseFactory(area=llr, status=Status.NOTIFIED)
+
+    response = client_for(alice).post(transition_url(case, "case_transfer"), {"reason": ""})
+
+    assert response.status_code == 400
+    assert '<details class="govuk-details" open>' in response.text
+    assert "Enter which area, and why the child was not resident here" in response.text
