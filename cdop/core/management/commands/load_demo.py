@@ -42,8 +42,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             Area.objects.get_or_create(
                 slug="demo-shire",
-                defaults={"code": "DEMO", "name": "Demo Shire (a second, synthetic area)",
-                          "short_name": "Demo Shire", "contact_email": "cdop@demo-shire.invalid"},
+                defaults={
+                    "code": "DEMO",
+                    "name": "Demo Shire (a second, synthetic area)",
+                    "short_name": "Demo Shire",
+                    "contact_email": "cdop@demo-shire.invalid",
+                },
             )
             for email, name, role, slug in DEMO_USERS:
                 user = User.objects.filter(email=email).first()
@@ -54,12 +58,16 @@ class Command(BaseCommand):
                 )
         llr = Area.objects.get(slug="llr")
         if not Case.objects.filter(area=llr).exists() and options["cases"] > 0:
-            call_command("generate_synthetic", cases=options["cases"], seed=2026, area="llr",
-                         notifications=8, verbosity=0)
+            call_command(
+                "generate_synthetic",
+                cases=options["cases"],
+                seed=2026,
+                area="llr",
+                notifications=8,
+                verbosity=0,
+            )
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
             self.stdout.write(f"  {email:<28} {Role(role).label} ({slug})")
-        self.stdout.write(
-            "  Each account sets up an authenticator app (TOTP) at first sign-in.\n"
-        )
+        self.stdout.write("  Each account sets up an authenticator app (TOTP) at first sign-in.\n")
