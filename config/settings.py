@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cdop.accounts.middleware.IdleTimeoutMiddleware",
+    "cdop.accounts.middleware.RolesCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cdop.accounts.middleware.RequireMFAMiddleware",

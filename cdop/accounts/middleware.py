@@ -72,3 +72,37 @@ def _has_mfa(request: HttpRequest) -> bool:
         cached = is_mfa_enabled(request.user)
         request._cdop_has_mfa = cached  # type: ignore[attr-defined]
     return bool(cached)
+
+
+_ROLES_KEY = "cdop_roles"
+
+
+class RolesCacheMiddleware:
+    """Keeps the user's roles in their session, so that staff pages do not read the
+    memberships table on every request.
+
+    The cache is stamped with the user's roles_version, which every membership change
+    bumps; a stale cache is dropped on the next request, so a removed role stops working
+    at once.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            cached = request.session.get(_ROLES_KEY)
+            if cached and cached.get("v") == user.roles_version:
+                user._roles_by_area = {
+                    int(area_id): frozenset(roles) for area_id, roles in cached["roles"].items()
+                }
+        response = self.get_response(request)
+        user = request.user  # sign-in and sign-out replace it
+        if user.is_authenticated and getattr(user, "_roles_from_db", False):
+            roles = user._roles_by_area
+            request.session[_ROLES_KEY] = {
+                "v": user.roles_version,
+                "roles": {str(area_id): sorted(held) for area_id, held in roles.items()},
+            }
+        return response

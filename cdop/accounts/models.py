@@ -44,6 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     # is_staff only opens Django's admin site, kept for the platform's technical support.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped whenever the user's memberships change, so that roles cached in a session are
+    # known to be stale on the very next request.
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
+
+    # Set per request by cdop.accounts.permissions (not stored in this table).
+    _roles_by_area: dict[int, frozenset[str]]
+    _roles_from_db: bool
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -81,5 +88,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.area}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _bump_roles_version(self.user_id)
+
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
+
+
+def _bump_roles_version(user_id: int) -> None:
+    User.objects.filter(pk=user_id).update(roles_version=models.F("roles_version") + 1)

@@ -38,7 +38,8 @@ def roles_in_area(user: User | AnonymousUser, area_id: int) -> frozenset[str]:
         cache = {}
         for membership_area_id, role in user.memberships.values_list("area_id", "role"):
             cache[membership_area_id] = cache.get(membership_area_id, frozenset()) | {role}
-        user._roles_by_area = cache  # type: ignore[attr-defined]
+        user._roles_by_area = cache
+        user._roles_from_db = True  # RolesCacheMiddleware keeps it in the session
     return cache.get(area_id, frozenset())
 
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 
 from cdop.accounts import permissions
 from cdop.areas.models import Area
+from cdop.core.urls_cache import cached_reverse as reverse_cached
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -18,17 +19,17 @@ def service(request: HttpRequest) -> dict[str, Any]:
     nav: list[dict[str, Any]] = []
     if staff_area and request.user.is_authenticated:
         user = request.user
-        items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+        items: list[tuple[str, str]] = [("Home", reverse_cached("core:home"))]
         if permissions.area_ids_with_roles(user, permissions.CASE_READERS):
             items += [
-                ("Notifications", reverse("notifications:queue")),
-                ("Cases", reverse("cases:list")),
+                ("Notifications", reverse_cached("notifications:queue")),
+                ("Cases", reverse_cached("cases:list")),
             ]
-        items.append(("Statistics", reverse("reporting:statistics")))
+        items.append(("Statistics", reverse_cached("reporting:statistics")))
         if permissions.can_read_audit_log(user):
             items += [
-                ("Public pages", reverse("areas_staff:staff_pages")),
-                ("Audit log", reverse("audit:list")),
+                ("Public pages", reverse_cached("areas_staff:staff_pages")),
+                ("Audit log", reverse_cached("audit:list")),
             ]
         nav = [
             {"text": text, "href": href, "active": _active(path, href, home=text == "Home")}
@@ -37,15 +38,25 @@ def service(request: HttpRequest) -> dict[str, Any]:
     elif public_area is not None:
         slug = public_area.slug
         items = [
-            ("About", reverse("areas:page", args=[slug, "about"])),
-            ("For families", reverse("areas:page", args=[slug, "families"])),
-            ("For professionals", reverse("areas:page", args=[slug, "professionals"])),
-            ("Notify a death", reverse("notify:form", args=[slug])),
-            ("Contact", reverse("areas:page", args=[slug, "contact"])),
+            ("About", reverse_cached("areas:page", slug, "about")),
+            ("For families", reverse_cached("areas:page", slug, "families")),
+            ("For professionals", reverse_cached("areas:page", slug, "professionals")),
+            ("Notify a death", reverse_cached("notify:form", slug)),
+            ("Contact", reverse_cached("areas:page", slug, "contact")),
         ]
         nav = [{"text": t, "href": h, "active": path == h} for t, h in items]
     footer_area = public_area or _default_area(request)
+    links: dict[str, str] = {
+        "home": reverse_cached("core:home"),
+        "profile": reverse_cached("accounts:profile"),
+        "logout": reverse_cached("account_logout"),
+    }
+    for area, prefix in ((public_area, "public"), (footer_area, "footer")):
+        if area is not None:
+            for kind in ("about", "contact", "accessibility", "privacy", "cookies"):
+                links[f"{prefix}_{kind}"] = reverse_cached("areas:page", area.slug, kind)
     return {
+        "links": links,
         "service_name": settings.SERVICE_NAME,
         "nav_items": nav,
         "staff_area": staff_area,
@@ -58,10 +69,19 @@ def _active(path: str, href: str, *, home: bool) -> bool:
     return path == href if home else path.startswith(href)
 
 
+_DEFAULT_AREA_TTL_SECONDS = 60.0
+_default_area_memo: tuple[float, Area | None] = (0.0, None)
+
+
 def _default_area(request: HttpRequest) -> Area | None:
+    """The area whose footer links staff pages show. Areas change rarely, so each process
+    looks it up at most once a minute rather than on every page."""
+    global _default_area_memo
     from cdop.areas.selectors import area_default
 
-    if not hasattr(request, "_cdop_default_area"):
-        request._cdop_default_area = area_default()  # type: ignore[attr-defined]
-    found: Area | None = request._cdop_default_area  # type: ignore[attr-defined]
-    return found
+    fetched_at, area = _default_area_memo
+    now = time.monotonic()
+    if now - fetched_at > _DEFAULT_AREA_TTL_SECONDS or fetched_at == 0.0:
+        area = area_default()
+        _default_area_memo = (now, area)
+    return area
