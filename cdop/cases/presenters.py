@@ -44,6 +44,7 @@ def short_date(value: dt.date | dt.datetime | None) -> str:
 
 def case_list_rows(rows: Iterable[CaseRow]) -> SafeString:
     prefix = escape(reverse("cases:list"))
+    tz = timezone.get_current_timezone()
     html = []
     for reference, first_name, last_name, died, status, changed in rows:
         ref = escape(reference)
@@ -54,7 +55,7 @@ def case_list_rows(rows: Iterable[CaseRow]) -> SafeString:
             f'<td class="govuk-table__cell">{escape(first_name)} {escape(last_name)}</td>'
             f'<td class="govuk-table__cell">{short_date(died)}</td>'
             f'<td class="govuk-table__cell">{escape(_STATUS_LABELS.get(status, status))}</td>'
-            f'<td class="govuk-table__cell">{short_date(changed)}</td></tr>'
+            f'<td class="govuk-table__cell">{short_date(changed, tz)}</td></tr>'
         )
     if not html:
         html.append(
