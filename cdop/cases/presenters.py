@@ -33,12 +33,12 @@ LIST_COLUMNS = (
 CaseRow = tuple[str, str, str, dt.date, str, dt.datetime]
 
 
-def short_date(value: dt.date | dt.datetime | None) -> str:
-    """ "4 Mar 2026", the GOV.UK short date, in the service's time zone."""
+def short_date(value: dt.date | dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    """The GOV.UK short date ("4 Mar 2026") in the service's time zone."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
+        value = value.astimezone(tz or timezone.get_current_timezone())
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
