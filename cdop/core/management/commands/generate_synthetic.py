@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cdop.areas.models import Area, Sequence
@@ -877,6 +877,20 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
     )
 
 
+def _refresh_planner_statistics() -> None:
+    """A bulk load changes the tables' shape at once; without fresh statistics PostgreSQL
+    plans the case list as if the table were empty (a sort instead of the index). VACUUM
+    also sets the visibility map, so counts read the index alone; it cannot run inside a
+    transaction (as in tests), where ANALYZE alone has to do."""
+    tables = ", ".join(m._meta.db_table for m in (Case, CaseTransition, Notification))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            cursor.execute(f"{verb} {tables}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     help = (
         "Add realistic synthetic cases (in every status, with their history and notifications) "
@@ -915,6 +929,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
         )
         summary = synthetic_save(area=area, data=data, seed=options["seed"])
+        _refresh_planner_statistics()
         if options["verbosity"] > 0:
             statuses = ", ".join(
                 f"{Status(s).label.lower()} {summary.statuses.get(s, 0)}" for s in Status
