@@ -22,13 +22,9 @@ class Expectedness(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known yet"
 
 
-class Case(models.Model):
-    """The review of one child's death, from notification to finalisation."""
-
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="cases")
-    reference = models.CharField(max_length=24, unique=True)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOTIFIED)
-    status_changed_at = models.DateTimeField()
+class ChildDeath(models.Model):
+    """Who the child was and when they died: the details a notification brings and a case
+    keeps. One definition, so the two cannot drift apart."""
 
     child_first_name = models.CharField(max_length=100)
     child_last_name = models.CharField(max_length=100)
@@ -40,6 +36,22 @@ class Case(models.Model):
     expectedness = models.CharField(
         max_length=12, choices=Expectedness.choices, default=Expectedness.NOT_KNOWN
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+
+class Case(ChildDeath):
+    """The review of one child's death, from notification to finalisation."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOTIFIED)
+    status_changed_at = models.DateTimeField()
 
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
@@ -79,10 +91,6 @@ class Case(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
-
-    @property
-    def child_name(self) -> str:
-        return f"{self.child_first_name} {self.child_last_name}"
 
 
 class CaseTransition(models.Model):

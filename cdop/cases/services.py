@@ -18,8 +18,9 @@ from cdop.core.errors import DomainError
 from cdop.notifications.models import Notification
 
 
-def _case_reference(*, case_area_code: str, year: int, number: int) -> str:
-    return f"{case_area_code}-{year}-{number:04d}"
+def case_reference(*, area_code: str, year: int, number: int) -> str:
+    """A case reference like LLR-2026-0042: the area, the year it was opened, a number."""
+    return f"{area_code}-{year}-{number:04d}"
 
 
 def case_open_from_notification(*, notification: Notification, by: User) -> Case:
@@ -41,7 +42,7 @@ def _case_open(*, notification: Notification, by: User) -> Case:
     number = sequence_next(area=locked.area, kind="case", year=now.year)
     case = Case.objects.create(
         area=locked.area,
-        reference=_case_reference(case_area_code=locked.area.code, year=now.year, number=number),
+        reference=case_reference(area_code=locked.area.code, year=now.year, number=number),
         status=Status.NOTIFIED,
         status_changed_at=now,
         child_first_name=locked.child_first_name,

@@ -6,10 +6,10 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
-from cdop.cases.models import Expectedness, Sex
+from cdop.cases.models import ChildDeath
 
 
-class Notification(models.Model):
+class Notification(ChildDeath):
     """One professional's report that a child has died. Several may concern the same death."""
 
     class Status(models.TextChoices):
@@ -27,14 +27,6 @@ class Notification(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
 
-    child_first_name = models.CharField(max_length=100)
-    child_last_name = models.CharField(max_length=100)
-    child_date_of_birth = models.DateField()
-    child_sex = models.CharField(max_length=16, choices=Sex.choices)
-    child_nhs_number = models.CharField(max_length=10, blank=True)
-    child_postcode = models.CharField(max_length=8, blank=True)
-    date_of_death = models.DateField()
-    expectedness = models.CharField(max_length=12, choices=Expectedness.choices)
     circumstances = models.TextField(max_length=5000)
 
     notifier_name = models.CharField(max_length=200)
@@ -57,7 +49,3 @@ class Notification(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
-
-    @property
-    def child_name(self) -> str:
-        return f"{self.child_first_name} {self.child_last_name}"

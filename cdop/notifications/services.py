@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -16,8 +17,10 @@ from cdop.notifications.models import Notification
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def notification_reference_new() -> str:
-    chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+def notification_reference_new(choose: Callable[[str], str] = secrets.choice) -> str:
+    """A reference like NTF-7K3Q-9XPA. `choose` picks each character (a seeded one for
+    synthetic data)."""
+    chars = "".join(choose(_ALPHABET) for _ in range(8))
     return f"NTF-{chars[:4]}-{chars[4:]}"
 
 

@@ -31,13 +31,14 @@ from django.utils import timezone
 
 from cdop.areas.models import Area, Sequence
 from cdop.cases.models import Case, CaseTransition, Expectedness, Sex
+from cdop.cases.services import case_reference
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
 from cdop.notifications.models import Notification
+from cdop.notifications.services import notification_reference_new
 
 BATCH_SIZE = 1000
 
 # Crockford's alphabet, as in cdop.notifications.services.
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 _BOYS = (
     "Oliver",
@@ -348,8 +349,7 @@ def synthetic_nhs_number(rng: random.Random) -> str:
 
 
 def synthetic_notification_reference(rng: random.Random) -> str:
-    chars = "".join(rng.choice(_ALPHABET) for _ in range(8))
-    return f"NTF-{chars[:4]}-{chars[4:]}"
+    return notification_reference_new(choose=rng.choice)
 
 
 def _token(rng: random.Random) -> uuid.UUID:
@@ -764,7 +764,7 @@ def _case_references(area: Area, cases: list[SyntheticCase]) -> list[str]:
         last = max([seq.last, *used])
         for i in indexes:
             last += 1
-            references[i] = f"{prefix}{last:04d}"
+            references[i] = case_reference(area_code=area.code, year=year, number=last)
         seq.last = last
         seq.save(update_fields=["last"])
     return references
