@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cdop.accounts.models import Membership, Role, User
+from cdop.cases.models import Case, CaseTransition
+from cdop.cases.workflow import Status
+from cdop.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count() for model in (User, Membership, Case, CaseTransition, Notification)
+    )
+
+
+def test_it_loads_one_sign_in_per_role_and_cases_in_every_status(llr):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    printed = out.getvalue()
+    for role in Role:
+        assert Membership.objects.filter(area=llr, role=role).exists(), role
+        assert role.label in printed
+    assert "demo-password-2026" in printed
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Notification.objects.filter(status=Notification.Status.NEW).exists()
+    nhs_numbers = [n for n in Case.objects.values_list("child_nhs_number", flat=True) if n]
+    assert nhs_numbers
+    assert all(n.startswith("999") for n in nhs_numbers)  # never a real person's
+
+
+def test_a_second_run_adds_nothing(llr):
+    call_command("load_demo", stdout=StringIO())
+    first = counts()
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert counts() == first
+
+
+def test_it_refuses_to_run_in_production(llr, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.filter(email__endswith="demo.invalid").exists()
