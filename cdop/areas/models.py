@@ -36,7 +36,11 @@ class LocalAuthority(models.Model):
         UPPER = "upper", "Upper tier (county or unitary)"
         LOWER = "lower", "Lower tier (district)"
 
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="local_authorities")
+    # Every English council is listed (to name where a child lived); only those in a CDR area
+    # set up in this installation have an area.
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="local_authorities"
+    )
     ons_code = models.CharField(max_length=9, unique=True)
     name = models.CharField(max_length=200)
     tier = models.CharField(max_length=8, choices=Tier.choices)

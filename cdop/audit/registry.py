@@ -17,6 +17,8 @@ def register_models() -> None:
         ("notifications", "Notification", ["submission_token"]),
         ("cases", "Case", []),
         ("cases", "CaseTransition", []),
+        ("cases", "Task", []),
+        ("notifications", "ApiClient", ["token_hash"]),
         # Second factors: that one was added or removed, never its secret.
         ("mfa", "Authenticator", ["data"]),
     ]

@@ -118,3 +118,51 @@ class CaseTransition(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.case.area_id, "case": self.case.reference}
+
+
+class Task(models.Model):
+    """A piece of work with a due date: made by hand or by a rule (such as the Joint Agency
+    Response tasks for an unexpected death). Belongs to a case, or to a notification not
+    yet opened as a case (and moves to the case when it is)."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="tasks")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    notification = models.ForeignKey(
+        "notifications.Notification",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    rule = models.CharField(max_length=48, blank=True, help_text="The rule that made it, if any.")
+    due_at = models.DateTimeField()
+    assigned_role = models.CharField(max_length=32, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completion_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["area", "completed_at", "due_at"], name="task_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(notification__isnull=False),
+                name="task_belongs_somewhere",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}

@@ -3,10 +3,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from cdop.cases.models import ChildDeath
+from cdop.notifications.reference import (
+    Ethnicity,
+    NhsNumberStatus,
+    PlaceOfDeath,
+    ResidenceStatus,
+    YesNoNotKnown,
+)
 
 
 class Notification(ChildDeath):
@@ -16,6 +24,7 @@ class Notification(ChildDeath):
         NEW = "new", "New"
         CASE_OPENED = "case_opened", "Case opened"
         ADDED_TO_CASE = "added_to_case", "Added to an existing case"
+        TRANSFERRED = "transferred", "Transferred to another panel"
 
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="notifications")
     reference = models.CharField(max_length=16, unique=True)
@@ -27,13 +36,85 @@ class Notification(ChildDeath):
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
 
+    # The child, beyond the details a case keeps (ChildDeath).
+    child_other_names = models.CharField(max_length=200, blank=True)
+    child_ethnicity = models.CharField(
+        max_length=32, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+    )
+    nhs_number_status = models.CharField(
+        max_length=24, choices=NhsNumberStatus.choices, default=NhsNumberStatus.GIVEN
+    )
+    child_address = models.TextField(max_length=500, blank=True)
+    gp_practice = models.CharField(max_length=200, blank=True)
+
+    # The death.
+    time_of_death = models.TimeField(null=True, blank=True)
+    place_of_death = models.CharField(
+        max_length=20, choices=PlaceOfDeath.choices, default=PlaceOfDeath.NOT_KNOWN
+    )
+    place_of_death_detail = models.CharField(max_length=300, blank=True)
+    post_mortem = models.CharField(
+        max_length=12, choices=YesNoNotKnown.choices, default=YesNoNotKnown.NOT_KNOWN
+    )
+    coroner_informed = models.CharField(
+        max_length=12, choices=YesNoNotKnown.choices, default=YesNoNotKnown.NOT_KNOWN
+    )
     circumstances = models.TextField(max_length=5000)
+    # "Does this death need NCMD's urgent attention?"
+    ncmd_alert = models.BooleanField(default=False)
+    ncmd_alert_reason = models.TextField(max_length=1000, blank=True)
+
+    # Family and household, and the professionals involved: free text, one person a line.
+    parental_responsibility = models.TextField(max_length=2000, blank=True)
+    other_children = models.TextField(max_length=2000, blank=True)
+    carer_at_time = models.TextField(max_length=1000, blank=True)
+    professionals_involved = models.TextField(max_length=3000, blank=True)
 
     notifier_name = models.CharField(max_length=200)
     notifier_role = models.CharField(max_length=200)
     notifier_organisation = models.CharField(max_length=200)
     notifier_email = models.EmailField()
     notifier_phone = models.CharField(max_length=40)
+
+    # Where the child lived, and so which panel reviews (cdop.areas residence services).
+    residence_status = models.CharField(
+        max_length=16, choices=ResidenceStatus.choices, default=ResidenceStatus.UNKNOWN
+    )
+    residence_lower_code = models.CharField(max_length=9, blank=True)
+    residence_upper_code = models.CharField(max_length=9, blank=True)
+    residence_area = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    residence_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    residence_override_reason = models.TextField(max_length=1000, blank=True)
+
+    # Triage.
+    jar_required = models.BooleanField(
+        default=False, help_text="Unexpected death: a Joint Agency Response is needed."
+    )
+    # Filled when it is added to an existing case or transferred; who and when.
+    dealt_with_at = models.DateTimeField(null=True, blank=True)
+    dealt_with_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Received from the API rather than the web form.
+    api_client = models.ForeignKey(
+        "notifications.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -46,6 +127,31 @@ class Notification(ChildDeath):
 
     def get_absolute_url(self) -> str:
         return reverse("notifications:detail", kwargs={"reference": self.reference})
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}
+
+
+class ApiClient(models.Model):
+    """A hospital or police system allowed to post notifications, registered by an
+    administrator. Only a hash of its token is stored."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="api_clients")
+    name = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_prefix = models.CharField(max_length=8, help_text="The token's first characters.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
