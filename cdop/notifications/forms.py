@@ -1,21 +1,13 @@
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils import timezone
-from nhs_number import is_valid as nhs_number_is_valid  # type: ignore[attr-defined]
 
 from cdop.cases.models import Expectedness, Sex
 from cdop.core.forms import DateField, GovUKFormMixin
-
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-
-
-def _years_between(start: date, end: date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+from cdop.notifications import validation
 
 
 class NotificationForm(GovUKFormMixin, forms.Form):
@@ -127,42 +119,18 @@ class NotificationForm(GovUKFormMixin, forms.Form):
     )
 
     def clean_child_nhs_number(self) -> str:
-        raw = self.cleaned_data.get("child_nhs_number", "")
-        digits = re.sub(r"[\s-]", "", raw)
-        if not digits:
-            return ""
-        if not digits.isdigit() or len(digits) != 10:
-            raise forms.ValidationError("NHS number must be 10 digits, like 999 123 4567")
-        if not nhs_number_is_valid(digits):
-            raise forms.ValidationError(
-                "This is not a valid NHS number: check each digit, or leave it blank"
-            )
-        return digits
+        return validation.clean_nhs_number(self.cleaned_data.get("child_nhs_number", ""))
 
     def clean_child_postcode(self) -> str:
-        raw = self.cleaned_data.get("child_postcode", "")
-        compact = re.sub(r"\s", "", raw).upper()
-        if not compact:
-            return ""
-        if not _POSTCODE.match(compact):
-            raise forms.ValidationError("Enter a full UK postcode, like LE1 5WW, or leave it blank")
-        return f"{compact[:-3]} {compact[-3:]}"
+        return validation.clean_postcode(self.cleaned_data.get("child_postcode", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        today = timezone.localdate()
-        born = data.get("child_date_of_birth")
-        died = data.get("date_of_death")
-        if born and born > today:
-            self.add_error("child_date_of_birth", "Date of birth must be today or in the past")
-        if died and died > today:
-            self.add_error("date_of_death", "Date of death must be today or in the past")
-        if born and died and died < born:
-            self.add_error("date_of_death", "Date of death must be on or after the date of birth")
-        elif born and died and _years_between(born, died) >= 18:
-            self.add_error(
-                "date_of_death",
-                "The child was 18 or older on the date of death. Child death reviews cover "
-                "children under 18; adult deaths are reviewed by other processes.",
-            )
+        errors = validation.check_dates(
+            born=data.get("child_date_of_birth"),
+            died=data.get("date_of_death"),
+            today=timezone.localdate(),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data

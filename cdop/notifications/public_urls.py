@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cdop.notifications import views
+from cdop.notifications import public_views as views
 
 app_name = "notify"
 urlpatterns = [
