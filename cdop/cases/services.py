@@ -12,7 +12,7 @@ from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.services import sequence_next
 from cdop.audit.services import audit_actor
-from cdop.cases.models import Case, CaseTransition
+from cdop.cases.models import Case, CaseTransition, Task
 from cdop.cases.workflow import CLOSED, TRANSITIONS, Status
 from cdop.core.errors import DomainError
 from cdop.notifications.models import Notification
@@ -68,6 +68,10 @@ def _case_open(*, notification: Notification, by: User) -> Case:
     locked.status = Notification.Status.CASE_OPENED
     locked.case = case
     locked.save(update_fields=["status", "case"])
+    # Work already started on the notification (the JAR tasks) carries on under the case.
+    for task in Task.objects.filter(notification=locked, case__isnull=True):
+        task.case = case
+        task.save(update_fields=["case"])
     return case
 
 

@@ -118,3 +118,24 @@ def test_it_refuses_to_merge_a_case_into_itself(llr, alice):
         services.case_merge_duplicate(
             case=case, by=alice, reason="x", into_reference=case.reference
         )
+
+
+def test_tasks_started_on_the_notification_move_to_the_case_it_opens(llr, alice):
+    from django.utils import timezone
+
+    from cdop.cases.models import Task
+
+    notification = NotificationFactory(area=llr)
+    task = Task.objects.create(
+        area=llr,
+        notification=notification,
+        title="Hold the JAR strategy discussion",
+        rule="jar",
+        due_at=timezone.now(),
+    )
+
+    case = services.case_open_from_notification(notification=notification, by=alice)
+
+    task.refresh_from_db()
+    assert task.case == case
+    assert task.notification == notification
