@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "govuk_frontend_django",
+    "rest_framework",
+    "drf_spectacular",
     # Our apps, one per step of the process.
     "cdop.core",
     "cdop.accounts",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "cdop.notifications",
     "cdop.cases",
     "cdop.reporting",
+    "cdop.api",
 ]
 
 MIDDLEWARE = [
@@ -317,3 +320,39 @@ AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 # share one address, and one person's typing must not lock out the ward. allauth's rate
 # limits already slow attempts from one address (ACCOUNT_RATE_LIMITS above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- The API for hospital and police systems (cdop.api, docs/api.md) -------------------
+# Bearer tokens only: no sessions, so no CSRF; JSON in and out; no browsable API (it needs
+# scripts the content security policy forbids).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cdop.api.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cdop.api.authentication.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["cdop.api.throttling.ApiClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env.str("API_RATE_LIMIT", "60/minute"),
+        "api_auth_failure": env.str("API_AUTH_FAILURE_RATE_LIMIT", "10/minute"),
+    },
+    "DEFAULT_PARSER_CLASSES": ["cdop.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cdop.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key on the client's address: trust X-Forwarded-For only behind our own proxy.
+    "NUM_PROXIES": 1 if AUDIT_TRUST_X_FORWARDED_FOR else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": (
+        "Lets a registered hospital or police system notify a child death review team of a "
+        "child's death, with the fields of the national Notification Form."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoNotKnownEnum": "cdop.notifications.reference.YesNoNotKnown",
+    },
+}

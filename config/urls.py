@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/audit/", include("cdop.audit.urls")),
     path("staff/", include("cdop.areas.staff_urls")),
     path("admin/", admin.site.urls),
+    path("staff/api-clients/", include("cdop.api.staff_urls")),
+    path("api/", include("cdop.api.urls")),
     # Public pages last: /<area>/... would otherwise shadow the paths above.
     path("", include("cdop.notifications.public_urls")),
     path("", include("cdop.areas.urls")),
