@@ -107,6 +107,8 @@ class Notification(ChildDeath):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The notifier may download one PDF copy of what they sent, from the confirmation page.
+    copy_downloaded_at = models.DateTimeField(null=True, blank=True)
     # Received from the API rather than the web form.
     api_client = models.ForeignKey(
         "notifications.ApiClient",
@@ -155,3 +157,23 @@ class ApiClient(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
+
+
+class NotificationDraft(models.Model):
+    """The answers of a notification not yet sent, so that it can be resumed from the same
+    browser for a day. The browser holds a random key in a cookie; only its hash is stored,
+    so the table alone cannot be used to read or resume anyone's answers."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The answers of each page as posted, by page: {"child": {...}, "death": {...}}.
+    data = models.JSONField(default=dict)
+    submission_token = models.UUIDField(default=uuid.uuid4)
+    # A honeypot field was filled in: sending it stores nothing.
+    is_spam = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Draft notification {self.pk}"

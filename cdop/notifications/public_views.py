@@ -1,48 +1,308 @@
-"""The public side of notification: the form any professional uses, no account needed."""
+"""The public side of notification: the form any professional uses, no account needed.
+
+A start page, five short question pages, check your answers, then the confirmation. The
+answers are kept in a NotificationDraft opened by a cookie of this browser, so they survive a
+reload, the back button and the browser being closed, for a day.
+"""
 
 from __future__ import annotations
 
-import uuid
+import logging
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_public
-from cdop.notifications.forms import NotificationForm
-from cdop.notifications.services import NotificationDetails, notification_submit
-
-_DONE_KEY = "cdop_notified"
-
-
-@ratelimit(  # type: ignore[untyped-decorator]
-    key="ip", rate=lambda group, request: settings.NOTIFY_RATE_LIMIT, method="POST", block=True
+from cdop.notifications.forms import (
+    PAGES,
+    PAGES_BY_SLUG,
+    details_from_answers,
+    draft_answers,
+    draft_check,
+    summary_sections,
 )
-def notify(request: HttpRequest, area_slug: str) -> HttpResponse:
-    """The public notification form: no account needed."""
+from cdop.notifications.models import Notification, NotificationDraft
+from cdop.notifications.pdf import notification_pdf
+from cdop.notifications.services import (
+    notification_copy_claim,
+    notification_draft_delete,
+    notification_draft_get,
+    notification_draft_save_page,
+    notification_draft_start,
+    notification_reference_new,
+    notification_submit,
+)
+
+logger = logging.getLogger(__name__)
+
+DRAFT_COOKIE = "cdop_notify_draft"
+_DONE_KEY = "cdop_notified"  # the reference shown on the confirmation page
+_COPY_KEY = "cdop_notified_copy"  # the notification whose PDF copy this session may download
+
+View = Callable[..., HttpResponse]
+
+
+def _rate_limited(view: View) -> View:
+    """Every POST of the form, on any page, counts towards one limit per address."""
+    limit = ratelimit(
+        group="notify",
+        key="ip",
+        rate=lambda group, request: settings.NOTIFY_RATE_LIMIT,
+        method="POST",
+        block=True,
+    )
+    return cast(View, limit(view))
+
+
+def _area(request: HttpRequest, area_slug: str) -> Area:
     area = area_get_public(slug=area_slug)
     request.public_area = area  # type: ignore[attr-defined]
+    return area
+
+
+def _draft(request: HttpRequest, area: Area) -> NotificationDraft | None:
+    return notification_draft_get(key=request.COOKIES.get(DRAFT_COOKIE, ""), area=area)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The pages show what was typed about a child: no browser or proxy may keep them."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return response
+
+
+def _remember(response: HttpResponse, key: str, draft: NotificationDraft) -> None:
+    # Not the session cookie: sessions end when the browser closes, drafts last a day.
+    response.set_cookie(
+        DRAFT_COOKIE,
+        key,
+        max_age=max(0, int((draft.expires_at - timezone.now()).total_seconds())),
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
+def _forget(response: HttpResponse) -> None:
+    response.delete_cookie(DRAFT_COOKIE, samesite="Lax")
+
+
+def _page_url(area: Area, slug: str) -> str:
+    return reverse("notify:page", args=[area.slug, slug])
+
+
+@require_GET
+@ensure_csrf_cookie  # the start page's "Start again" form, and the pages after it
+def notify_start(request: HttpRequest, area_slug: str) -> HttpResponse:
+    """The start page; offers to carry on with answers this browser saved earlier."""
+    area = _area(request, area_slug)
+    draft = _draft(request, area)
+    resume_url = ""
+    if draft is not None and draft.data:
+        _, missing = draft_check(draft.data)
+        resume_url = (
+            _page_url(area, missing) if missing else reverse("notify:check", args=[area.slug])
+        )
+    context = {
+        "area": area,
+        "first_page_url": _page_url(area, PAGES[0].slug),
+        "resume_url": resume_url,
+        "draft_expires_at": draft.expires_at if draft else None,
+    }
+    return _private(render(request, "notifications/notify.html", context))
+
+
+@_rate_limited
+@require_http_methods(["GET", "POST"])
+def notify_page(request: HttpRequest, area_slug: str, page_slug: str) -> HttpResponse:
+    """One page of questions. A valid answer is kept in the draft; an error shows the page
+    again with everything typed."""
+    area = _area(request, area_slug)
+    page = PAGES_BY_SLUG.get(page_slug)
+    if page is None:
+        raise Http404("No such page")
+    draft = _draft(request, area)
+    data: dict[str, Any] = draft.data if draft is not None else {}
+    own = page.form_class.base_fields
+    answers = {k: v for k, v in draft_answers(data).items() if k not in own}
+    returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
+    index = PAGES.index(page)
+
     if request.method == "POST":
-        form = NotificationForm(request.POST)
+        if page.slug == "child" and request.POST.get("out_of_scope") == "yes":
+            if draft is not None and "child" in draft.data:
+                # Kept in case it was a slip, but the draft cannot be sent with this answer.
+                notification_draft_save_page(
+                    draft=draft, page="child", answers={**data["child"], "out_of_scope": "yes"}
+                )
+            return _private(redirect("notify:not_here", area.slug))
+        form = page.form_class(request.POST, answers=answers)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            token = data.pop("submission_token")
-            notification, _ = notification_submit(
-                area=area, submission_token=token, details=NotificationDetails(**data)
+            key = ""
+            if draft is None:
+                draft, key = notification_draft_start(area=area)
+            posted = {name: request.POST.get(name, "") for name in page.form_class.data_keys()}
+            notification_draft_save_page(
+                draft=draft, page=page.slug, answers=posted, spam=form.is_spam
             )
-            # The reference is shown from the session, so it never appears in a web address.
-            request.session[_DONE_KEY] = notification.reference
-            return redirect("notify:done", area.slug)
+            if returning or index == len(PAGES) - 1:
+                response = redirect("notify:check", area.slug)
+            else:
+                response = redirect(_page_url(area, PAGES[index + 1].slug))
+            if key:
+                _remember(response, key, draft)
+            return _private(response)
     else:
-        form = NotificationForm(initial={"submission_token": uuid.uuid4()})
-    return render(request, "notifications/notify.html", {"area": area, "form": form})
+        stored = data.get(page.slug)
+        # Bound to what was kept, so the page shows it (and any answer another page's
+        # change has made wrong); unbound the first time.
+        form = (
+            page.form_class(stored, answers=answers) if stored else page.form_class(answers=answers)
+        )
+
+    if returning:
+        back_url = reverse("notify:check", args=[area.slug])
+    elif index == 0:
+        back_url = reverse("notify:form", args=[area.slug])
+    else:
+        back_url = _page_url(area, PAGES[index - 1].slug)
+    context = {
+        "area": area,
+        "page": page,
+        "form": form,
+        "number": index + 1,
+        "count": len(PAGES),
+        "returning": returning,
+        "back_url": back_url,
+    }
+    return _private(render(request, "notifications/notify_page.html", context))
 
 
+def notify_not_here(request: HttpRequest, area_slug: str) -> HttpResponse:
+    """Stillbirths, late foetal losses and terminations are reviewed elsewhere."""
+    area = _area(request, area_slug)
+    return _private(render(request, "notifications/public_not_notified_here.html", {"area": area}))
+
+
+@_rate_limited
+@require_POST
+def notify_start_again(request: HttpRequest, area_slug: str) -> HttpResponse:
+    area = _area(request, area_slug)
+    draft = _draft(request, area)
+    if draft is not None:
+        notification_draft_delete(draft=draft)
+    response = redirect("notify:form", area.slug)
+    _forget(response)
+    return _private(response)
+
+
+def _done(request: HttpRequest, area: Area, reference: str) -> HttpResponse:
+    # The reference is shown from the session, so it never appears in a web address.
+    request.session[_DONE_KEY] = reference
+    response = redirect("notify:done", area.slug)
+    _forget(response)
+    return _private(response)
+
+
+@_rate_limited
+@require_http_methods(["GET", "POST"])
+def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
+    """Check your answers, then send. Sending twice (a double click, a retry, the back
+    button) stores one notification and shows the same reference."""
+    area = _area(request, area_slug)
+    draft = _draft(request, area)
+    if draft is None:
+        if request.method == "POST":
+            # Already sent from this page: the draft went when the notification was stored.
+            token = request.POST.get("submission_token", "")
+            sent = _notification_by_token(token, area)
+            if sent is not None:
+                return _done(request, area, sent.reference)
+        return _private(redirect("notify:form", area.slug))
+    answers, missing = draft_check(draft.data)
+    if missing:
+        return _private(redirect(f"{_page_url(area, missing)}?return=check"))
+
+    if request.method == "POST":
+        if draft.is_spam:
+            # A robot filled in the honeypot: it is told what a person is told, nothing kept.
+            logger.warning("Notification honeypot filled in; nothing stored")
+            notification_draft_delete(draft=draft)
+            request.session.pop(_COPY_KEY, None)
+            return _done(request, area, notification_reference_new())
+        notification, _ = notification_submit(
+            area=area,
+            submission_token=draft.submission_token,
+            details=details_from_answers(answers),
+        )
+        notification_draft_delete(draft=draft)
+        request.session[_COPY_KEY] = notification.pk
+        return _done(request, area, notification.reference)
+
+    context = {
+        "area": area,
+        "sections": summary_sections(answers),
+        "submission_token": draft.submission_token,
+    }
+    return _private(render(request, "notifications/notify_check.html", context))
+
+
+def _notification_by_token(token: str, area: Area) -> Notification | None:
+    try:
+        return Notification.objects.filter(submission_token=token, area=area).first()
+    except Exception:  # not a UUID
+        return None
+
+
+def _copy_notification(request: HttpRequest, area: Area) -> Notification | None:
+    pk = request.session.get(_COPY_KEY)
+    if pk is None:
+        return None
+    return Notification.objects.filter(pk=pk, area=area).select_related("area").first()
+
+
+@require_GET
 def notify_done(request: HttpRequest, area_slug: str) -> HttpResponse:
-    area = area_get_public(slug=area_slug)
-    request.public_area = area  # type: ignore[attr-defined]
+    area = _area(request, area_slug)
     reference = request.session.get(_DONE_KEY)
     if not reference:
         return redirect("notify:form", area.slug)
-    return render(request, "notifications/notify_done.html", {"area": area, "reference": reference})
+    notification = _copy_notification(request, area)
+    if notification is not None and notification.reference != reference:
+        notification = None
+    context = {
+        "area": area,
+        "reference": reference,
+        "copy_available": notification is not None and notification.copy_downloaded_at is None,
+        "copy_used": notification is not None and notification.copy_downloaded_at is not None,
+    }
+    return _private(render(request, "notifications/notify_done.html", context))
+
+
+@require_GET
+def notify_copy(request: HttpRequest, area_slug: str) -> HttpResponse:
+    """The PDF copy of what was sent: once, and only to the session that sent it."""
+    area = _area(request, area_slug)
+    notification = _copy_notification(request, area)
+    if notification is None:
+        raise Http404("No copy")
+    if notification.copy_downloaded_at is None:
+        content = notification_pdf(notification)
+        if notification_copy_claim(notification_id=notification.pk):
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="notification-{notification.reference}.pdf"'
+            )
+            return _private(response)
+    context = {"area": area, "reference": notification.reference}
+    return _private(render(request, "notifications/public_copy_used.html", context, status=410))

@@ -1,17 +1,30 @@
 from __future__ import annotations
 
+import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cdop.areas.models import Area
-from cdop.notifications.models import Notification
+from cdop.cases.models import Expectedness, Task
+from cdop.notifications import jar
+from cdop.notifications.models import ApiClient, Notification, NotificationDraft
+from cdop.notifications.reference import (
+    Ethnicity,
+    NhsNumberStatus,
+    PlaceOfDeath,
+    ResidenceStatus,
+    YesNoNotKnown,
+)
+
+logger = logging.getLogger(__name__)
 
 # Crockford's alphabet: no I, L, O or U, so a reference read out on the phone is unambiguous.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -26,6 +39,12 @@ def notification_reference_new(choose: Callable[[str], str] = secrets.choice) ->
 
 @dataclass(frozen=True, kw_only=True)
 class NotificationDetails:
+    """Everything a notifier tells us: the national Notification Form data set.
+
+    The answers the short notification always had are required; the rest default to blank
+    or "not known", so a sender with less to say (such as an API client) can leave them out.
+    """
+
     child_first_name: str
     child_last_name: str
     child_date_of_birth: date
@@ -41,18 +60,88 @@ class NotificationDetails:
     notifier_email: str
     notifier_phone: str
 
+    child_other_names: str = ""
+    child_ethnicity: str = Ethnicity.NOT_KNOWN
+    nhs_number_status: str = NhsNumberStatus.GIVEN
+    child_address: str = ""
+    gp_practice: str = ""
+    time_of_death: time | None = None
+    place_of_death: str = PlaceOfDeath.NOT_KNOWN
+    place_of_death_detail: str = ""
+    post_mortem: str = YesNoNotKnown.NOT_KNOWN
+    coroner_informed: str = YesNoNotKnown.NOT_KNOWN
+    ncmd_alert: bool = False
+    ncmd_alert_reason: str = ""
+    parental_responsibility: str = ""
+    other_children: str = ""
+    carer_at_time: str = ""
+    professionals_involved: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Residence:
+    status: str = ResidenceStatus.UNKNOWN
+    lower_code: str = ""
+    upper_code: str = ""
+    area: Area | None = None
+
+
+def _residence_decide(*, postcode: str, home_area: Area) -> _Residence:
+    """Where the child lived, from the postcode (cdop.areas.residence). A lookup that is not
+    possible leaves it "unknown" for a person to decide: it never stops a notification."""
+    if not postcode:
+        return _Residence()
+    try:
+        from cdop.areas.residence import residence_decide  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # the residence module is being built alongside this one
+        return _Residence()
+    try:
+        decision = residence_decide(postcode=postcode, home_area=home_area)
+    except Exception:
+        logger.exception("Residence lookup failed; left for a person to decide")
+        return _Residence()
+    return _Residence(
+        status=decision.status,
+        lower_code=decision.lower_code or "",
+        upper_code=decision.upper_code or "",
+        area=decision.area,
+    )
+
+
+def jar_tasks_create(*, notification: Notification) -> list[Task]:
+    """The Joint Agency Response tasks of an unexpected death, due from its receipt."""
+    return Task.objects.bulk_create(
+        Task(
+            area=notification.area,
+            notification=notification,
+            title=rule.title,
+            detail=rule.detail,
+            rule=jar.RULE,
+            due_at=notification.received_at + rule.due_after,
+            assigned_role=rule.assigned_role,
+        )
+        for rule in jar.jar_rules()
+    )
+
 
 def notification_submit(
-    *, area: Area, submission_token: uuid.UUID, details: NotificationDetails
+    *,
+    area: Area,
+    submission_token: uuid.UUID,
+    details: NotificationDetails,
+    api_client: ApiClient | None = None,
 ) -> tuple[Notification, bool]:
-    """Store a notification from the public form; (notification, created).
+    """Store a notification from the public form or the API; (notification, created).
 
-    The form's token makes the submit idempotent: a double click, a retry after a time-out
-    or a resubmit after the back button returns the notification already stored.
+    The token makes the submit idempotent: a double click, a retry after a time-out or a
+    resubmit after the back button returns the notification already stored. With the
+    notification go its residence decision and, for an unexpected death, the Joint Agency
+    Response tasks; the team alert and the notifier's confirmation are sent once it is saved.
     """
     existing = Notification.objects.filter(submission_token=submission_token).first()
     if existing is not None:
         return existing, False
+    residence = _residence_decide(postcode=details.child_postcode, home_area=area)
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -61,19 +150,101 @@ def notification_submit(
                     reference=notification_reference_new(),
                     submission_token=submission_token,
                     received_at=timezone.now(),
-                    **details.__dict__,
+                    api_client=api_client,
+                    residence_status=residence.status,
+                    residence_lower_code=residence.lower_code,
+                    residence_upper_code=residence.upper_code,
+                    residence_area=residence.area,
+                    jar_required=details.expectedness == Expectedness.UNEXPECTED,
+                    **asdict(details),
                 )
+                if notification.jar_required:
+                    jar_tasks_create(notification=notification)
         except IntegrityError:
             existing = Notification.objects.filter(submission_token=submission_token).first()
             if existing is not None:
                 return existing, False
             continue  # a reference collision: draw again
-        transaction.on_commit(partial(_enqueue_alert, notification.pk))
+        transaction.on_commit(partial(_enqueue_emails, notification.pk))
         return notification, True
     raise RuntimeError("Could not allocate a notification reference")
 
 
-def _enqueue_alert(notification_id: int) -> None:
-    from cdop.notifications.tasks import notification_alert_team
+def notification_hours_since_death(notification: Notification) -> float | None:
+    """Hours from the death to the notification's receipt: the 24-hour clock of domain.md §4.
+
+    Uses the time of death when it was given, else midday of the date of death (so an
+    unknown time is at most 12 hours out). Negative if the times given are inconsistent.
+    """
+    if notification.date_of_death is None or notification.received_at is None:
+        return None
+    at = notification.time_of_death or time(12, 0)
+    died = timezone.make_aware(datetime.combine(notification.date_of_death, at))
+    return (notification.received_at - died).total_seconds() / 3600
+
+
+def notification_copy_claim(*, notification_id: int) -> bool:
+    """Mark the one PDF copy of a notification as downloaded; False if it already was."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, copy_downloaded_at__isnull=True
+    ).update(copy_downloaded_at=timezone.now())
+    return claimed == 1
+
+
+# --- Drafts: the answers of a notification not yet sent ------------------------------------
+
+DRAFT_LIFETIME = timedelta(days=1)
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def notification_draft_get(*, key: str, area: Area) -> NotificationDraft | None:
+    """The draft a browser's key opens, if it is for this area and not expired. An expired
+    draft is deleted when found, so personal details are not kept beyond the day."""
+    if not key:
+        return None
+    draft = NotificationDraft.objects.filter(key_hash=_key_hash(key)).first()
+    if draft is None:
+        return None
+    if draft.expires_at <= timezone.now():
+        draft.delete()
+        return None
+    return draft if draft.area_id == area.pk else None
+
+
+def notification_draft_start(*, area: Area) -> tuple[NotificationDraft, str]:
+    """A new, empty draft and the key for the browser's cookie (only its hash is stored)."""
+    notification_drafts_delete_expired()
+    key = secrets.token_urlsafe(32)
+    draft = NotificationDraft.objects.create(
+        area=area, key_hash=_key_hash(key), expires_at=timezone.now() + DRAFT_LIFETIME
+    )
+    return draft, key
+
+
+def notification_draft_save_page(
+    *, draft: NotificationDraft, page: str, answers: dict[str, str], spam: bool = False
+) -> NotificationDraft:
+    """Keep one page's answers, as they were posted."""
+    draft.data = {**draft.data, page: answers}
+    draft.is_spam = draft.is_spam or spam
+    draft.save(update_fields=["data", "is_spam", "updated_at"])
+    return draft
+
+
+def notification_draft_delete(*, draft: NotificationDraft) -> None:
+    NotificationDraft.objects.filter(pk=draft.pk).delete()
+
+
+def notification_drafts_delete_expired() -> int:
+    deleted, _ = NotificationDraft.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def _enqueue_emails(notification_id: int) -> None:
+    from cdop.notifications.tasks import notification_alert_team, notification_confirm_notifier
 
     notification_alert_team.enqueue(notification_id=notification_id)
+    notification_confirm_notifier.enqueue(notification_id=notification_id)

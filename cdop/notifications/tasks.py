@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
@@ -43,3 +44,37 @@ def notification_alert_team(*, notification_id: int) -> int:
         recipient_list=recipients,
     )
     return len(recipients)
+
+
+@task()
+def notification_confirm_notifier(*, notification_id: int) -> int:
+    """Tell the notifier we received it, with the reference only: an email can go astray,
+    so it carries no personal details of the child (no name, NHS number, dates or address)."""
+    notification = Notification.objects.select_related("area").get(pk=notification_id)
+    if not notification.notifier_email:
+        return 0
+    message = render_to_string(
+        "notifications/email_confirmation.txt",
+        {
+            "reference": notification.reference,
+            "area": notification.area,
+            "contact_link": settings.SITE_URL.rstrip("/")
+            + reverse("areas:page", args=[notification.area.slug, "contact"]),
+        },
+    )
+    send_mail(
+        subject=f"We have received your notification {notification.reference}",
+        message=message,
+        from_email=None,
+        recipient_list=[notification.notifier_email],
+    )
+    return 1
+
+
+@task()
+def notification_drafts_clean_up() -> int:
+    """Delete the unfinished notifications older than a day (run it from the task worker's
+    schedule; drafts found expired on access are deleted then too)."""
+    from cdop.notifications.services import notification_drafts_delete_expired
+
+    return notification_drafts_delete_expired()
