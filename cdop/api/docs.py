@@ -6,13 +6,19 @@ would stop a JavaScript viewer loaded from elsewhere.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from cdop.api.serializers import NotificationSubmissionSerializer
+from cdop.api.serializers import example_submission
+
+# drf-spectacular appends the choices to a description as "* `value` - Label" lines.
+_CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,10 +72,6 @@ def api_reference() -> ApiReference:
     """The schema as the documentation page needs it (built once per process)."""
     schema = api_schema()
     components: dict[str, Any] = schema["components"]["schemas"]
-    labels = {
-        name: dict(getattr(field, "choices", {}) or {})
-        for name, field in NotificationSubmissionSerializer().fields.items()
-    }
     operations = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
@@ -98,9 +100,9 @@ def api_reference() -> ApiReference:
         openapi=schema["openapi"],
         auth=auth.get("description", ""),
         operations=tuple(operations),
-        request_fields=_fields(components, "NotificationSubmissionRequest", labels),
-        receipt_fields=_fields(components, "NotificationReceipt", {}),
-        status_fields=_fields(components, "NotificationStatus", {}),
+        request_fields=_fields(components, "NotificationSubmissionRequest"),
+        receipt_fields=_fields(components, "NotificationReceipt"),
+        status_fields=_fields(components, "NotificationStatus"),
     )
 
 
@@ -115,9 +117,7 @@ def _resolve(components: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]
     return {**target, **{k: v for k, v in prop.items() if k not in ("$ref", "allOf")}}
 
 
-def _fields(
-    components: dict[str, Any], name: str, labels: dict[str, dict[str, str]]
-) -> tuple[FieldDoc, ...]:
+def _fields(components: dict[str, Any], name: str) -> tuple[FieldDoc, ...]:
     component = components[name]
     required = set(component.get("required", []))
     fields = []
@@ -128,18 +128,19 @@ def _fields(
             kind = f"{kind} ({prop['format']})"
         if "enum" in prop:
             kind = "string (one of the values listed)"
-        field_labels = labels.get(field_name, {})
+        described: str = prop.get("description", "")
+        labels = {m["value"]: m["label"] for m in _CHOICE_LINE.finditer(described)}
         default = prop.get("default")
         fields.append(
             FieldDoc(
                 name=field_name,
                 type=kind,
                 required=field_name in required,
-                description=prop.get("description", ""),
+                description=described.split("\n\n* `")[0].strip(),
                 max_length=prop.get("maxLength"),
                 default="" if default in (None, "") else _json_text(default),
                 choices=tuple(
-                    (str(value), str(field_labels.get(value, ""))) for value in prop.get("enum", [])
+                    (str(value), labels.get(value, "")) for value in prop.get("enum", [])
                 ),
             )
         )
@@ -156,3 +157,29 @@ def _body_name(response: dict[str, Any]) -> str:
     content = response.get("content", {}).get("application/json", {})
     ref = content.get("schema", {}).get("$ref", "")
     return str(ref.rsplit("/", 1)[-1]) if ref else ""
+
+
+def curl_example(site_url: str) -> str:
+    """A complete request with the example notification, ready to paste into a shell."""
+    url = f"{site_url.rstrip('/')}{reverse('api:notification-create')}"
+    body = json.dumps(example_submission(), indent=2)
+    return (
+        f"curl --fail-with-body -X POST {url} \\\n"
+        '  -H "Authorization: Bearer $CDOP_API_TOKEN" \\\n'
+        '  -H "Content-Type: application/json" \\\n'
+        f"  --data-binary @- <<'JSON'\n{body}\nJSON"
+    )
+
+
+# Where the example in docs/api.md points: each installation has its own address.
+EXAMPLE_SITE_URL = "https://cdr.example.nhs.uk"
+
+
+def api_markdown() -> str:
+    """docs/api.md: the same reference as /api/docs/, as Markdown for the repository."""
+    from django.template.loader import render_to_string
+
+    text = render_to_string(
+        "api/api.md", {"reference": api_reference(), "curl": curl_example(EXAMPLE_SITE_URL)}
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

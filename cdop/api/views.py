@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cdop.api.docs import api_reference
+from cdop.api.docs import api_reference, curl_example
 from cdop.api.selectors import notification_get_for_client
 from cdop.api.serializers import (
     DetailSerializer,
@@ -109,7 +108,9 @@ class NotificationStatusView(_ApiView):
             "nothing about the child. Any other reference gives 404."
         ),
         responses={
-            200: NotificationStatusSerializer,
+            200: OpenApiResponse(
+                NotificationStatusSerializer, description="Received: its reference and status."
+            ),
             401: _UNAUTHORISED,
             404: OpenApiResponse(
                 DetailSerializer,
@@ -126,17 +127,8 @@ class NotificationStatusView(_ApiView):
 
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The API's documentation as a page: made from the OpenAPI schema, with no scripts."""
-    example = example_submission()
-    base = f"{settings.SITE_URL.rstrip('/')}{reverse('api:notification-create')}"
-    body = json.dumps(example, indent=2)
-    curl = (
-        f"curl --fail-with-body -X POST {base} \\\n"
-        '  -H "Authorization: Bearer $CDOP_API_TOKEN" \\\n'
-        '  -H "Content-Type: application/json" \\\n'
-        f"  --data-binary @- <<'JSON'\n{body}\nJSON"
-    )
     return render(
         request,
         "api/docs.html",
-        {"reference": api_reference(), "curl": curl, "create_url": base},
+        {"reference": api_reference(), "curl": curl_example(settings.SITE_URL)},
     )

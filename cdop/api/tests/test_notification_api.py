@@ -10,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
+from cdop.api.serializers import example_submission
 from cdop.api.tests.conftest import api_payload
 from cdop.core.tests.factories import NotificationFactory
 from cdop.notifications.models import Notification
@@ -372,3 +373,9 @@ def test_the_json_answer_is_not_an_html_page(api_post, royal):
     response = api_post(json.dumps(api_payload()), token=royal.token)
 
     assert response["Content-Type"] == "application/json"
+
+
+def test_the_documented_example_is_accepted(api_post, royal):
+    response = api_post(example_submission(), token=royal.token)
+
+    assert response.status_code == 201, response.json()
