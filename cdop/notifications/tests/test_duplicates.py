@@ -1,0 +1,214 @@
+"""Duplicate notifications: who may be the same child, how sure, and why."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+
+from cdop.cases.workflow import Status
+from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.notifications.duplicates import (
+    Band,
+    duplicate_best_bands,
+    duplicate_candidates,
+    duplicate_match,
+    jaro_winkler,
+    normalise_name,
+)
+
+
+@dataclass
+class Child:
+    child_first_name: str = "Amelia"
+    child_last_name: str = "Smith-Jones"
+    child_date_of_birth: datetime.date = datetime.date(2025, 3, 4)
+    child_nhs_number: str = ""
+    child_postcode: str = "LE1 5WW"
+    date_of_death: datetime.date = datetime.date(2026, 11, 20)
+
+
+def test_the_same_nhs_number_is_certain_whatever_else_differs():
+    match = duplicate_match(
+        Child(child_nhs_number="9990000018"),
+        Child(child_nhs_number="999 000 0018", child_first_name="Jo", child_last_name="Bloggs"),
+    )
+    assert match is not None
+    assert match.band == Band.CERTAIN
+    assert match.band.label == "Certain: same NHS number"
+    assert match.reasons[0] == "Same NHS number"
+
+
+def test_an_nhs_number_that_is_not_ten_digits_is_not_compared():
+    match = duplicate_match(Child(child_nhs_number="123"), Child(child_nhs_number="123"))
+    assert match is not None
+    assert match.band == Band.LIKELY
+
+
+@pytest.mark.parametrize("surname", ["Smith Jones", "Smithjones", "smith-jones", "SMITH JONES"])
+def test_hyphens_spaces_and_case_in_a_surname_do_not_matter(surname):
+    match = duplicate_match(Child(), Child(child_last_name=surname))
+    assert match is not None
+    assert match.band == Band.LIKELY
+    assert any(r.startswith("Same surname") for r in match.reasons)
+
+
+def test_accents_and_apostrophes_are_ignored():
+    assert normalise_name("O'Brien") == normalise_name("OBrien") == "obrien"
+    assert normalise_name("Zoë") == "zoe"
+    match = duplicate_match(
+        Child(child_first_name="Zoë", child_last_name="O'Brien"),
+        Child(child_first_name="Zoe", child_last_name="OBrien"),
+    )
+    assert match is not None
+    assert match.band == Band.LIKELY
+
+
+def test_a_spelling_variant_of_the_surname_is_likely():
+    match = duplicate_match(Child(child_last_name="Smith"), Child(child_last_name="Smyth"))
+    assert match is not None
+    assert match.band == Band.LIKELY
+    assert "Similar surname, perhaps a spelling variant (“Smith” and “Smyth”)" in match.reasons
+
+
+def test_a_common_short_form_of_the_first_name_counts():
+    match = duplicate_match(Child(child_first_name="William"), Child(child_first_name="Will"))
+    assert match is not None
+    assert match.band == Band.LIKELY
+
+
+def test_a_date_of_birth_with_day_and_month_swapped_counts():
+    match = duplicate_match(
+        Child(child_date_of_birth=datetime.date(2025, 3, 4)),
+        Child(child_date_of_birth=datetime.date(2025, 4, 3)),
+    )
+    assert match is not None
+    assert match.band == Band.LIKELY
+    assert "Same date of birth with the day and month swapped" in match.reasons
+
+
+def test_dates_of_death_a_day_apart_still_match():
+    match = duplicate_match(Child(), Child(date_of_death=datetime.date(2026, 11, 21)))
+    assert match is not None
+    assert "Dates of death one day apart" in match.reasons
+
+
+def test_the_same_name_with_another_birth_date_and_postcode_is_not_likely():
+    match = duplicate_match(
+        Child(),
+        Child(child_date_of_birth=datetime.date(2019, 8, 30), child_postcode="NG1 1AA"),
+    )
+    assert match is None or match.band < Band.LIKELY
+    assert match is not None  # still shown, for a person to judge
+    assert "Different dates of birth" in match.reasons
+    assert "Different postcodes" in match.reasons
+
+
+def test_twins_are_possible_never_certain_or_likely():
+    match = duplicate_match(Child(child_first_name="Amelia"), Child(child_first_name="Isla"))
+    assert match is not None
+    assert match.band == Band.POSSIBLE
+    assert any("perhaps a twin or a sibling" in r for r in match.reasons)
+
+
+def test_different_nhs_numbers_hold_a_match_at_possible():
+    match = duplicate_match(
+        Child(child_nhs_number="9990000018"), Child(child_nhs_number="9990000026")
+    )
+    assert match is not None
+    assert match.band == Band.POSSIBLE
+    assert "Different NHS numbers" in match.reasons
+
+
+def test_children_with_nothing_in_common_but_the_date_of_death_do_not_match():
+    other = Child(
+        child_first_name="Noah",
+        child_last_name="Patel",
+        child_date_of_birth=datetime.date(2012, 1, 30),
+        child_postcode="LE5 1AA",
+    )
+    assert duplicate_match(Child(), other) is None
+
+
+def test_postcodes_in_the_same_district_count_a_little():
+    match = duplicate_match(Child(child_postcode="LE1 5WW"), Child(child_postcode="le15aa"))
+    assert match is not None
+    assert "Postcodes in the same district (LE1)" in match.reasons
+
+
+def test_jaro_winkler_is_one_for_equal_strings_and_zero_for_nothing_in_common():
+    assert jaro_winkler("smith", "smith") == 1.0
+    assert jaro_winkler("abc", "xyz") == 0.0
+    assert jaro_winkler("", "") == 0.0
+    assert 0.85 < jaro_winkler("smith", "smyth") < 1
+
+
+@pytest.mark.django_db
+def test_candidates_are_open_and_recent_cases_and_new_notifications_of_the_same_area(
+    llr, other_area
+):
+    notification = NotificationFactory(
+        area=llr, child_last_name="Smith-Jones", child_nhs_number="9990000018"
+    )
+    same_nhs_case = CaseFactory(
+        area=llr, child_last_name="Other", child_nhs_number="9990000018", reference="LLR-1"
+    )
+    variant = NotificationFactory(
+        area=llr, child_last_name="Smith Jones", child_nhs_number="", reference="NTF-VARIANT"
+    )
+    CaseFactory(  # merged cases are never candidates
+        area=llr, child_nhs_number="9990000018", status=Status.MERGED, reference="LLR-2"
+    )
+    CaseFactory(area=other_area, child_nhs_number="9990000018", reference="DEMO-1")
+    NotificationFactory(  # another area's notification
+        area=other_area, child_last_name="Smith-Jones", child_nhs_number="9990000018"
+    )
+
+    found = duplicate_candidates(notification=notification)
+
+    assert [c.reference for c in found] == [same_nhs_case.reference, variant.reference]
+    assert found[0].match.band == Band.CERTAIN
+    assert found[0].is_case
+    assert found[1].match.band == Band.LIKELY
+    assert not found[1].is_case
+
+
+@pytest.mark.django_db
+def test_cases_closed_long_ago_are_not_candidates(llr):
+    notification = NotificationFactory(area=llr, child_nhs_number="9990000018")
+    old = CaseFactory(
+        area=llr,
+        child_nhs_number="9990000018",
+        status=Status.FINALISED,
+        reference="LLR-OLD",
+    )
+    old.opened_at = old.opened_at - datetime.timedelta(days=800)
+    old.save()
+
+    assert duplicate_candidates(notification=notification) == []
+
+
+@pytest.mark.django_db
+def test_the_queue_gets_the_best_band_of_each_notification_in_few_queries(
+    llr, django_assert_max_num_queries
+):
+    first = NotificationFactory(area=llr, child_last_name="Twin", child_first_name="Ava")
+    NotificationFactory(area=llr, child_last_name="Twin", child_first_name="Isla")
+    alone = NotificationFactory(
+        area=llr,
+        child_first_name="Noah",
+        child_last_name="Solo",
+        child_nhs_number="9990000034",
+        child_date_of_birth=datetime.date(2010, 1, 1),
+        date_of_death=datetime.date(2026, 1, 1),
+    )
+    likely = NotificationFactory(area=llr, child_last_name="Pair", child_nhs_number="")
+    NotificationFactory(area=llr, child_last_name="Pair", child_nhs_number="")
+
+    with django_assert_max_num_queries(2):
+        bands = duplicate_best_bands(notifications=[first, alone, likely])
+
+    assert bands[first.pk] == Band.CERTAIN  # the factory gives both the same NHS number
+    assert alone.pk not in bands
+    assert bands[likely.pk] == Band.LIKELY
