@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cdop.notifications",
     "cdop.cases",
     "cdop.reporting",
+    "cdop.transfers",
     "cdop.api",
 ]
 

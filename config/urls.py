@@ -25,6 +25,8 @@ urlpatterns = [
     path("staff/cases/", include("cdop.cases.urls")),
     path("staff/statistics/", include("cdop.reporting.urls")),
     path("staff/audit/", include("cdop.audit.urls")),
+    path("staff/transfers/", include("cdop.transfers.urls")),
+    path("transfer-pack/", include("cdop.transfers.public_urls")),
     path("staff/", include("cdop.areas.staff_urls")),
     path("admin/", admin.site.urls),
     path("staff/api-clients/", include("cdop.api.staff_urls")),

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import User
+from cdop.areas.models import LocalAuthority
+from cdop.cases.models import Case, Task
+from cdop.notifications import jar
+from cdop.notifications.duplicates import Band, duplicate_best_bands
 from cdop.notifications.models import Notification
+from cdop.notifications.reference import ResidenceStatus
 
 
 def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[Notification]:
@@ -22,8 +33,129 @@ def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[
 
 def notification_get_for_user(*, user: User, reference: str) -> Notification:
     notification = (
-        Notification.objects.select_related("area", "case").filter(reference=reference).first()
+        Notification.objects.select_related("area", "case", "residence_area")
+        .filter(reference=reference)
+        .first()
     )
     if notification is None or not permissions.can_view_notification(user, notification):
         raise Http404("No such notification")
     return notification
+
+
+def notifications_of_case(*, case: Case) -> QuerySet[Notification]:
+    """Every notification of a case, first received first: each notifier's account."""
+    return Notification.objects.filter(case=case).order_by("received_at", "pk")
+
+
+def notification_jar_tasks(*, notification: Notification) -> QuerySet[Task]:
+    """The Joint Agency Response tasks made for the notification, by due date."""
+    return Task.objects.filter(notification=notification, rule=jar.RULE).order_by("due_at", "pk")
+
+
+# --- What the triage pages show ------------------------------------------------------------
+
+
+def expected_notification_hours() -> int:
+    """Notification is expected within this many hours of the death (domain.md §4)."""
+    return int(getattr(settings, "NOTIFICATION_EXPECTED_HOURS", 24))
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    hours: float | None
+    late: bool
+    label: str
+
+
+def notification_timeliness(notification: Notification) -> Timeliness:
+    """How long after the death the notification arrived, against the expectation.
+
+    Without a time of death, midday is assumed and the words say "about".
+    """
+    time_of_death = notification.time_of_death or datetime.time(12, 0)
+    death = timezone.make_aware(
+        datetime.datetime.combine(notification.date_of_death, time_of_death),
+        timezone.get_default_timezone(),
+    )
+    hours = (notification.received_at - death).total_seconds() / 3600
+    if hours < 0:
+        return Timeliness(hours, False, "Received before the recorded time of death")
+    expected = expected_notification_hours()
+    about = "" if notification.time_of_death else "about "
+    whole = int(hours)
+    if whole < 1:
+        amount = "less than an hour"
+    elif whole == 1:
+        amount = "1 hour"
+    elif whole < 72:
+        amount = f"{whole} hours"
+    else:
+        amount = f"{whole // 24} days"
+    late = hours > expected
+    label = f"Notified {about}{amount} after death"
+    if late:
+        label += f" — later than {expected} hours"
+    return Timeliness(hours, late, label)
+
+
+def residence_label(notification: Notification, authority_names: dict[str, str]) -> str:
+    """Where the child lived, in the few words of a tag."""
+    status = notification.residence_status
+    if status == ResidenceStatus.THIS_AREA or (
+        notification.residence_area_id is not None
+        and notification.residence_area_id == notification.area_id
+    ):
+        return "This area"
+    if status == ResidenceStatus.OTHER_AREA:
+        name = authority_names.get(notification.residence_upper_code) or authority_names.get(
+            notification.residence_lower_code
+        )
+        if not name and notification.residence_area_id is not None:
+            name = notification.residence_area.name  # type: ignore[union-attr]
+        return f"Other area: {name}" if name else "Other area"
+    if status == ResidenceStatus.NOT_ENGLAND:
+        return "Not England"
+    return "Unknown"
+
+
+def authority_names_for(notifications: Sequence[Notification]) -> dict[str, str]:
+    codes = {
+        code
+        for n in notifications
+        for code in (n.residence_upper_code, n.residence_lower_code)
+        if code
+    }
+    if not codes:
+        return {}
+    return dict(LocalAuthority.objects.filter(ons_code__in=codes).values_list("ons_code", "name"))
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    notification: Notification
+    residence: str
+    timeliness: Timeliness
+    duplicate: Band | None
+
+    @property
+    def possible_duplicate(self) -> bool:
+        return self.duplicate is not None and self.duplicate >= Band.LIKELY
+
+
+def notification_triage_rows(*, notifications: Sequence[Notification]) -> list[TriageRow]:
+    """The queue's rows: residence, timeliness and a duplicate hint for each notification.
+
+    A few queries for the whole page, whatever its length.
+    """
+    names = authority_names_for(notifications)
+    new = [n for n in notifications if n.status == Notification.Status.NEW]
+    bands = duplicate_best_bands(notifications=new)
+    return [
+        TriageRow(
+            notification=n,
+            residence=residence_label(n, names),
+            timeliness=notification_timeliness(n),
+            duplicate=bands.get(n.pk),
+        )
+        for n in notifications
+    ]

@@ -1,0 +1,139 @@
+"""The staff queue and notification page: what triage needs to see, and who may see it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cdop.areas.models import LocalAuthority
+from cdop.cases.models import Task
+from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.notifications.reference import ResidenceStatus
+from cdop.notifications.selectors import notification_timeliness
+
+pytestmark = pytest.mark.django_db
+
+TZ = timezone.get_default_timezone()
+
+
+def at(*args: int) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=TZ)
+
+
+def test_a_notification_30_hours_after_death_is_later_than_24_hours():
+    n = NotificationFactory.build(
+        date_of_death=datetime.date(2026, 11, 20),
+        time_of_death=datetime.time(6, 0),
+        received_at=at(2026, 11, 21, 12, 0),
+    )
+    timeliness = notification_timeliness(n)
+    assert timeliness.late
+    assert timeliness.label == "Notified 30 hours after death — later than 24 hours"
+
+
+def test_without_a_time_of_death_midday_is_assumed():
+    n = NotificationFactory.build(
+        date_of_death=datetime.date(2026, 11, 20), received_at=at(2026, 11, 20, 20, 0)
+    )
+    timeliness = notification_timeliness(n)
+    assert not timeliness.late
+    assert timeliness.label == "Notified about 8 hours after death"
+
+
+def test_a_late_notification_counts_in_days():
+    n = NotificationFactory.build(
+        date_of_death=datetime.date(2026, 11, 1), received_at=at(2026, 11, 20, 12, 0)
+    )
+    assert notification_timeliness(n).label.startswith("Notified about 19 days after death")
+
+
+def test_the_queue_shows_jar_residence_duplicates_and_timeliness(llr, client_for, alice):
+    rutland = LocalAuthority.objects.filter(ons_code="E06000017").first()
+    NotificationFactory(
+        area=llr,
+        child_first_name="Jarvis",
+        jar_required=True,
+        residence_status=ResidenceStatus.OTHER_AREA,
+        residence_upper_code="E06000017",
+        date_of_death=datetime.date(2026, 11, 20),
+        time_of_death=datetime.time(6, 0),
+        received_at=at(2026, 11, 21, 12, 0),
+    )
+    NotificationFactory(area=llr, child_last_name="Pair", residence_status="not_england")
+    NotificationFactory(area=llr, child_last_name="Pair")
+
+    page = client_for(alice).get("/staff/notifications/")
+
+    assert page.status_code == 200
+    text = page.text
+    assert ">JAR<" in text
+    assert "Notified 30 hours after death — later than 24 hours" in text
+    expected = f"Other area: {rutland.name}" if rutland else "Other area"
+    assert expected in text
+    assert "Not England" in text
+    assert "Unknown" in text
+    assert text.count("Possible duplicate") == 3  # all three share the factory's NHS number
+
+
+def test_the_notification_page_shows_candidates_with_reasons_and_buttons(llr, client_for, alice):
+    case = CaseFactory(area=llr, child_nhs_number="9990000018", reference="LLR-2026-0001")
+    notification = NotificationFactory(area=llr, child_nhs_number="9990000018")
+
+    page = client_for(alice).get(notification.get_absolute_url())
+
+    assert "Certain: same NHS number" in page.text
+    assert "Same NHS number" in page.text
+    assert case.reference in page.text
+    assert "Add to this case" in page.text
+    assert "Open a case" in page.text
+    assert f"/staff/transfers/{notification.reference}/" in page.text
+    assert f"/staff/notifications/{notification.reference}/residence/" in page.text
+    assert "Change where the child lived" in page.text
+
+
+def test_the_notification_page_lists_its_jar_tasks_with_overdue_flags(llr, client_for, alice):
+    notification = NotificationFactory(area=llr, jar_required=True)
+    Task.objects.create(
+        area=llr,
+        notification=notification,
+        title="Hold the JAR strategy discussion",
+        rule="jar",
+        due_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    Task.objects.create(
+        area=llr,
+        notification=notification,
+        title="Home visit",
+        rule="jar",
+        due_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+    page = client_for(alice).get(notification.get_absolute_url())
+
+    assert "Joint Agency Response tasks" in page.text
+    assert "Hold the JAR strategy discussion" in page.text
+    assert page.text.count(">Overdue<") == 1
+
+
+def test_kim_can_read_a_notification_but_is_offered_no_action(llr, client_for, kim):
+    CaseFactory(area=llr, child_nhs_number="9990000018")
+    notification = NotificationFactory(area=llr, child_nhs_number="9990000018")
+
+    page = client_for(kim).get(notification.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Certain: same NHS number" in page.text
+    assert "Add to this case" not in page.text
+    assert "Open a case" not in page.text
+    assert "Change where the child lived" not in page.text
+
+
+@pytest.mark.parametrize("persona", ["pat", "olu"])
+def test_panel_members_and_other_areas_get_404(llr, client_for, persona, request):
+    notification = NotificationFactory(area=llr)
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get(notification.get_absolute_url()).status_code == 404
+    assert client.get(f"/staff/transfers/{notification.reference}/").status_code == 404
