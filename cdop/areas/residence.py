@@ -137,6 +137,12 @@ def _mapping_get() -> _Mapping:
     return current
 
 
+def council_name(code: str) -> str:
+    """The name of an English council from its ONS code; "" for any other code."""
+    council = _mapping_get().councils.get(code) if code else None
+    return council.name if council is not None else ""
+
+
 # --- The decision -------------------------------------------------------------------------
 
 
