@@ -244,6 +244,10 @@ if PRODUCTION:
 # --- Rate limits on public endpoints ---------------------------------------------------
 RATELIMIT_VIEW = "cdop.core.views.rate_limited"
 NOTIFY_RATE_LIMIT = env.str("NOTIFY_RATE_LIMIT", "30/10m")
+TRANSFER_DOWNLOAD_RATE_LIMIT = env.str("TRANSFER_DOWNLOAD_RATE_LIMIT", "20/h")
+# Days a transfer pack link works; hours within which a death should be notified (domain.md §4).
+TRANSFER_LINK_DAYS = env.int("TRANSFER_LINK_DAYS", 14)
+NOTIFICATION_EXPECTED_HOURS = env.int("NOTIFICATION_EXPECTED_HOURS", 24)
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -18,6 +18,9 @@ def register_models() -> None:
         ("cases", "Case", []),
         ("cases", "CaseTransition", []),
         ("cases", "Task", []),
+        ("transfers", "CaseAddition", []),
+        ("transfers", "TransferRecord", ["token_hash"]),
+        ("transfers", "PackDownload", []),
         ("notifications", "ApiClient", ["token_hash"]),
         # Second factors: that one was added or removed, never its secret.
         ("mfa", "Authenticator", ["data"]),
