@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import inspect
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -108,32 +106,13 @@ def notification_receive(
     The same submission token again returns the notification already stored, so a system may
     retry safely. A token already used by someone else is refused.
     """
-    details = _details(data)
     with audit_api_client(client):
-        if _submit_takes_api_client:
-            notification, created = notification_submit(  # type: ignore[call-arg, unused-ignore]
-                area=client.area,
-                submission_token=submission_token,
-                details=details,
-                api_client=client,
-            )
-        else:
-            notification, created = notification_submit(
-                area=client.area, submission_token=submission_token, details=details
-            )
-            if created:
-                notification.api_client = client
-                notification.save(update_fields=["api_client"])
+        notification, created = notification_submit(
+            area=client.area,
+            submission_token=submission_token,
+            details=NotificationDetails(**data),
+            api_client=client,
+        )
     if not created and notification.api_client_id != client.pk:
         raise SubmissionTokenReusedError
     return notification, created
-
-
-# NotificationDetails and notification_submit are being extended to carry every field of the
-# national form and the API client; until then, pass what they accept.
-_DETAIL_FIELDS = frozenset(field.name for field in dataclasses.fields(NotificationDetails))
-_submit_takes_api_client = "api_client" in inspect.signature(notification_submit).parameters
-
-
-def _details(data: dict[str, Any]) -> NotificationDetails:
-    return NotificationDetails(**{k: v for k, v in data.items() if k in _DETAIL_FIELDS})
