@@ -29,6 +29,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if permissions.can_read_audit_log(user):
             items += [
                 ("Public pages", reverse_cached("areas_staff:staff_pages")),
+                ("API clients", reverse_cached("api_staff:list")),
                 ("Audit log", reverse_cached("audit:list")),
             ]
         nav = [
