@@ -102,38 +102,10 @@ def set_up_authenticator(page: Page) -> None:
 
 
 def notify(page: Page, *, nhs_number: str = "999 000 0018") -> str:
-    page.goto("/llr/professionals/")
-    check_axe(page)
-    page.get_by_role("button", name="Notify us of a child's death").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Notify us of a child's death")
-    check_axe(page)
-    page.get_by_label("Child's first name").fill("Amelia")
-    page.get_by_label("Child's last name").fill("Browsertest")
-    dob = page.get_by_role("group", name="Date of birth")
-    dob.get_by_label("Day").fill("14")
-    dob.get_by_label("Month").fill("3")
-    dob.get_by_label("Year").fill("2025")
-    page.get_by_role("group", name="Sex").get_by_label("Female").check()
-    page.get_by_label("NHS number (if known)").fill(nhs_number)
-    page.get_by_label("Postcode of the child's home (if known)").fill("LE1 5WW")
-    dod = page.get_by_role("group", name="Date of death")
-    dod.get_by_label("Day").fill("20")
-    dod.get_by_label("Month").fill("11")
-    dod.get_by_label("Year").fill("2026")
-    page.get_by_role("group", name="Was the death expected?").get_by_label("Unexpected").check()
-    page.get_by_label("What happened").fill("Synthetic circumstances typed in a browser test.")
-    page.get_by_label("Your full name").fill("Sam Notifier")
-    page.get_by_label("Your role").fill("Paediatric registrar")
-    page.get_by_label("Your organisation").fill("Synthetic Hospitals NHS Trust")
-    page.get_by_label("Your work email address").fill("sam.notifier@example.invalid")
-    page.get_by_label("Your work telephone number").fill("0116 496 0000")
-    page.get_by_role("button", name="Send notification").click()
-    panel = page.locator(".govuk-panel--confirmation")
-    expect(panel).to_contain_text("Notification sent")
-    check_axe(page)
-    reference = panel.locator("strong").inner_text().strip()
-    assert re.fullmatch(r"NTF-[A-Z0-9]{4}-[A-Z0-9]{4}", reference), reference
-    return reference
+    """The notification form, page by page (tests/browser/test_notify_journey.py)."""
+    from tests.browser.test_notify_journey import notify_through_pages
+
+    return notify_through_pages(page, nhs_number=nhs_number)
 
 
 def test_walking_skeleton_journey(page: Page) -> None:

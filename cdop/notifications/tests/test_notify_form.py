@@ -394,13 +394,14 @@ def test_an_nhs_number_that_cannot_be_given_is_not_needed_and_a_stray_one_is_not
     assert (notification.nhs_number_status, notification.child_nhs_number) == (status, "")
 
 
-def test_the_nhs_number_question_is_revealed_by_its_answer_and_works_without_javascript(llr):
+def test_the_nhs_number_is_asked_under_its_yes_answer_without_needing_javascript(llr):
     page = Client().get(page_url("child")).text
 
-    assert 'data-aria-controls="conditional-id_nhs_number_status"' in page
-    assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden"' in page
-    # The NHS number input is in the page's markup: without JavaScript it shows all the time.
-    assert 'name="child_nhs_number"' in page
+    yes = page.index('value="given"')
+    box = page.index('<div class="govuk-radios__conditional" id="conditional-id_nhs_number_status">')
+    number = page.index('name="child_nhs_number"')
+    assert yes < box < number < page.index('value="not_available"')
+    assert "data-aria-controls" not in page
 
 
 @pytest.mark.parametrize("postcode", ["LE1", "12345", "LE1 5W", "ZZZZ ZZZ"])
