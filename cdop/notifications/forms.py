@@ -453,10 +453,14 @@ def summary_sections(values: Mapping[str, Any]) -> list[dict[str, Any]]:
             if name == HONEYPOT or name in page.form_class.not_summarised:
                 continue
             label = str(field.label).removesuffix(" (optional)")
+            # Where "Change" lands: the first radio of a question answered with radios.
+            anchor = f"id_{name}_0" if isinstance(field.widget, forms.RadioSelect) else f"id_{name}"
             if name == "child_nhs_number":
-                rows.append({"name": name, "label": label, "value": _nhs_number(values)})
-                continue
-            rows.append({"name": name, "label": label, "value": _display(field, values.get(name))})
+                value = _nhs_number(values)
+                anchor = "id_nhs_number_status_0"
+            else:
+                value = _display(field, values.get(name))
+            rows.append({"name": name, "label": label, "value": value, "anchor": anchor})
         sections.append({"slug": page.slug, "title": page.title, "rows": rows})
     return sections
 
@@ -465,3 +469,17 @@ def notification_values(notification: Any, names: Sequence[str] | None = None) -
     """A stored notification's answers, for summary_sections."""
     wanted = names or [f.name for f in fields(NotificationDetails)] + ["nhs_number_status"]
     return {name: getattr(notification, name) for name in wanted}
+
+
+def notification_answers_context(notification: Any, *, for_staff: bool) -> dict[str, Any]:
+    """The context of notifications/_answers.html for a stored notification; staff also see
+    the hours from the death to the notification (the 24-hour clock)."""
+    from cdop.notifications.services import notification_hours_since_death
+
+    return {
+        "sections": summary_sections(notification_values(notification)),
+        "area": notification.area,
+        "change_links": False,
+        "show_time_to_notification": for_staff,
+        "hours_since_death": notification_hours_since_death(notification) if for_staff else None,
+    }

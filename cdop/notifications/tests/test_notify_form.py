@@ -146,6 +146,8 @@ def test_the_whole_journey_page_by_page_stores_one_notification_with_every_answe
     assert "Check your answers before sending" in check.text
     for page in PAGES:
         assert f'href="/llr/notify/{page.slug}/?return=check' in check.text
+    assert 'href="/llr/notify/child/?return=check#id_child_sex_0"' in check.text
+    assert 'href="/llr/notify/child/?return=check#id_nhs_number_status_0"' in check.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/llr/notify/check/", {"submission_token": str(check.context["submission_token"])}
@@ -398,7 +400,9 @@ def test_the_nhs_number_is_asked_under_its_yes_answer_without_needing_javascript
     page = Client().get(page_url("child")).text
 
     yes = page.index('value="given"')
-    box = page.index('<div class="govuk-radios__conditional" id="conditional-id_nhs_number_status">')
+    box = page.index(
+        '<div class="govuk-radios__conditional" id="conditional-id_nhs_number_status">'
+    )
     number = page.index('name="child_nhs_number"')
     assert yes < box < number < page.index('value="not_available"')
     assert "data-aria-controls" not in page

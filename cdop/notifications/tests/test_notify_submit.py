@@ -335,20 +335,19 @@ def test_hours_since_death_count_from_midday_when_the_time_is_not_known():
 def test_the_answers_summary_shows_the_time_to_notification_to_staff_only(llr):
     from django.template.loader import render_to_string
 
-    from cdop.notifications.forms import notification_values, summary_sections
+    from cdop.notifications.forms import notification_answers_context
 
     notify()
     notification = Notification.objects.get()
-    context = {
-        "sections": summary_sections(notification_values(notification)),
-        "area": llr,
-        "hours_since_death": notification_hours_since_death(notification),
-    }
 
     for_staff = render_to_string(
-        "notifications/_answers.html", {**context, "show_time_to_notification": True}
+        "notifications/_answers.html",
+        notification_answers_context(notification, for_staff=True),
     )
-    for_public = render_to_string("notifications/_answers.html", context)
+    for_public = render_to_string(
+        "notifications/_answers.html",
+        notification_answers_context(notification, for_staff=False),
+    )
 
     assert "Time from death to notification" in for_staff
     assert " hours" in for_staff
