@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
@@ -146,6 +146,19 @@ def council_name(code: str) -> str:
 # --- The decision -------------------------------------------------------------------------
 
 
+_LAUA_SQL = "SELECT laua FROM {table} WHERE postcode = %s"
+
+
+def _laua_of(key: str) -> str | None:
+    """The directory's council code for a postcode key ("" for none), None if not listed.
+    A plain primary-key query: the ORM's queryset building would cost more than the lookup."""
+    table = connection.ops.quote_name(Postcode._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_LAUA_SQL.format(table=table), [key])
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
 def _unknown(explanation: str, *, lower_code: str = "") -> ResidenceDecision:
     return ResidenceDecision(
         status=ResidenceStatus.UNKNOWN,
@@ -172,8 +185,8 @@ def residence_decide(*, postcode: str, home_area: Area) -> ResidenceDecision:
             "That is not a full UK postcode, so a person decides where the child lived."
         )
     shown = postcode_display(key)
-    found = list(Postcode.objects.filter(pk=key).values_list("laua", flat=True)[:1])
-    if not found:
+    found = _laua_of(key)
+    if found is None:
         if not Postcode.objects.exists():
             return _unknown(
                 "The postcode directory has not been loaded on this system "
@@ -183,7 +196,7 @@ def residence_decide(*, postcode: str, home_area: Area) -> ResidenceDecision:
             f"{shown} is not in the postcode directory (it may be new, retired or mistyped), "
             "so a person decides where the child lived."
         )
-    lower_code = found[0]
+    lower_code = found
     if not lower_code:
         return _unknown(
             f"{shown} has no local authority in the postcode directory (often a PO box or "
