@@ -16,6 +16,7 @@ from cdop.areas.rendering import render_page_markdown
 from cdop.areas.residence import (
     ResidenceDecision,
     council_name,
+    postcode_display,
     postcode_normalise,
     residence_decide,
     residence_override,
@@ -144,6 +145,7 @@ def postcode_check(request: HttpRequest) -> HttpResponse:
         raise Http404
     areas = list(Area.objects.filter(pk__in=area_ids).order_by("name"))
     decision = None
+    shown = ""
     status = 200
     # POST keeps postcodes out of addresses, histories and server logs.
     if request.method == "POST":
@@ -151,6 +153,7 @@ def postcode_check(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             home_area = form.cleaned_data.get("area") or areas[0]
             decision = residence_decide(postcode=form.cleaned_data["postcode"], home_area=home_area)
+            shown = postcode_display(postcode_normalise(form.cleaned_data["postcode"]) or "")
         else:
             status = 400
     else:
@@ -161,6 +164,7 @@ def postcode_check(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "decision": decision,
+            "shown": shown,
             "rows": _decision_rows(decision) if decision else [],
             "home_area": areas[0] if len(areas) == 1 else None,
         },

@@ -43,6 +43,16 @@ def test_load_postcodes_replaces_the_table_so_a_second_run_changes_nothing() -> 
 
 
 @pytest.mark.django_db
+def test_if_empty_leaves_a_loaded_table_alone() -> None:
+    Postcode.objects.create(postcode="LE15WW", laua="E06000016")
+    assert "already loaded" in run("load_postcodes", "--letters", "J", "--if-empty")
+    assert list(Postcode.objects.values_list("postcode", flat=True)) == ["LE15WW"]
+    Postcode.objects.all().delete()
+    run("load_postcodes", "--letters", "J", "--if-empty")
+    assert Postcode.objects.filter(postcode__startswith="JE").count() > 1000
+
+
+@pytest.mark.django_db
 def test_postcodes_with_no_council_are_kept_with_an_empty_code() -> None:
     output = run("load_postcodes", "--letters", "LE")
     assert Postcode.objects.get(pk="LE199AA").laua == ""

@@ -28,9 +28,10 @@ def test_the_page_has_one_postcode_field(client_for: Callable[[User], Client], a
 def test_checking_shows_the_decision_in_a_summary_list(
     client_for: Callable[[User], Client], alice: User
 ) -> None:
-    response = client_for(alice).post(URL, {"postcode": "le12 6aa"})
+    response = client_for(alice).post(URL, {"postcode": " le12  6aa"})
     assert response.status_code == 200
     body = response.content.decode()
+    assert '<h2 class="govuk-heading-m">LE12 6AA</h2>' in body
     assert "govuk-summary-list" in body
     assert "Resident in another English area" in body
     assert "Rushcliffe Borough Council (E07000176)" in body

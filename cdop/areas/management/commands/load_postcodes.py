@@ -2,6 +2,7 @@
 
     manage.py load_postcodes                 # every postcode in the UK (about 2.7 million)
     manage.py load_postcodes --letters LE,CF # only these postcode areas (tests, demos)
+    manage.py load_postcodes --if-empty      # only if the table is empty (make demo)
 
 The package's files are `postcodes_<LETTER>.msgpack.br`: brotli-compressed msgpack of
 {"columns": [...], "data": {"pcd": [...], "laua": [...], ...}}, `pcd` in the fixed-width
@@ -167,9 +168,18 @@ class Command(BaseCommand):
             "--data-dir", type=Path, help="Read the files from here instead of the package."
         )
         parser.add_argument("--database", default="default", help="Database alias.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when postcodes are already loaded (for set-up scripts).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         selection = parse_selection(options.get("letters"))
+        if options.get("if_empty") and Postcode.objects.using(options["database"]).exists():
+            if options["verbosity"] >= 1:
+                self.stdout.write("Postcodes are already loaded: nothing to do.")
+            return
         started = time.perf_counter()
         loaded, without = postcodes_replace(
             postcode_rows(selection, options.get("data_dir")), using=options["database"]
