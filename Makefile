@@ -32,6 +32,7 @@ var:
 demo: install var ## Migrate and load the synthetic demo data (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) load_postcodes --if-empty
 	$(MANAGE) load_demo
 
 run: demo ## Set up everything, load demo data, and serve on http://127.0.0.1:8000 with the task worker

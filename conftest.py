@@ -8,7 +8,7 @@ factor (TOTP) set up, as staff must.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -36,6 +36,16 @@ def give_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+@pytest.fixture(autouse=True)
+def fresh_residence_cache() -> Iterator[None]:
+    """The council mapping is cached in process memory; a test's rollback does not clear it."""
+    from cdop.areas.residence import residence_cache_clear
+
+    residence_cache_clear()
+    yield
+    residence_cache_clear()
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             items += [
                 ("Notifications", reverse_cached("notifications:queue")),
                 ("Cases", reverse_cached("cases:list")),
+                ("Check a postcode", reverse_cached("areas_staff:postcode_check")),
             ]
         items.append(("Statistics", reverse_cached("reporting:statistics")))
         if permissions.can_read_audit_log(user):
