@@ -243,7 +243,8 @@ if PRODUCTION:
 
 # --- Rate limits on public endpoints ---------------------------------------------------
 RATELIMIT_VIEW = "cdop.core.views.rate_limited"
-NOTIFY_RATE_LIMIT = env.str("NOTIFY_RATE_LIMIT", "30/10m")
+# Every page of the notification form counts (about six POSTs a notification).
+NOTIFY_RATE_LIMIT = env.str("NOTIFY_RATE_LIMIT", "120/10m")
 TRANSFER_DOWNLOAD_RATE_LIMIT = env.str("TRANSFER_DOWNLOAD_RATE_LIMIT", "20/h")
 # Days a transfer pack link works; hours within which a death should be notified (domain.md §4).
 TRANSFER_LINK_DAYS = env.int("TRANSFER_LINK_DAYS", 14)

@@ -177,9 +177,9 @@ def test_sign_in_again_with_authenticator(page: Page) -> None:
 
 
 def test_notification_form_errors(page: Page) -> None:
-    page.goto("/llr/notify/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Notify us of a child's death")
-    page.get_by_role("button", name="Send notification").click()
+    page.goto("/llr/notify/child/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The child")
+    page.get_by_role("button", name="Continue").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -187,12 +187,15 @@ def test_notification_form_errors(page: Page) -> None:
     check_axe(page)
     summary.get_by_role("link", name="Enter the child's first name").click()
     expect(page.get_by_label("Child's first name")).to_be_focused()
-    summary.get_by_role("link", name="Enter the date the child died").click()
-    expect(page.get_by_role("group", name="Date of death").get_by_label("Day")).to_be_focused()
+    summary.get_by_role("link", name="Enter the child's date of birth").click()
+    expect(page.get_by_role("group", name="Date of birth").get_by_label("Day")).to_be_focused()
     summary.get_by_role("link", name=re.compile("Select the child's sex")).click()
     expect(page.get_by_role("group", name="Sex").get_by_role("radio").first).to_be_focused()
 
-    # Fill everything but the notifier's email: the values typed must survive the error.
+    # Fill everything but the NHS number: the values typed must survive the error.
+    page.get_by_role(
+        "group", name="Is this a stillbirth, a late foetal loss or a termination of pregnancy?"
+    ).get_by_label("No").check()
     page.get_by_label("Child's first name").fill("Amelia")
     page.get_by_label("Child's last name").fill("Keepsvalues")
     dob = page.get_by_role("group", name="Date of birth")
@@ -200,36 +203,22 @@ def test_notification_form_errors(page: Page) -> None:
     dob.get_by_label("Month").fill("3")
     dob.get_by_label("Year").fill("2025")
     page.get_by_role("group", name="Sex").get_by_label("Female").check()
-    dod = page.get_by_role("group", name="Date of death")
-    dod.get_by_label("Day").fill("20")
-    dod.get_by_label("Month").fill("11")
-    dod.get_by_label("Year").fill("2026")
-    expected = page.get_by_role("group", name="Was the death expected?")
-    expected.get_by_label("Expected", exact=True).check()
-    page.get_by_label("What happened").fill("Typed text that must survive.")
-    page.get_by_label("Your full name").fill("Sam Notifier")
-    page.get_by_label("Your role").fill("Registrar")
-    page.get_by_label("Your organisation").fill("Synthetic Trust")
-    page.get_by_label("Your work telephone number").fill("0116 496 0000")
-    page.get_by_role("button", name="Send notification").click()
+    page.get_by_label("Ethnic group").select_option("not_known")
+    page.get_by_role("group", name="Do you know the child's NHS number?").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_role("button", name="Continue").click()
 
     expect(summary.get_by_role("link")).to_have_count(1)
-    expect(summary).to_contain_text("Enter your work email address")
+    expect(summary).to_contain_text("Enter the child's NHS number")
     check_axe(page)
     expect(page.get_by_label("Child's first name")).to_have_value("Amelia")
     expect(page.get_by_label("Child's last name")).to_have_value("Keepsvalues")
     expect(dob.get_by_label("Day")).to_have_value("14")
     expect(dob.get_by_label("Year")).to_have_value("2025")
     expect(page.get_by_role("group", name="Sex").get_by_label("Female")).to_be_checked()
-    expect(
-        page.get_by_role("group", name="Was the death expected?").get_by_label(
-            "Expected", exact=True
-        )
-    ).to_be_checked()
-    expect(page.get_by_label("What happened")).to_have_value("Typed text that must survive.")
-    expect(page.get_by_label("Your organisation")).to_have_value("Synthetic Trust")
     summary.get_by_role("link").click()
-    expect(page.get_by_label("Your work email address")).to_be_focused()
+    expect(page.get_by_label("NHS number", exact=True)).to_be_focused()
 
 
 ROLES = [
