@@ -24,9 +24,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -114,59 +114,135 @@ def _get(port: int, path: str, cookies: dict[str, str]) -> tuple[int, int]:
     return _request(port, "GET", path, cookies=cookies).status, 200
 
 
-class NotifyForm:
-    """The public notification form: fetches the CSRF token, then posts valid forms."""
+_COOKIES = ("csrftoken", "sessionid", "cdop_notify_draft")
 
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.lock = threading.Lock()
-        self.csrf_cookie = ""
-        self.csrf_field = ""
-        self.serial = 0
-
-    def get(self, _i: int) -> tuple[int, int]:
-        response = _request(self.port, "GET", "/llr/notify/", cookies={})
-        cookie = _cookie(response, "csrftoken")
-        field_token = _hidden(response.body, "csrfmiddlewaretoken")
-        if response.status == 200 and cookie and field_token:
-            with self.lock:
-                self.csrf_cookie, self.csrf_field = cookie, field_token
-        return response.status, 200
-
-    def post(self, _i: int) -> tuple[int, int]:
-        with self.lock:
-            self.serial += 1
-            serial = self.serial
-            cookie, field_token = self.csrf_cookie, self.csrf_field
-        form = {
-            "csrfmiddlewaretoken": field_token,
-            "submission_token": str(uuid.uuid4()),  # a fresh token, or it is deduplicated
+# Valid answers for each page of the public form, as a browser posts them (all synthetic).
+NOTIFY_PAGES: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "child",
+        {
+            "out_of_scope": "no",
             "child_first_name": "Bench",
-            "child_last_name": f"Testchild{serial}",
+            "child_last_name": "Testchild",
             "child_date_of_birth_day": "14",
             "child_date_of_birth_month": "3",
             "child_date_of_birth_year": "2025",
             "child_sex": "female",
+            "child_ethnicity": "not_known",
+            "nhs_number_status": "given",
             "child_nhs_number": "999 000 0018",
             "child_postcode": "LE1 5WW",
+        },
+    ),
+    (
+        "death",
+        {
             "date_of_death_day": "20",
             "date_of_death_month": "11",
             "date_of_death_year": "2026",
+            "place_of_death": "hospital_ed",
             "expectedness": "unexpected",
+            "post_mortem": "yes",
+            "coroner_informed": "yes",
             "circumstances": "Synthetic notification sent by the benchmark.",
+            "ncmd_alert": "no",
+        },
+    ),
+    ("family", {}),
+    ("professionals", {}),
+    (
+        "you",
+        {
             "notifier_name": "Sam Bench",
             "notifier_role": "Paediatric registrar",
             "notifier_organisation": "Synthetic Hospitals NHS Trust",
             "notifier_email": "sam.bench@example.invalid",
             "notifier_phone": "0116 496 0000",
-        }
+        },
+    ),
+)
+
+
+class _Browser:
+    """One person's cookies across the pages of the public form."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
+        body = urlencode(form).encode() if form is not None else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
         response = _request(
-            self.port,
-            "POST",
-            "/llr/notify/",
-            cookies={"csrftoken": cookie},
-            body=urlencode(form).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            self.port, method, path, cookies=self.cookies, body=body, headers=headers
+        )
+        for name in _COOKIES:
+            value = _cookie(response, name)
+            if value:
+                self.cookies[name] = value
+        return response
+
+    def post_page(self, path: str, answers: dict[str, str]) -> Response:
+        page = self.request("GET", path)
+        token = _hidden(page.body, "csrfmiddlewaretoken") or ""
+        return self.request("POST", path, {"csrfmiddlewaretoken": token, **answers})
+
+
+class NotifyForm:
+    """The public notification form over its pages.
+
+    "submit" is the measured final POST of check your answers, the one that stores the
+    notification; the page answers before it are filled in beforehand (not measured), one
+    draft per submit, as many people would have done at their own pace.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.lock = threading.Lock()
+        self.ready: list[tuple[_Browser, str, str]] = []
+        self.csrf_cookie = ""
+        self.csrf_field = ""
+
+    def get(self, _i: int) -> tuple[int, int]:
+        return _request(self.port, "GET", "/llr/notify/", cookies={}).status, 200
+
+    def page_post(self, _i: int) -> tuple[int, int]:
+        """One page of answers (the child) from a new visitor: starts a draft. The CSRF
+        cookie and token were fetched once beforehand, so only the POST is measured."""
+        browser = _Browser(self.port)
+        browser.cookies["csrftoken"] = self.csrf_cookie
+        form = {"csrfmiddlewaretoken": self.csrf_field, **NOTIFY_PAGES[0][1]}
+        return browser.request("POST", "/llr/notify/child/", form).status, 302
+
+    def prepare_csrf(self) -> None:
+        browser = _Browser(self.port)
+        page = browser.request("GET", "/llr/notify/child/")
+        self.csrf_cookie = browser.cookies.get("csrftoken", "")
+        self.csrf_field = _hidden(page.body, "csrfmiddlewaretoken") or ""
+
+    def _prepare_one(self, _i: int) -> None:
+        browser = _Browser(self.port)
+        for slug, answers in NOTIFY_PAGES:
+            response = browser.post_page(f"/llr/notify/{slug}/", answers)
+            if response.status != 302:
+                raise RuntimeError(f"page {slug} answered {response.status}")
+        check = browser.request("GET", "/llr/notify/check/")
+        csrf = _hidden(check.body, "csrfmiddlewaretoken")
+        token = _hidden(check.body, "submission_token")
+        if check.status != 200 or not csrf or not token:
+            raise RuntimeError(f"check your answers answered {check.status}")
+        with self.lock:
+            self.ready.append((browser, csrf, token))
+
+    def prepare(self, count: int, concurrency: int) -> None:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(self._prepare_one, range(count)))
+
+    def submit(self, _i: int) -> tuple[int, int]:
+        with self.lock:
+            browser, csrf, token = self.ready.pop()
+        response = browser.request(
+            "POST", "/llr/notify/check/", {"csrfmiddlewaretoken": csrf, "submission_token": token}
         )
         return response.status, 302
 
@@ -292,6 +368,8 @@ def _seed(env: dict[str, str], cases: int, *, fresh: bool) -> dict[str, object]:
     started = time.perf_counter()
     _run([*manage, "migrate", "--noinput", "-v", "0"], env)
     _run([*manage, "createcachetable"], env)
+    # Postcodes, so that each submit decides residence as it would in service.
+    _run([*manage, "load_postcodes", "--if-empty"], env)
     migrated = time.perf_counter()
     if fresh:
         _run(
@@ -477,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
         _wait_until_up(server, port, cookies)
         notify = NotifyForm(port)
         notify.get(0)
+        notify.prepare_csrf()
+        print("bench: filling in the form's pages for each submit ...", flush=True)
+        notify.prepare(args.requests + args.warmup * args.rounds + 5, args.concurrency)
         endpoints: list[tuple[str, str, Call]] = [
             (
                 "floor (staff page, no work)",
@@ -489,8 +570,9 @@ def main(argv: list[str] | None = None) -> int:
                 "/staff/cases/<ref>/",
                 lambda i: _get(port, f"/staff/cases/{references[i % len(references)]}/", cookies),
             ),
-            ("public form GET", "/llr/notify/", notify.get),
-            ("public form POST (notify)", "/llr/notify/", notify.post),
+            ("public form start page", "/llr/notify/", notify.get),
+            ("public form page POST", "/llr/notify/child/", notify.page_post),
+            ("public submit (check answers)", "/llr/notify/check/", notify.submit),
         ]
         results = _rounds(
             endpoints,
