@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from cdop.cases.workflow import Status, Transition
@@ -17,7 +19,7 @@ class TransitionForm(GovUKFormMixin, forms.Form):
         help_text="For example, LLR-2026-0001",
     )
 
-    def __init__(self, *args: object, transition: Transition, **kwargs: object) -> None:
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = transition.reason_label
         self.fields["reason"].required = transition.reason_required

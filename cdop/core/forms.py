@@ -77,9 +77,14 @@ class GovUKFormMixin:
 
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_rendering: bool = True, **kwargs: Any) -> None:
+        """for_rendering=False: the form only validates (nothing is shown), so the widgets
+        are left undressed; that is most of the cost of making a form."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._for_rendering = for_rendering
+        if not for_rendering:
+            return
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
@@ -105,6 +110,8 @@ class GovUKFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        if not self._for_rendering:
+            return
         errors = getattr(self, "_errors", None) or {}
         for name in errors:
             field = self.fields.get(name)

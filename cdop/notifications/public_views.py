@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -240,12 +241,14 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
             notification_draft_delete(draft=draft)
             request.session.pop(_COPY_KEY, None)
             return _done(request, area, notification_reference_new())
-        notification, _ = notification_submit(
-            area=area,
-            submission_token=draft.submission_token,
-            details=details_from_answers(answers),
-        )
-        notification_draft_delete(draft=draft)
+        # The draft goes in the notification's own transaction: stored and gone together.
+        with transaction.atomic():
+            notification, _ = notification_submit(
+                area=area,
+                submission_token=draft.submission_token,
+                details=details_from_answers(answers),
+            )
+            notification_draft_delete(draft=draft)
         request.session[_COPY_KEY] = notification.pk
         return _done(request, area, notification.reference)
 
