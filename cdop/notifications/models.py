@@ -168,6 +168,9 @@ class NotificationDraft(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     # The answers of each page as posted, by page: {"child": {...}, "death": {...}}.
     data = models.JSONField(default=dict)
+    # The same answers as each page's form cleaned them when it was saved (dates as ISO
+    # text), so that sending re-checks only the rules between pages.
+    cleaned = models.JSONField(default=dict)
     submission_token = models.UUIDField(default=uuid.uuid4)
     # A honeypot field was filled in: sending it stores nothing.
     is_spam = models.BooleanField(default=False)

@@ -30,6 +30,7 @@ from cdop.notifications.forms import (
     details_from_answers,
     draft_answers,
     draft_check,
+    draft_check_saved,
     summary_sections,
 )
 from cdop.notifications.models import Notification, NotificationDraft
@@ -154,7 +155,11 @@ def notify_page(request: HttpRequest, area_slug: str, page_slug: str) -> HttpRes
                 draft, key = notification_draft_start(area=area)
             posted = {name: request.POST.get(name, "") for name in page.form_class.data_keys()}
             notification_draft_save_page(
-                draft=draft, page=page.slug, answers=posted, spam=form.is_spam
+                draft=draft,
+                page=page.slug,
+                answers=posted,
+                cleaned=form.cleaned_data,
+                spam=form.is_spam,
             )
             if returning or index == len(PAGES) - 1:
                 response = redirect("notify:check", area.slug)
@@ -230,7 +235,11 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
             if sent is not None:
                 return _done(request, area, sent.reference)
         return _private(redirect("notify:form", area.slug))
-    answers, missing = draft_check(draft.data)
+    checked = None
+    if request.method == "POST":
+        # Sending: trust each page as its form cleaned it, re-checking what spans pages.
+        checked = draft_check_saved(draft.data, draft.cleaned, today=timezone.localdate())
+    answers, missing = checked if checked is not None else draft_check(draft.data)
     if missing:
         return _private(redirect(f"{_page_url(area, missing)}?return=check"))
 

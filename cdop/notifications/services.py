@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import uuid
@@ -8,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -225,12 +228,22 @@ def notification_draft_start(*, area: Area) -> tuple[NotificationDraft, str]:
 
 
 def notification_draft_save_page(
-    *, draft: NotificationDraft, page: str, answers: dict[str, str], spam: bool = False
+    *,
+    draft: NotificationDraft,
+    page: str,
+    answers: dict[str, str],
+    cleaned: dict[str, Any] | None = None,
+    spam: bool = False,
 ) -> NotificationDraft:
-    """Keep one page's answers, as they were posted."""
+    """Keep one page's answers, as they were posted and, when the page was valid, as its
+    form cleaned them."""
     draft.data = {**draft.data, page: answers}
+    remaining = {k: v for k, v in draft.cleaned.items() if k != page}
+    if cleaned is not None:
+        remaining[page] = json.loads(json.dumps(cleaned, cls=DjangoJSONEncoder))
+    draft.cleaned = remaining
     draft.is_spam = draft.is_spam or spam
-    draft.save(update_fields=["data", "is_spam", "updated_at"])
+    draft.save(update_fields=["data", "cleaned", "is_spam", "updated_at"])
     return draft
 
 
