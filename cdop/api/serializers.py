@@ -40,10 +40,6 @@ SUBMISSION_REQUIRED = (
 SUBMISSION_INVALID = (
     "The submission token must be a UUID, like 3f2b8c1e-9d4a-4e6b-8f0a-2c7d5e1b9a34"
 )
-# The web form's rules that span two answers (cdop.notifications.forms), in its words.
-NHS_NUMBER_MISSING = "Enter the child's NHS number, or say why you cannot give it"
-TIME_IN_FUTURE = "Time of death must be now or in the past"
-ALERT_REASON_MISSING = "Enter why this death needs urgent attention"
 
 
 def _form_field(name: str) -> forms.Field | None:
@@ -384,18 +380,16 @@ class NotificationSubmissionSerializer(serializers.Serializer):  # type: ignore[
                 errors["child_nhs_number"] = error.messages[0]
             else:
                 if not attrs["child_nhs_number"]:
-                    errors["child_nhs_number"] = NHS_NUMBER_MISSING
-        at = attrs.get("time_of_death")
-        if (
-            attrs.get("date_of_death") == today
-            and at is not None
-            and at > timezone.localtime().time()
-        ):
-            errors["time_of_death"] = TIME_IN_FUTURE
+                    errors["child_nhs_number"] = validation.NHS_NUMBER_MISSING
+        late = validation.time_of_death_error(
+            died=attrs.get("date_of_death"), at=attrs.get("time_of_death")
+        )
+        if late:
+            errors["time_of_death"] = late
         if not attrs.get("ncmd_alert"):
             attrs["ncmd_alert_reason"] = ""
         elif not attrs.get("ncmd_alert_reason"):
-            errors["ncmd_alert_reason"] = ALERT_REASON_MISSING
+            errors["ncmd_alert_reason"] = validation.ALERT_REASON_MISSING
         if errors:
             raise serializers.ValidationError({k: [v] for k, v in errors.items()})
         return attrs

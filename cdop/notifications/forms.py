@@ -191,10 +191,7 @@ class ChildForm(PageForm):
                 self.add_error("child_nhs_number", error)
             else:
                 if not number:
-                    self.add_error(
-                        "child_nhs_number",
-                        "Enter the child's NHS number, or say why you cannot give it",
-                    )
+                    self.add_error("child_nhs_number", validation.NHS_NUMBER_MISSING)
                 data["child_nhs_number"] = number
         else:
             data["child_nhs_number"] = ""  # typed, then another answer chosen: not used
@@ -282,12 +279,12 @@ class DeathForm(PageForm):
         )
         if "date_of_death" in errors:
             self.add_error("date_of_death", errors["date_of_death"])
-        at = data.get("time_of_death")
-        if died == today and at is not None and at > timezone.localtime().time():
-            self.add_error("time_of_death", "Time of death must be now or in the past")
+        late = validation.time_of_death_error(died=died, at=data.get("time_of_death"))
+        if late:
+            self.add_error("time_of_death", late)
         if data.get("ncmd_alert"):
             if not data.get("ncmd_alert_reason"):
-                self.add_error("ncmd_alert_reason", "Enter why this death needs urgent attention")
+                self.add_error("ncmd_alert_reason", validation.ALERT_REASON_MISSING)
         else:
             data["ncmd_alert_reason"] = ""
         return data

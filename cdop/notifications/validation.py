@@ -7,10 +7,15 @@ person who typed it (GOV.UK style: what is wrong and how to fix it).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from nhs_number import is_valid as nhs_number_is_valid  # type: ignore[attr-defined]
+
+# Rules between two answers, in the words both the form and the API use.
+NHS_NUMBER_MISSING = "Enter the child's NHS number, or say why you cannot give it"
+ALERT_REASON_MISSING = "Enter why this death needs urgent attention"
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -58,3 +63,11 @@ def check_dates(*, born: date | None, died: date | None, today: date) -> dict[st
                 "children under 18; adult deaths are reviewed by other processes."
             )
     return errors
+
+
+def time_of_death_error(*, died: date | None, at: time | None) -> str | None:
+    """A time of death later than now on today's date, or None."""
+    today = timezone.localdate()
+    if died == today and at is not None and at > timezone.localtime().time():
+        return "Time of death must be now or in the past"
+    return None
