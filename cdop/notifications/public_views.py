@@ -48,8 +48,12 @@ from cdop.notifications.services import (
 logger = logging.getLogger(__name__)
 
 DRAFT_COOKIE = "cdop_notify_draft"
-_DONE_KEY = "cdop_notified"  # the reference shown on the confirmation page
-_COPY_KEY = "cdop_notified_copy"  # the notification whose PDF copy this session may download
+# The confirmation travels in a signed cookie rather than the session, so that sending does
+# not also create a session row: "reference|id", the id of the notification whose PDF copy
+# this browser may download (empty when there is none).
+_NOTIFIED_COOKIE = "cdop_notified"
+_NOTIFIED_SALT = "cdop.notifications.notified"
+_NOTIFIED_MAX_AGE = 60 * 60
 
 View = Callable[..., HttpResponse]
 
@@ -212,10 +216,32 @@ def notify_start_again(request: HttpRequest, area_slug: str) -> HttpResponse:
     return _private(response)
 
 
-def _done(request: HttpRequest, area: Area, reference: str) -> HttpResponse:
-    # The reference is shown from the session, so it never appears in a web address.
-    request.session[_DONE_KEY] = reference
+def _notified(request: HttpRequest) -> tuple[str, int | None]:
+    """(reference, id of the notification this browser may copy) from the signed cookie."""
+    value = request.get_signed_cookie(
+        _NOTIFIED_COOKIE, default="", salt=_NOTIFIED_SALT, max_age=_NOTIFIED_MAX_AGE
+    )
+    reference, _, pk = (value or "").partition("|")
+    return reference, int(pk) if pk.isdigit() else None
+
+
+def _done(
+    request: HttpRequest, area: Area, reference: str, copy_pk: int | None = None
+) -> HttpResponse:
+    # The reference is shown from a cookie, so it never appears in a web address.
+    previous_reference, previous_pk = _notified(request)
+    if copy_pk is None and previous_reference == reference:
+        copy_pk = previous_pk  # a second click keeps the copy for the browser that sent it
     response = redirect("notify:done", area.slug)
+    response.set_signed_cookie(
+        _NOTIFIED_COOKIE,
+        f"{reference}|{copy_pk or ''}",
+        salt=_NOTIFIED_SALT,
+        max_age=_NOTIFIED_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     _forget(response)
     return _private(response)
 
@@ -248,7 +274,6 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
             # A robot filled in the honeypot: it is told what a person is told, nothing kept.
             logger.warning("Notification honeypot filled in; nothing stored")
             notification_draft_delete(draft=draft)
-            request.session.pop(_COPY_KEY, None)
             return _done(request, area, notification_reference_new())
         # The draft goes in the notification's own transaction: stored and gone together.
         with transaction.atomic():
@@ -258,8 +283,7 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
                 details=details_from_answers(answers),
             )
             notification_draft_delete(draft=draft)
-        request.session[_COPY_KEY] = notification.pk
-        return _done(request, area, notification.reference)
+        return _done(request, area, notification.reference, copy_pk=notification.pk)
 
     context = {
         "area": area,
@@ -277,7 +301,7 @@ def _notification_by_token(token: str, area: Area) -> Notification | None:
 
 
 def _copy_notification(request: HttpRequest, area: Area) -> Notification | None:
-    pk = request.session.get(_COPY_KEY)
+    _, pk = _notified(request)
     if pk is None:
         return None
     return Notification.objects.filter(pk=pk, area=area).select_related("area").first()
@@ -286,7 +310,7 @@ def _copy_notification(request: HttpRequest, area: Area) -> Notification | None:
 @require_GET
 def notify_done(request: HttpRequest, area_slug: str) -> HttpResponse:
     area = _area(request, area_slug)
-    reference = request.session.get(_DONE_KEY)
+    reference, _ = _notified(request)
     if not reference:
         return redirect("notify:form", area.slug)
     notification = _copy_notification(request, area)
@@ -303,7 +327,7 @@ def notify_done(request: HttpRequest, area_slug: str) -> HttpResponse:
 
 @require_GET
 def notify_copy(request: HttpRequest, area_slug: str) -> HttpResponse:
-    """The PDF copy of what was sent: once, and only to the session that sent it."""
+    """The PDF copy of what was sent: once, and only to the browser that sent it."""
     area = _area(request, area_slug)
     notification = _copy_notification(request, area)
     if notification is None:

@@ -257,9 +257,6 @@ def notification_drafts_delete_expired() -> int:
 
 
 def _enqueue_emails(notification_id: int) -> None:
-    from cdop.notifications.tasks import notification_alert_team, notification_confirm_notifier
+    from cdop.notifications.tasks import notification_acknowledge
 
-    # Both jobs in one transaction: one commit, and the worker sees both or neither.
-    with transaction.atomic():
-        notification_alert_team.enqueue(notification_id=notification_id)
-        notification_confirm_notifier.enqueue(notification_id=notification_id)
+    notification_acknowledge.enqueue(notification_id=notification_id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -10,6 +12,9 @@ from cdop.accounts.models import Role, User
 from cdop.notifications.models import Notification
 
 ALERTED_ROLES = (Role.ADMINISTRATOR, Role.CDR_MANAGER)
+
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -78,3 +83,19 @@ def notification_drafts_clean_up() -> int:
     from cdop.notifications.services import notification_drafts_delete_expired
 
     return notification_drafts_delete_expired()
+
+
+@task()
+def notification_acknowledge(*, notification_id: int) -> None:
+    """Both emails a new notification sends, as one job (one queue row per notification):
+    the team's alert first, then the notifier's confirmation. A failure of one does not
+    stop the other; the job fails afterwards so the worker records it."""
+    failures: list[Exception] = []
+    for job in (notification_alert_team, notification_confirm_notifier):
+        try:
+            job.call(notification_id=notification_id)
+        except Exception as error:
+            logger.exception("Sending %s for notification %s failed", job.name, notification_id)
+            failures.append(error)
+    if failures:
+        raise failures[0]

@@ -3,6 +3,8 @@ that span pages; a draft from before cleaned answers were kept still sends."""
 
 from __future__ import annotations
 
+import types
+
 import pytest
 from django.test import Client
 
@@ -75,3 +77,51 @@ def test_dates_that_disagree_across_pages_send_the_person_back_and_store_nothing
     assert response.status_code == 302
     assert response["Location"] == "/llr/notify/death/?return=check"
     assert not Notification.objects.exists()
+
+
+def test_sending_creates_no_session_and_a_second_click_keeps_the_copy(llr):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    fill(client)
+    check = client.get("/llr/notify/check/")
+    token = {"submission_token": str(check.context["submission_token"])}
+
+    client.post("/llr/notify/check/", token)
+    client.post("/llr/notify/check/", token)  # the second click finds the draft gone
+
+    assert not Session.objects.exists()  # the confirmation travels in a signed cookie
+    done = client.get("/llr/notify/sent/")
+    assert Notification.objects.get().reference in done.text
+    copy = client.get("/llr/notify/sent/copy/")
+    assert copy.status_code == 200
+    assert copy.content.startswith(b"%PDF")
+
+
+def test_a_forged_confirmation_cookie_shows_nothing(llr):
+    client = Client()
+    client.cookies["cdop_notified"] = "NTF-AAAA-BBBB|1"
+
+    response = client.get("/llr/notify/sent/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/llr/notify/"
+
+
+def test_one_email_failing_does_not_stop_the_other(llr, alice, monkeypatch):
+    from django.core import mail
+
+    from cdop.core.tests.factories import NotificationFactory
+    from cdop.notifications import tasks
+
+    notification = NotificationFactory(area=llr)
+
+    def broken(**_: object) -> None:
+        raise OSError("mail server down")
+
+    broken_alert = types.SimpleNamespace(name="notification_alert_team", call=broken)
+    monkeypatch.setattr(tasks, "notification_alert_team", broken_alert)
+
+    with pytest.raises(OSError, match="mail server down"):
+        tasks.notification_acknowledge.call(notification_id=notification.pk)
+    assert [m.to for m in mail.outbox] == [[notification.notifier_email]]
