@@ -8,11 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from cdop.accounts.models import Role, User
+from cdop.accounts.selectors import team_alert_emails
 from cdop.notifications.models import Notification
-
-ALERTED_ROLES = (Role.ADMINISTRATOR, Role.CDR_MANAGER)
-
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +18,7 @@ logger = logging.getLogger(__name__)
 def notification_alert_team(*, notification_id: int) -> int:
     """Email the area's review team that a notification arrived. No personal details."""
     notification = Notification.objects.select_related("area").get(pk=notification_id)
-    recipients = sorted(
-        set(
-            User.objects.filter(
-                is_active=True,
-                memberships__area=notification.area,
-                memberships__role__in=ALERTED_ROLES,
-            ).values_list("email", flat=True)
-        )
-    )
+    recipients = team_alert_emails(area=notification.area)
     if not recipients:
         return 0
     link = settings.SITE_URL.rstrip("/") + reverse(

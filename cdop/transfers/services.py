@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cdop.accounts import permissions
-from cdop.accounts.models import Role, User
+from cdop.accounts.models import User
+from cdop.accounts.selectors import team_alert_emails
 from cdop.areas.models import Area
 from cdop.audit.services import audit_actor
 from cdop.cases.models import Case, Task
@@ -32,8 +33,6 @@ from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.transfers.models import CaseAddition, PackDownload, TransferRecord
 from cdop.transfers.pdf import transfer_pack_pdf
-
-ALERTED_ROLES = (Role.ADMINISTRATOR, Role.CDR_MANAGER)
 
 
 def transfer_link_days() -> int:
@@ -203,15 +202,7 @@ def notification_transfer_inside(
 
 
 def _email_receiving_area(*, notification: Notification, from_area: Area) -> int:
-    recipients = sorted(
-        set(
-            User.objects.filter(
-                is_active=True,
-                memberships__area=notification.area,
-                memberships__role__in=ALERTED_ROLES,
-            ).values_list("email", flat=True)
-        )
-    )
+    recipients = team_alert_emails(area=notification.area)
     if not recipients:
         return 0
     link = settings.SITE_URL.rstrip("/") + notification.get_absolute_url()
