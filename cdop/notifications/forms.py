@@ -387,21 +387,14 @@ def _page_clean(
     return dict(form.cleaned_data) if form.is_valid() else None
 
 
-def draft_answers(data: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """The cleaned answers of every page answered so far, each page on its own."""
-    answers: dict[str, Any] = {}
-    for page in PAGES:
-        answers.update(_page_clean(page, data, {}) or {})
-    return answers
-
-
 # The answers one page checks against another's: the child's dates.
 _CROSS_PAGE = (("child", "child_date_of_birth"), ("death", "date_of_death"))
 
 
-def _cross_page_answers(data: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """The dates each page checks against the other, cleaned straight from the field
-    definitions (making whole forms for them doubled the cost of checking a draft)."""
+def cross_page_answers(data: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The answers one page checks against another's (the child's dates), cleaned straight
+    from the field definitions: making every page's form for them is the dearest part of
+    showing a page or checking a draft."""
     found: dict[str, Any] = {}
     for slug, name in _CROSS_PAGE:
         raw = data.get(slug)
@@ -418,7 +411,7 @@ def _cross_page_answers(data: Mapping[str, Mapping[str, str]]) -> dict[str, Any]
 def draft_check(data: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, Any], str | None]:
     """All the answers, checked together; (answers, slug of the first page still to answer
     or to correct), the slug None when everything can be sent."""
-    loose = _cross_page_answers(data)
+    loose = cross_page_answers(data)
     answers: dict[str, Any] = {}
     for page in PAGES:
         cleaned = _page_clean(page, data, loose)

@@ -27,8 +27,8 @@ from cdop.areas.selectors import area_get_public
 from cdop.notifications.forms import (
     PAGES,
     PAGES_BY_SLUG,
+    cross_page_answers,
     details_from_answers,
-    draft_answers,
     draft_check,
     draft_check_saved,
     summary_sections,
@@ -140,7 +140,7 @@ def notify_page(request: HttpRequest, area_slug: str, page_slug: str) -> HttpRes
     draft = _draft(request, area)
     data: dict[str, Any] = draft.data if draft is not None else {}
     own = page.form_class.base_fields
-    answers = {k: v for k, v in draft_answers(data).items() if k not in own}
+    answers = {k: v for k, v in cross_page_answers(data).items() if k not in own}
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     index = PAGES.index(page)
 
