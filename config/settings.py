@@ -77,6 +77,13 @@ INSTALLED_APPS = [
     "cdop.reporting",
     "cdop.transfers",
     "cdop.api",
+    "cdop.clocks",
+    "cdop.work",
+    "cdop.documents",
+    "cdop.family",
+    "cdop.investigations",
+    "cdop.safeguarding",
+    "cdop.chronology",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from cdop.accounts.models import Role
 
 if TYPE_CHECKING:
@@ -26,6 +28,11 @@ CASE_READERS = frozenset(
 )
 # Roles that run the case: triage notifications, open cases, move them between stages.
 CASE_MANAGERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR})
+# Roles that read every case in their area. A key worker (and nobody else) reads only the
+# cases they are the key worker for.
+AREA_CASE_READERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR})
+# Safeguarding concerns and referrals: only the roles that act on them.
+SAFEGUARDING_READERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR})
 STATISTICS_READERS = frozenset(Role)
 AREA_ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
@@ -62,7 +69,40 @@ def is_staff_member(user: User | AnonymousUser) -> bool:
 
 
 def can_view_case(user: User | AnonymousUser, case: Case) -> bool:
-    return _has_any(user, case.area_id, CASE_READERS)
+    if _has_any(user, case.area_id, AREA_CASE_READERS):
+        return True
+    return _has_any(user, case.area_id, frozenset({Role.KEY_WORKER})) and (
+        case.key_worker_id is not None and case.key_worker_id == user.pk
+    )
+
+
+def can_work_on_case(user: User | AnonymousUser, case: Case) -> bool:
+    """Add to the case record (contacts, documents, tasks, events): the people who run the
+    case, and the case's own key worker."""
+    return can_manage_case(user, case) or (
+        _has_any(user, case.area_id, frozenset({Role.KEY_WORKER}))
+        and case.key_worker_id is not None
+        and case.key_worker_id == user.pk
+    )
+
+
+def can_view_safeguarding(user: User | AnonymousUser, case: Case) -> bool:
+    """Safeguarding concerns, referrals and the looked-after flag of a case."""
+    return _has_any(user, case.area_id, SAFEGUARDING_READERS)
+
+
+def case_visibility_q(user: User | AnonymousUser) -> Q:
+    """The cases a user may read, as a filter: the database twin of can_view_case."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    whole_areas = area_ids_with_roles(user, AREA_CASE_READERS)
+    key_worker_areas = [
+        a for a in area_ids_with_roles(user, frozenset({Role.KEY_WORKER})) if a not in whole_areas
+    ]
+    condition = Q(area_id__in=whole_areas)
+    if key_worker_areas:
+        condition |= Q(area_id__in=key_worker_areas, key_worker_id=user.pk)
+    return condition
 
 
 def can_manage_case(user: User | AnonymousUser, case: Case) -> bool:
@@ -70,7 +110,12 @@ def can_manage_case(user: User | AnonymousUser, case: Case) -> bool:
 
 
 def can_view_notification(user: User | AnonymousUser, notification: Notification) -> bool:
-    return _has_any(user, notification.area_id, CASE_READERS)
+    """The notification queue is for the people who run cases; a key worker reads the
+    notifications of the cases they are the key worker for."""
+    if _has_any(user, notification.area_id, AREA_CASE_READERS):
+        return True
+    case = notification.case if notification.case_id is not None else None
+    return case is not None and can_view_case(user, case)
 
 
 def can_triage_notification(user: User | AnonymousUser, notification: Notification) -> bool:

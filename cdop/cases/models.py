@@ -61,6 +61,15 @@ class Case(ChildDeath):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
     )
+    # The family's key worker. A user whose only role in the area is key worker reads only
+    # the cases they are assigned to (permissions.can_view_case).
+    key_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_worker_cases",
+    )
 
     class Meta:
         ordering = ["-opened_at"]

@@ -11,8 +11,7 @@ from cdop.cases.workflow import Status, Transition, transitions_from
 
 def case_list_for_user(*, user: User, status: str = "", query: str = "") -> QuerySet[Case]:
     """Cases the user may read, newest first, optionally by status or a search."""
-    area_ids = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
-    cases = Case.objects.filter(area_id__in=area_ids).select_related("area")
+    cases = Case.objects.filter(permissions.case_visibility_q(user)).select_related("area")
     if status in Status.values:
         cases = cases.filter(status=status)
     query = query.strip()

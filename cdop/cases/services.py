@@ -12,7 +12,9 @@ from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.services import sequence_next
 from cdop.audit.services import audit_actor
+from cdop.cases.blockers import case_blockers
 from cdop.cases.models import Case, CaseTransition, Task
+from cdop.cases.signals import case_transitioned
 from cdop.cases.workflow import CLOSED, TRANSITIONS, Status
 from cdop.core.errors import DomainError
 from cdop.notifications.models import Notification
@@ -56,7 +58,7 @@ def _case_open(*, notification: Notification, by: User) -> Case:
         opened_at=now,
         opened_by=by,
     )
-    CaseTransition.objects.create(
+    opened = CaseTransition.objects.create(
         case=case,
         name="case_open",
         from_status="",
@@ -72,6 +74,7 @@ def _case_open(*, notification: Notification, by: User) -> Case:
     for task in Task.objects.filter(notification=locked, case__isnull=True):
         task.case = case
         task.save(update_fields=["case"])
+    case_transitioned.send(sender=Case, case=case, transition=opened, by=by)
     return case
 
 
@@ -91,6 +94,12 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
                 f"{spec.label[0].lower()}{spec.label[1:]}. Someone may have moved it "
                 "since you opened the page: check its history below."
             )
+        for blocker in case_blockers(locked.pk):
+            if name in blocker.blocks:
+                raise DomainError(
+                    f"You cannot {spec.label[0].lower()}{spec.label[1:]} yet: "
+                    f"{blocker.reason[0].lower()}{blocker.reason[1:]}."
+                )
         if spec.reason_required and not reason:
             raise DomainError(
                 f"Enter {spec.reason_label[0].lower()}{spec.reason_label[1:]}.", field="reason"
@@ -107,7 +116,7 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
             locked.merged_into = into
             fields.append("merged_into")
         locked.save(update_fields=fields)
-        CaseTransition.objects.create(
+        logged = CaseTransition.objects.create(
             case=locked,
             name=name,
             from_status=from_status,
@@ -116,6 +125,7 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
             at=now,
             reason=reason,
         )
+        case_transitioned.send(sender=Case, case=locked, transition=logged, by=by)
     return locked
 
 

@@ -12,6 +12,7 @@ from cdop.audit.services import audit_read
 from cdop.cases import selectors
 from cdop.cases.forms import CaseFilterForm, TransitionForm
 from cdop.cases.presenters import LIST_COLUMNS, case_list_rows
+from cdop.cases.sections import sections_for
 from cdop.cases.services import TRANSITION_SERVICES
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
 from cdop.core.errors import DomainError
@@ -68,6 +69,7 @@ def _detail_context(
         "exit_forms": [(t, f) for t, f in forms if not t.along_review_line],
         "failed_form": failed[1] if failed else None,
         "failed_exit": bool(failed and not TRANSITIONS[failed[0]].along_review_line),
+        "sections": sections_for(request, case),
         "review_line": [
             (status, Status(status).label, line_position is not None and i <= line_position)
             for i, status in enumerate(REVIEW_LINE)

@@ -20,12 +20,14 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if staff_area and request.user.is_authenticated:
         user = request.user
         items: list[tuple[str, str]] = [("Home", reverse_cached("core:home"))]
-        if permissions.area_ids_with_roles(user, permissions.CASE_READERS):
+        if permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS):
             items += [
                 ("Notifications", reverse_cached("notifications:queue")),
                 ("Cases", reverse_cached("cases:list")),
                 ("Check a postcode", reverse_cached("areas_staff:postcode_check")),
             ]
+        elif permissions.area_ids_with_roles(user, permissions.CASE_READERS):
+            items += [("Cases", reverse_cached("cases:list"))]
         items.append(("Statistics", reverse_cached("reporting:statistics")))
         if permissions.can_read_audit_log(user):
             items += [

@@ -23,11 +23,13 @@ def public_home(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_read_cases = bool(permissions.area_ids_with_roles(user, permissions.CASE_READERS))
+    can_read_queue = bool(permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS))
     context = {
+        "can_read_queue": can_read_queue,
         "memberships": user.memberships.select_related("area"),  # type: ignore[union-attr]
         "can_read_cases": can_read_cases,
         "new_notifications": (
-            notification_queue_for_user(user=user).count() if can_read_cases else 0  # type: ignore[arg-type]
+            notification_queue_for_user(user=user).count() if can_read_queue else 0  # type: ignore[arg-type]
         ),
         "open_cases": (
             case_list_for_user(user=user).filter(status__in=OPEN).count()  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from cdop.notifications.reference import ResidenceStatus
 
 
 def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[Notification]:
-    area_ids = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
+    area_ids = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     notifications = Notification.objects.filter(area_id__in=area_ids).select_related("area", "case")
     if status in Notification.Status.values:
         notifications = notifications.filter(status=status)

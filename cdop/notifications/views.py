@@ -38,7 +38,7 @@ from cdop.transfers.services import (
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    if not permissions.area_ids_with_roles(request.user, permissions.CASE_READERS):
+    if not permissions.area_ids_with_roles(request.user, permissions.AREA_CASE_READERS):
         raise Http404
     status = request.GET.get("status", "new")
     if status not in Notification.Status.values:

@@ -49,6 +49,6 @@ def test_a_new_role_works_on_the_next_request(llr, client_for, pat):
     client = client_for(pat)
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 404
 
-    MembershipFactory(user=pat, area=llr, role=Role.KEY_WORKER)
+    MembershipFactory(user=pat, area=llr, role=Role.DESIGNATED_DOCTOR)
 
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 200

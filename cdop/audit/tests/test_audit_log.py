@@ -70,6 +70,8 @@ def test_an_entry_shows_who_what_when_where_and_the_changes(llr_case, client_for
 
 
 def test_viewing_a_case_appears_in_the_log_as_viewed(llr_case, client_for, ada, kim):
+    llr_case.key_worker = kim
+    llr_case.save(update_fields=["key_worker"])
     client_for(kim).get(f"/staff/cases/{llr_case.reference}/")
 
     response = client_for(ada).get(URL, {"action": "access"})

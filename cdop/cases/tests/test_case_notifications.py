@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_case_page_lists_each_notifier_with_their_contact_details(llr, client_for, kim):
-    case = CaseFactory(area=llr)
+    case = CaseFactory(area=llr, key_worker=kim)
     for n, name in enumerate(["Nia Nurse", "Paul Police"]):
         NotificationFactory(
             area=llr,

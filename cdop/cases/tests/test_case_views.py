@@ -266,8 +266,8 @@ def test_a_transition_cannot_be_made_by_following_a_link(llr, client_for, alice)
     assert_unchanged(case)
 
 
-def test_kim_the_key_worker_reads_a_case_but_is_offered_no_next_steps(llr, client_for, kim):
-    case = CaseFactory(area=llr)
+def test_kim_the_key_worker_reads_her_case_but_is_offered_no_next_steps(llr, client_for, kim):
+    case = CaseFactory(area=llr, key_worker=kim)
 
     page = client_for(kim).get(f"/staff/cases/{case.reference}/")
 
@@ -277,8 +277,25 @@ def test_kim_the_key_worker_reads_a_case_but_is_offered_no_next_steps(llr, clien
     assert "/transition/" not in page.text
 
 
+def test_kim_the_key_worker_gets_404_for_a_case_she_is_not_key_worker_for(llr, client_for, kim):
+    case = CaseFactory(area=llr, key_worker=None)
+
+    assert client_for(kim).get(f"/staff/cases/{case.reference}/").status_code == 404
+    assert case.reference not in client_for(kim).get("/staff/cases/").text
+
+
+def test_kim_the_key_worker_lists_only_her_cases(llr, client_for, kim):
+    hers = CaseFactory(area=llr, key_worker=kim)
+    other = CaseFactory(area=llr)
+
+    page = client_for(kim).get("/staff/cases/")
+
+    assert hers.reference in page.text
+    assert other.reference not in page.text
+
+
 def test_a_step_posted_by_kim_is_refused_because_of_her_role(llr, client_for, kim):
-    case = CaseFactory(area=llr)
+    case = CaseFactory(area=llr, key_worker=kim)
 
     response = client_for(kim).post(
         transition_url(case, "case_start_information_gathering"), {"reason": "Let me"}
@@ -312,7 +329,7 @@ def test_devi_the_designated_doctor_may_move_a_case(llr, client_for, devi):
 
 
 def test_viewing_a_case_is_recorded_in_the_audit_log(llr, client_for, kim):
-    case = CaseFactory(area=llr)
+    case = CaseFactory(area=llr, key_worker=kim)
 
     client_for(kim).get(f"/staff/cases/{case.reference}/")
 

@@ -86,7 +86,7 @@ def test_it_needs_a_reason_to_transfer(llr, alice):
 
 
 def test_a_key_worker_can_read_but_not_move_a_case(llr, kim):
-    case = CaseFactory(area=llr)
+    case = CaseFactory(area=llr, key_worker=kim)
     with pytest.raises(DomainError, match="role does not allow"):
         services.case_start_information_gathering(case=case, by=kim)
 

@@ -1,6 +1,7 @@
 """Who reaches which staff page. The security core: every persona against every page kind.
 
-Readers of LLR case records are alice, ada, devi and kim. chris and pat (the panel) see
+Readers of LLR case records are alice, ada and devi; kim (key worker) reads only the cases
+she is the key worker for, and not the notification queue. chris and pat (the panel) see
 statistics only. olu works in another area, so LLR records do not exist for him. Anyone
 without access to a record gets the same 404 as for a record that does not exist.
 """
@@ -38,7 +39,7 @@ EXPECTED = {
     "alice": (200,  200,  200,  200,  200,  200,  404,  404),
     "ada":   (200,  200,  200,  200,  200,  200,  200,  200),
     "devi":  (200,  200,  200,  200,  200,  200,  404,  404),
-    "kim":   (200,  200,  200,  200,  200,  200,  404,  404),
+    "kim":   (200,  404,  404,  200,  404,  200,  404,  404),
     "chris": (200,  404,  404,  404,  404,  200,  404,  404),
     "pat":   (200,  404,  404,  404,  404,  200,  404,  404),
     "olu":   (200,  200,  404,  200,  404,  200,  404,  404),
@@ -129,7 +130,17 @@ def test_a_deactivated_user_is_treated_as_signed_out(records, client_for, alice)
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("persona", ["alice", "ada", "devi", "kim"])
+def test_kim_reads_the_case_she_is_key_worker_for(records, client_for, kim):
+    records["llr_case"].key_worker = kim
+    records["llr_case"].save(update_fields=["key_worker"])
+    client = client_for(kim)
+
+    assert case_link(LLR_CASE) in client.get("/staff/cases/").text
+    assert client.get(f"/staff/cases/{LLR_CASE}/").status_code == 200
+    assert client.get(f"/staff/notifications/{LLR_NOTIFICATION}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["alice", "ada", "devi"])
 def test_llr_readers_see_llr_records_and_not_the_other_area(records, client_for, request, persona):
     client = client_for(request.getfixturevalue(persona))
 

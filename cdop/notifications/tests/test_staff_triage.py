@@ -10,6 +10,7 @@ from django.utils import timezone
 from cdop.areas.models import LocalAuthority
 from cdop.cases.models import Task
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.notifications.selectors import notification_timeliness
 
@@ -117,14 +118,25 @@ def test_the_notification_page_lists_its_jar_tasks_with_overdue_flags(llr, clien
     assert page.text.count(">Overdue<") == 1
 
 
-def test_kim_can_read_a_notification_but_is_offered_no_action(llr, client_for, kim):
-    CaseFactory(area=llr, child_nhs_number="9990000018")
+def test_kim_the_key_worker_does_not_see_the_notification_queue(llr, client_for, kim):
     notification = NotificationFactory(area=llr, child_nhs_number="9990000018")
+
+    assert client_for(kim).get(notification.get_absolute_url()).status_code == 404
+    assert client_for(kim).get("/staff/notifications/").status_code == 404
+
+
+def test_kim_reads_the_notification_of_her_case_but_is_offered_no_action(llr, client_for, kim):
+    case = CaseFactory(area=llr, child_nhs_number="9990000018", key_worker=kim)
+    notification = NotificationFactory(
+        area=llr,
+        child_nhs_number="9990000018",
+        case=case,
+        status=Notification.Status.CASE_OPENED,
+    )
 
     page = client_for(kim).get(notification.get_absolute_url())
 
     assert page.status_code == 200
-    assert "Certain: same NHS number" in page.text
     assert "Add to this case" not in page.text
     assert "Open a case" not in page.text
     assert "Change where the child lived" not in page.text

@@ -204,9 +204,9 @@ def test_kim_cannot_send_or_withdraw(sent, client_for, kim):
     record = TransferRecord.objects.get()
     client = client_for(kim)
 
-    page = client.post(f"/staff/transfers/link/{record.pk}/revoke/", follow=True)
+    response = client.post(f"/staff/transfers/link/{record.pk}/revoke/")
 
-    assert "Your role does not allow you to deal with notifications." in page.text
+    assert response.status_code == 404
     assert TransferRecord.objects.get().revoked_at is None
 
 
