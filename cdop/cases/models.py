@@ -154,6 +154,14 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who made it by hand (None for a rule), and the last (re)assignment, for the chronology.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -173,5 +181,19 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def assignee_label(self) -> str:
+        """Who the task is for, in words: a person, else a role, else nobody yet."""
+        if self.assigned_to_id is not None and self.assigned_to is not None:
+            return self.assigned_to.full_name
+        if self.assigned_role:
+            from cdop.accounts.models import Role
+
+            return str(Role(self.assigned_role).label) if self.assigned_role in Role.values else ""
+        return ""
+
     def get_additional_data(self) -> dict[str, Any]:
-        return {"area_id": self.area_id}
+        data: dict[str, Any] = {"area_id": self.area_id}
+        if self.case_id is not None:
+            data["case"] = self.case.reference
+        return data
