@@ -132,3 +132,17 @@ def can_edit_area_pages(user: User | AnonymousUser, area: Area) -> bool:
 
 def can_read_audit_log(user: User | AnonymousUser) -> bool:
     return bool(area_ids_with_roles(user, AREA_ADMINISTRATORS))
+
+
+# --- Family and key worker (cdop.family) ----------------------------------------------------
+
+
+def can_be_key_worker(user: User | AnonymousUser, case: Case) -> bool:
+    """Who may be made a case's key worker: an active user with the key-worker role in the
+    case's area. Managers who also support families hold that role as well."""
+    return _has_any(user, case.area_id, frozenset({Role.KEY_WORKER}))
+
+
+def can_edit_letter_templates(user: User | AnonymousUser, area: Area) -> bool:
+    """The letters sent to families are the area's words, like its public pages."""
+    return _has_any(user, area.pk, AREA_ADMINISTRATORS)

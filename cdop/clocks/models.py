@@ -21,6 +21,9 @@ class Clock(models.Model):
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     stopped_at = models.DateTimeField(null=True, blank=True)
+    # Stopped because it no longer applies (the case was transferred, merged or closed as out
+    # of scope), rather than because its step was done: neither "met" nor "late".
+    cancelled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -37,4 +40,54 @@ class Clock(models.Model):
         return f"{self.case_id}: {self.label}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"area_id": self.case.area_id}
+        return {"area_id": self.case.area_id, "case": self.case.reference}
+
+
+class ClockSettings(models.Model):
+    """An area's timescales (domain.md §4). One row per area, made with the defaults the first
+    time it is needed; an administrator changes them on /staff/clocks/. A change applies to
+    clocks started after it: a clock keeps the due date it was started with."""
+
+    area = models.OneToOneField("areas.Area", on_delete=models.PROTECT, related_name="+")
+    notification_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Hours from the death to the first notification."
+    )
+    jar_hours = models.PositiveSmallIntegerField(
+        default=48,
+        help_text="Hours from the first notification to the end of the Joint Agency Response "
+        "tasks, for unexpected deaths.",
+    )
+    cdrm_months = models.PositiveSmallIntegerField(
+        default=3, help_text="Months from the death to the child death review meeting."
+    )
+    panel_months = models.PositiveSmallIntegerField(
+        default=6, help_text="Months from the death to the panel's review."
+    )
+    safeguarding_notify_working_days = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Working days to notify the Child Safeguarding Practice Review Panel.",
+    )
+    safeguarding_rapid_review_working_days = models.PositiveSmallIntegerField(
+        default=15, help_text="Working days to complete a Rapid Review."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "clock settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notification_hours__gte=1)
+                & models.Q(jar_hours__gte=1)
+                & models.Q(cdrm_months__gte=1)
+                & models.Q(panel_months__gte=1)
+                & models.Q(safeguarding_notify_working_days__gte=1)
+                & models.Q(safeguarding_rapid_review_working_days__gte=1),
+                name="clock_settings_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Clock settings for area {self.area_id}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"area_id": self.area_id}

@@ -1,0 +1,177 @@
+"""Reading clocks: for one case page, for lists of cases in bulk, and as case filters.
+
+For other pages (the case list, the work queue) use these; each runs a fixed number of
+queries whatever the number of cases:
+
+- `cases_clock_status(case_ids=[...])` -> {case_id: "overdue" | "due_soon" | "on_time"}:
+  the worst running clock of each case (cases with no running clock are left out).
+  One query.
+- `case_overdue_clock_q()` -> Q on Case: cases with a running clock past its due time.
+  `Case.objects.filter(case_overdue_clock_q())`.
+- `case_clock_due_soon_q(days=7)` -> Q on Case: cases with at least one running clock due
+  in the next `days` days (such a case may also have an overdue one; combine with
+  `~case_overdue_clock_q()` for "due soon but nothing overdue").
+- `clock_settings_for_area(area_id=...)` -> the area's ClockSettings (made with the defaults
+  on first use), e.g. for the safeguarding clocks' working days.
+- `clock_status(clock, now=...)` -> one clock's ClockStatus (key and words).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cdop.cases.models import Case, CaseTransition
+from cdop.cases.workflow import CLOSED, REVIEW_LINE, Status
+from cdop.clocks.models import Clock, ClockSettings
+
+DUE_SOON_DAYS = 7
+
+# Worst first: the order in which a case's clocks decide its summary.
+_SEVERITY = {"overdue": 0, "due_soon": 1, "on_time": 2}
+
+STATUS_LABELS = {
+    "overdue": "Overdue",
+    "due_soon": "Due soon",
+    "on_time": "On time",
+    "met": "Met",
+    "met_late": "Met late",
+    "cancelled": "No longer applies",
+}
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    key: str
+    label: str
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            "overdue": "govuk-tag--red",
+            "due_soon": "govuk-tag--yellow",
+            "on_time": "govuk-tag--blue",
+            "met": "govuk-tag--green",
+            "met_late": "govuk-tag--orange",
+            "cancelled": "govuk-tag--grey",
+        }[self.key]
+
+
+def clock_status_key(
+    *,
+    due_at: datetime.datetime,
+    stopped_at: datetime.datetime | None,
+    cancelled: bool = False,
+    now: datetime.datetime,
+) -> str:
+    if stopped_at is not None:
+        if cancelled:
+            return "cancelled"
+        return "met" if stopped_at <= due_at else "met_late"
+    if due_at < now:
+        return "overdue"
+    if due_at <= now + datetime.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "on_time"
+
+
+def clock_status(clock: Clock, *, now: datetime.datetime | None = None) -> ClockStatus:
+    key = clock_status_key(
+        due_at=clock.due_at,
+        stopped_at=clock.stopped_at,
+        cancelled=clock.cancelled,
+        now=now or timezone.now(),
+    )
+    return ClockStatus(key, STATUS_LABELS[key])
+
+
+def clock_settings_for_area(*, area_id: int) -> ClockSettings:
+    """The area's timescales; the row is made with domain.md's defaults the first time."""
+    settings_row, _ = ClockSettings.objects.get_or_create(area_id=area_id)
+    return settings_row
+
+
+def clocks_for_case(*, case: Case) -> list[Clock]:
+    return list(Clock.objects.filter(case=case).order_by("due_at", "pk"))
+
+
+def cases_clock_status(
+    *, case_ids: Iterable[int], now: datetime.datetime | None = None
+) -> dict[int, str]:
+    """The worst running clock of each case, in one query (see the module docstring)."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    found: dict[int, str] = {}
+    running = Clock.objects.filter(case_id__in=ids, stopped_at__isnull=True).values_list(
+        "case_id", "due_at"
+    )
+    for case_id, due_at in running:
+        key = clock_status_key(due_at=due_at, stopped_at=None, now=now)
+        if case_id not in found or _SEVERITY[key] < _SEVERITY[found[case_id]]:
+            found[case_id] = key
+    return found
+
+
+def clocks_overdue(*, now: datetime.datetime | None = None) -> QuerySet[Clock]:
+    """Running clocks past their due time, most overdue first."""
+    return Clock.objects.filter(stopped_at__isnull=True, due_at__lt=now or timezone.now()).order_by(
+        "due_at", "pk"
+    )
+
+
+def case_overdue_clock_q(*, now: datetime.datetime | None = None) -> Q:
+    """Cases with a running clock past its due time (a filter on Case)."""
+    return Q(Exists(clocks_overdue(now=now).filter(case_id=OuterRef("pk"))))
+
+
+def case_clock_due_soon_q(*, days: int = DUE_SOON_DAYS, now: datetime.datetime | None = None) -> Q:
+    """Cases with a running clock due in the next `days` days (a filter on Case)."""
+    now = now or timezone.now()
+    due = Clock.objects.filter(
+        case_id=OuterRef("pk"),
+        stopped_at__isnull=True,
+        due_at__gte=now,
+        due_at__lte=now + datetime.timedelta(days=days),
+    )
+    return Q(Exists(due))
+
+
+@dataclass(frozen=True)
+class StageTime:
+    status: str
+    label: str
+    days: float
+    current: bool
+
+
+def case_time_in_stages(
+    *, case: Case, transitions: Iterable[CaseTransition], now: datetime.datetime | None = None
+) -> list[StageTime]:
+    """How long the case spent in each stage it has been in, from the transition log (the
+    stage it is in now counts up to `now`). Stages of the review line first, in order."""
+    now = now or timezone.now()
+    spent: dict[str, datetime.timedelta] = {}
+    log = sorted(transitions, key=lambda t: (t.at, t.pk))
+    for entered, left in zip(log, [*log[1:], None], strict=True):
+        end = left.at if left is not None else now
+        spent[entered.to_status] = spent.get(entered.to_status, datetime.timedelta()) + max(
+            end - entered.at, datetime.timedelta()
+        )
+    order = {status: i for i, status in enumerate(REVIEW_LINE)}
+    return [
+        StageTime(
+            status=status,
+            label=str(Status(status).label),
+            days=round(duration.total_seconds() / 86400, 1),
+            current=status == case.status,
+        )
+        for status, duration in sorted(spent.items(), key=lambda kv: order.get(kv[0], 99))
+        # A closed case is not "in" its closing status; only the stages of work count.
+        if status not in CLOSED
+    ]
