@@ -134,6 +134,34 @@ def can_read_audit_log(user: User | AnonymousUser) -> bool:
     return bool(area_ids_with_roles(user, AREA_ADMINISTRATORS))
 
 
+# --- clocks and work (cdop.clocks, cdop.work) ---
+
+
+def can_edit_clock_settings(user: User | AnonymousUser, area: Area) -> bool:
+    """An area's timescales are set by its administrators."""
+    return _has_any(user, area.pk, AREA_ADMINISTRATORS)
+
+
+def can_view_team_work(user: User | AnonymousUser) -> bool:
+    """The team's queue shows every case's tasks and clocks: for those who read every case."""
+    return bool(area_ids_with_roles(user, AREA_CASE_READERS))
+
+
+def task_visibility_q(user: User | AnonymousUser) -> Q:
+    """The tasks a user may read, as a filter on Task: those of the cases they may read,
+    and (for the people who run cases) those of notifications not yet opened as cases."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    whole_areas = area_ids_with_roles(user, AREA_CASE_READERS)
+    key_worker_areas = [
+        a for a in area_ids_with_roles(user, frozenset({Role.KEY_WORKER})) if a not in whole_areas
+    ]
+    condition = Q(area_id__in=whole_areas)
+    if key_worker_areas:
+        condition |= Q(area_id__in=key_worker_areas, case__key_worker_id=user.pk)
+    return condition
+
+
 # --- Family and key worker (cdop.family) ----------------------------------------------------
 
 
