@@ -369,3 +369,15 @@ SPECTACULAR_SETTINGS = {
         "YesNoNotKnownEnum": "cdop.notifications.reference.YesNoNotKnown",
     },
 }
+
+# --- Case documents (cdop.documents) -----------------------------------------------------
+# Uploaded files live here, outside anything the web server or whitenoise serves; they are
+# read back only through the download view, which checks access and audits each download.
+DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")))
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)
+# Virus scanning with ClamAV (clamd), off unless a socket or a host is given. When on, a file
+# the scanner cannot be asked about is refused (fail closed).
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", "")
+CLAMAV_HOST = env.str("CLAMAV_HOST", "")
+CLAMAV_PORT = env.int("CLAMAV_PORT", 3310)
+CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", 30)
