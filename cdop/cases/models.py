@@ -194,6 +194,6 @@ class Task(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"area_id": self.area_id}
-        if self.case_id is not None:
+        if self.case is not None:
             data["case"] = self.case.reference
         return data

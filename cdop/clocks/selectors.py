@@ -158,12 +158,12 @@ def case_time_in_stages(
     now = now or timezone.now()
     spent: dict[str, datetime.timedelta] = {}
     log = sorted(transitions, key=lambda t: (t.at, t.pk))
-    for entered, left in zip(log, [*log[1:], None], strict=True):
+    for entered, left in zip(log, [*log[1:], None], strict=False):
         end = left.at if left is not None else now
         spent[entered.to_status] = spent.get(entered.to_status, datetime.timedelta()) + max(
             end - entered.at, datetime.timedelta()
         )
-    order = {status: i for i, status in enumerate(REVIEW_LINE)}
+    order: dict[str, int] = {str(status): i for i, status in enumerate(REVIEW_LINE)}
     return [
         StageTime(
             status=status,

@@ -6,8 +6,8 @@ are started and stopped here, from the case_transitioned signal (see apps.py):
 - "notification": from the death (its recorded time, else midday) to the first
   notification's arrival; due `notification_hours` after the death. Made, already stopped,
   when the case is opened.
-- "jar" (unexpected deaths with JAR tasks): from the first notification to the completion of
-  the last Joint Agency Response task; due `jar_hours` after the notification.
+- "jar" (unexpected deaths that need a Joint Agency Response): from the first notification to
+  the completion of the last JAR task; due `jar_hours` after the notification.
 - "cdrm": from the date of death to "child death review meeting held"; due `cdrm_months`
   after the death.
 - "panel": from the date of death to "reviewed by panel"; due `panel_months` after the death.
@@ -18,10 +18,10 @@ cancelled; finalising stops any still running.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -98,6 +98,14 @@ def clock_settings_update(*, area: Area, by: User, **values: int) -> ClockSettin
     return settings_row
 
 
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` later; the 31st becomes the month's last day."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
 def _death_moment(case: Case, time_of_death: datetime.time | None) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(case.date_of_death, time_of_death or datetime.time(12, 0)),
@@ -118,7 +126,7 @@ def stage_clocks_start(*, case: Case, at: datetime.datetime) -> None:
 
     settings_row = clock_settings_for_area(area_id=case.area_id)
     first = (
-        case.notifications.order_by("received_at", "pk")  # type: ignore[attr-defined]
+        case.notifications.order_by("received_at", "pk")
         .values("received_at", "time_of_death")
         .first()
     )
@@ -133,9 +141,12 @@ def stage_clocks_start(*, case: Case, at: datetime.datetime) -> None:
         )
         clock.stopped_at = max(first["received_at"], death)
         clock.save(update_fields=["stopped_at"])
-    jar_tasks = Task.objects.filter(case=case, rule=JAR_RULE)
-    # The JAR clock follows the JAR tasks: no tasks (an expected death), no clock.
-    if case.expectedness == Expectedness.UNEXPECTED and jar_tasks.exists():
+    # The JAR clock runs for a death that needs a Joint Agency Response; its tasks may be made
+    # before or just after the case is opened (by the notification's background job).
+    if (
+        case.expectedness == Expectedness.UNEXPECTED
+        and case.notifications.filter(jar_required=True).exists()
+    ):
         notified = first["received_at"] if first is not None else case.opened_at
         clock_start(
             case=case,
@@ -144,30 +155,32 @@ def stage_clocks_start(*, case: Case, at: datetime.datetime) -> None:
             started_at=notified,
             due_at=notified + datetime.timedelta(hours=settings_row.jar_hours),
         )
-        last_done = max((t.completed_at or at for t in jar_tasks), default=at)
-        jar_clock_stop_if_done(case=case, at=last_done)
+        jar_clock_stop_if_done(case=case)
     day_of_death = _death_day_start(case)
     clock_start(
         case=case,
         kind="cdrm",
         label=f"Child death review meeting within {settings_row.cdrm_months} months of the death",
         started_at=day_of_death,
-        due_at=day_of_death + relativedelta(months=settings_row.cdrm_months),
+        due_at=add_months(day_of_death, settings_row.cdrm_months),
     )
     clock_start(
         case=case,
         kind="panel",
         label=f"Panel review within {settings_row.panel_months} months of the death",
         started_at=day_of_death,
-        due_at=day_of_death + relativedelta(months=settings_row.panel_months),
+        due_at=add_months(day_of_death, settings_row.panel_months),
     )
 
 
-def jar_clock_stop_if_done(*, case: Case, at: datetime.datetime) -> None:
-    """Stop the JAR clock once no JAR task on the case is left to do."""
-    left = Task.objects.filter(case=case, rule=JAR_RULE, completed_at__isnull=True).exists()
-    if not left:
-        clock_stop(case=case, kind="jar", at=at)
+def jar_clock_stop_if_done(*, case: Case) -> None:
+    """Stop the JAR clock when the case's JAR tasks are all done, at the last one's completion.
+    A case whose JAR tasks are not made yet keeps its clock running."""
+    done = list(
+        Task.objects.filter(case=case, rule=JAR_RULE).values_list("completed_at", flat=True)
+    )
+    if done and all(at is not None for at in done):
+        clock_stop(case=case, kind="jar", at=max(at for at in done if at is not None))
 
 
 def stage_clocks_on_transition(*, case: Case, transition: CaseTransition) -> None:

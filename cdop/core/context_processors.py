@@ -20,6 +20,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if staff_area and request.user.is_authenticated:
         user = request.user
         items: list[tuple[str, str]] = [("Home", reverse_cached("core:home"))]
+        if permissions.area_ids_with_roles(user, permissions.CASE_READERS):
+            items.append(("My work", reverse_cached("work:mine")))
         if permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS):
             items += [
                 ("Notifications", reverse_cached("notifications:queue")),
@@ -32,6 +34,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if permissions.can_read_audit_log(user):
             items += [
                 ("Public pages", reverse_cached("areas_staff:staff_pages")),
+                ("Timescales", reverse_cached("clocks:settings")),
                 ("API clients", reverse_cached("api_staff:list")),
                 ("Audit log", reverse_cached("audit:list")),
             ]

@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.areas.selectors import area_default, area_list_active
 from cdop.cases.selectors import case_list_for_user
 from cdop.cases.workflow import OPEN
 from cdop.notifications.selectors import notification_queue_for_user
+from cdop.work.selectors import task_queue_mine
 
 
 def public_home(request: HttpRequest) -> HttpResponse:
@@ -36,6 +38,12 @@ def home(request: HttpRequest) -> HttpResponse:
             if can_read_cases
             else 0
         ),
+        "my_overdue_tasks": (
+            task_queue_mine(user=user).filter(due_at__lt=timezone.now()).count()  # type: ignore[arg-type]
+            if can_read_cases
+            else 0
+        ),
+        "can_view_team_work": permissions.can_view_team_work(user),
     }
     return render(request, "core/home.html", context)
 

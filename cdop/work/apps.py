@@ -1,8 +1,40 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class WorkConfig(AppConfig):
     name = "cdop.work"
     label = "work"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from cdop.cases.models import Task
+        from cdop.cases.sections import CaseSection, section_register
+        from cdop.cases.signals import case_transitioned
+        from cdop.chronology.registry import chronology_register
+        from cdop.work.chronology import KINDS, task_entries
+        from cdop.work.views import case_tasks_section
+
+        if not auditlog.contains(Task):
+            auditlog.register(Task)
+        case_transitioned.connect(_on_case_transitioned, dispatch_uid="work_tasks_from_rules")
+        section_register(
+            CaseSection(
+                key="tasks",
+                title="Tasks",
+                order=20,
+                template="work/_case_section.html",
+                context=case_tasks_section,
+            )
+        )
+        chronology_register(name="work_tasks", kinds=KINDS, provider=task_entries)
+
+
+def _on_case_transitioned(sender: Any, *, case: Any, transition: Any, **kwargs: Any) -> None:
+    from cdop.work.services import tasks_from_rules
+
+    tasks_from_rules(case=case, transition=transition)

@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from cdop.cases import services as case_services
-from cdop.cases.models import Case, CaseTransition, Expectedness
+from cdop.cases.models import Case, CaseTransition, Expectedness, Task
 from cdop.cases.workflow import Status
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import (
@@ -20,7 +20,6 @@ from cdop.clocks.selectors import (
 )
 from cdop.clocks.services import clock_settings_update, clock_start
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
-from cdop.notifications.services import jar_tasks_create
 from cdop.work.services import task_complete
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,16 @@ def at(*args: int) -> datetime.datetime:
 def open_case(area, by, **notification_fields):
     notification = NotificationFactory(area=area, **notification_fields)
     if notification.expectedness == Expectedness.UNEXPECTED:
-        jar_tasks_create(notification=notification)
+        notification.jar_required = True
+        notification.save(update_fields=["jar_required"])
+        for title in ("Strategy discussion", "Home visit", "Inform the coroner", "Share"):
+            Task.objects.create(
+                area=area,
+                notification=notification,
+                rule="jar",
+                title=title,
+                due_at=notification.received_at + datetime.timedelta(hours=24),
+            )
     return case_services.case_open_from_notification(notification=notification, by=by)
 
 

@@ -1,0 +1,164 @@
+"""Tasks: made by hand or by rules, assigned, and completed with a note."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.accounts.models import Membership, Role, User
+from cdop.audit.services import audit_actor
+from cdop.cases.models import Case, CaseTransition, Task
+from cdop.clocks.services import jar_clock_stop_if_done
+from cdop.core.errors import DomainError
+from cdop.work.rules import task_rules
+
+# The roles a task can be given to (every one reads the case it belongs to).
+ASSIGNABLE_ROLES: tuple[Role, ...] = (
+    Role.CDR_MANAGER,
+    Role.ADMINISTRATOR,
+    Role.DESIGNATED_DOCTOR,
+    Role.KEY_WORKER,
+)
+
+
+def task_can_work_on(user: User, task: Task) -> bool:
+    if task.case_id is not None:
+        return permissions.can_work_on_case(user, task.case)  # type: ignore[arg-type]
+    return task.notification is not None and permissions.can_triage_notification(
+        user, task.notification
+    )
+
+
+def _check_assignee(*, case: Case | None, area_id: int, person: User | None, role: str) -> None:
+    """A task goes to someone who can read its case, or to a role; never both."""
+    if person is not None and role:
+        raise DomainError("Choose a person or a role, not both.", field="assignee")
+    if role and role not in ASSIGNABLE_ROLES:
+        raise DomainError("Choose a role from the list.", field="assignee")
+    if person is None:
+        return
+    held = set(
+        Membership.objects.filter(user=person, area_id=area_id).values_list("role", flat=True)
+    )
+    reads_area = bool(held & permissions.AREA_CASE_READERS)
+    is_key_worker = Role.KEY_WORKER in held and case is not None and case.key_worker_id == person.pk
+    if not person.is_active or not (reads_area or is_key_worker):
+        raise DomainError(
+            f"{person.full_name} cannot read this case. Choose someone from the list.",
+            field="assignee",
+        )
+
+
+def task_create(
+    *,
+    case: Case,
+    by: User,
+    title: str,
+    due_at: datetime.datetime,
+    detail: str = "",
+    assigned_to: User | None = None,
+    assigned_role: str = "",
+) -> Task:
+    """A task made by hand on a case."""
+    if not permissions.can_view_case(by, case):
+        raise Http404
+    if not permissions.can_work_on_case(by, case):
+        raise DomainError("Your role does not allow you to add tasks to this case.")
+    title = title.strip()
+    if not title:
+        raise DomainError("Enter what needs to be done.", field="title")
+    _check_assignee(case=case, area_id=case.area_id, person=assigned_to, role=assigned_role)
+    now = timezone.now()
+    with audit_actor(by), transaction.atomic():
+        return Task.objects.create(
+            area_id=case.area_id,
+            case=case,
+            title=title,
+            detail=detail.strip(),
+            due_at=due_at,
+            assigned_to=assigned_to,
+            assigned_role=assigned_role,
+            assigned_at=now if (assigned_to or assigned_role) else None,
+            assigned_by=by if (assigned_to or assigned_role) else None,
+            created_by=by,
+        )
+
+
+def task_assign(
+    *, task: Task, by: User, assigned_to: User | None = None, assigned_role: str = ""
+) -> Task:
+    """Give the task to a person, to a role, or to nobody yet."""
+    with audit_actor(by), transaction.atomic():
+        locked = (
+            Task.objects.select_for_update().select_related("case", "notification").get(pk=task.pk)
+        )
+        if not task_can_work_on(by, locked):
+            raise Http404
+        if locked.completed_at is not None:
+            raise DomainError("This task is already done, so it cannot be reassigned.")
+        _check_assignee(
+            case=locked.case, area_id=locked.area_id, person=assigned_to, role=assigned_role
+        )
+        locked.assigned_to = assigned_to
+        locked.assigned_role = assigned_role
+        locked.assigned_at = timezone.now()
+        locked.assigned_by = by
+        locked.save(update_fields=["assigned_to", "assigned_role", "assigned_at", "assigned_by"])
+    return locked
+
+
+def task_complete(*, task: Task, by: User, note: str) -> Task:
+    """Mark the task done, saying what was done. The last JAR task stops the JAR clock."""
+    note = note.strip()
+    with audit_actor(by), transaction.atomic():
+        locked = (
+            Task.objects.select_for_update().select_related("case", "notification").get(pk=task.pk)
+        )
+        if not task_can_work_on(by, locked):
+            raise Http404
+        if locked.completed_at is not None:
+            raise DomainError(
+                f"This task was already marked done on "
+                f"{timezone.localtime(locked.completed_at):%-d %B %Y}."
+            )
+        if not note:
+            raise DomainError("Enter a note saying what was done.", field="note")
+        locked.completed_at = timezone.now()
+        locked.completed_by = by
+        locked.completion_note = note
+        locked.save(update_fields=["completed_at", "completed_by", "completion_note"])
+        if locked.case is not None and locked.rule == "jar":
+            jar_clock_stop_if_done(case=locked.case)
+    return locked
+
+
+def tasks_from_rules(*, case: Case, transition: CaseTransition) -> list[Task]:
+    """The tasks the rules make when a case takes this transition (inside its transaction)."""
+    made = []
+    for rule in task_rules():
+        if rule.on_transition != transition.name:
+            continue
+        person = None
+        if rule.assigned_role == Role.KEY_WORKER and case.key_worker_id is not None:
+            person = case.key_worker
+        made.append(
+            Task(
+                area_id=case.area_id,
+                case=case,
+                title=rule.title,
+                detail=rule.detail,
+                rule=rule.key,
+                due_at=transition.at + rule.due_after,
+                assigned_role="" if person else rule.assigned_role,
+                assigned_to=person,
+                assigned_at=transition.at,
+            )
+        )
+    # One save each (rather than bulk_create) so the audit log records every task.
+    for task in made:
+        task.save()
+    return made

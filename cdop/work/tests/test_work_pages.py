@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cdop.accounts.models import Role
+from cdop.cases import blockers
+from cdop.cases.models import Task
+from cdop.cases.workflow import REVIEW_LINE, Status
+from cdop.clocks.services import clock_start
+from cdop.core.tests.factories import CaseFactory
+from cdop.work.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def waiting_for_post_mortem() -> Iterator[set[int]]:
+    """A blocker provider for the test: the cases whose ids are in the set are held up."""
+    held: set[int] = set()
+
+    def provider(case_ids: list[int]) -> dict[int, list[blockers.Blocker]]:
+        return {
+            pk: [blockers.Blocker("post_mortem_report", "Waiting for the post-mortem report")]
+            for pk in case_ids
+            if pk in held
+        }
+
+    blockers.blocker_provider_register("test_post_mortem", provider)
+    yield held
+    blockers._PROVIDERS.pop("test_post_mortem", None)
+
+
+def test_my_work_lists_my_tasks_and_my_roles_unnamed_tasks_overdue_first(
+    llr, alice, devi, client_for
+):
+    case = CaseFactory(area=llr)
+    now = timezone.now()
+    later = TaskFactory(case=case, title="Mine later", assigned_to=alice, due_at=now + 3 * DAY)
+    late = TaskFactory(case=case, title="Mine late", assigned_to=alice, due_at=now - DAY)
+    role = TaskFactory(
+        case=case, title="For managers", assigned_role=Role.CDR_MANAGER, due_at=now + 2 * DAY
+    )
+    TaskFactory(case=case, title="For doctors", assigned_role=Role.DESIGNATED_DOCTOR)
+    TaskFactory(case=case, title="Devi's", assigned_to=devi)
+    TaskFactory(case=case, title="Done", assigned_to=alice, completed_at=now)
+    TaskFactory(
+        case=CaseFactory(area=llr),
+        title="Named manager's",
+        assigned_role=Role.CDR_MANAGER,
+        assigned_to=devi,
+    )
+
+    page = client_for(alice).get("/staff/work/")
+
+    assert page.status_code == 200
+    assert [t.title for t in page.context["tasks"]] == [late.title, role.title, later.title]
+    assert "Overdue" in page.content.decode()
+
+
+def test_the_key_worker_sees_her_tasks_and_her_cases_overdue_clocks_only(llr, kim, client_for):
+    hers = CaseFactory(area=llr, key_worker=kim)
+    other = CaseFactory(area=llr)
+    TaskFactory(case=hers, title="Visit the family", assigned_role=Role.KEY_WORKER)
+    TaskFactory(case=other, title="Not hers", assigned_role=Role.KEY_WORKER)
+    for case in (hers, other):
+        clock_start(
+            case=case,
+            kind="cdrm",
+            label="Meeting within 3 months",
+            started_at=timezone.now() - 100 * DAY,
+            due_at=timezone.now() - DAY,
+        )
+
+    page = client_for(kim).get("/staff/work/")
+
+    assert [t.title for t in page.context["tasks"]] == ["Visit the family"]
+    assert [c.case for c in page.context["clocks"]] == [hers]
+    assert other.reference not in page.content.decode()
+
+
+def test_a_manager_with_twenty_cases_sees_what_is_overdue_and_why_on_one_page(
+    llr, alice, client_for, waiting_for_post_mortem
+):
+    now = timezone.now()
+    open_stages = [s for s in REVIEW_LINE if s != Status.FINALISED]
+    cases = [CaseFactory(area=llr, status=open_stages[i % len(open_stages)]) for i in range(20)]
+    for i, case in enumerate(cases):
+        clock_start(
+            case=case,
+            kind="cdrm",
+            label="Child death review meeting within 3 months of the death",
+            started_at=now - 120 * DAY,
+            # Every fourth case is overdue.
+            due_at=now - DAY if i % 4 == 0 else now + 30 * DAY,
+        )
+    waiting_for_post_mortem.update({cases[0].pk, cases[1].pk})
+    TaskFactory(case=cases[3], title="Chase the police report", due_at=now - 2 * DAY)
+
+    page = client_for(alice).get("/staff/work/team/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    overdue = {c.case.reference for c in page.context["clocks"]}
+    assert overdue == {cases[i].reference for i in range(0, 20, 4)}
+    rows = {c.case.reference: reasons for c, reasons in page.context["clock_rows"]}
+    assert [b.reason for b in rows[cases[0].reference]] == ["Waiting for the post-mortem report"]
+    assert "Waiting for the post-mortem report" in text
+    assert page.context["blocked_count"] == 2
+    assert "Chase the police report" in text
+    counts = {s.status: s.count for s in page.context["stages"]}
+    assert sum(counts.values()) == 20
+    assert f'href="/staff/cases/?status={Status.AWAITING_CDRM}"' in text
+
+
+def test_team_work_puts_overdue_then_unassigned_tasks_first(llr, alice, devi, client_for):
+    case = CaseFactory(area=llr)
+    now = timezone.now()
+    TaskFactory(case=case, title="Named, soon", assigned_to=devi, due_at=now + DAY)
+    TaskFactory(case=case, title="Nobody, later", due_at=now + 5 * DAY)
+    TaskFactory(case=case, title="Named, late", assigned_to=devi, due_at=now - DAY)
+    TaskFactory(case=CaseFactory(area=llr), title="Done", completed_at=now)
+
+    page = client_for(alice).get("/staff/work/team/")
+
+    assert [t.title for t in page.context["tasks"]] == [
+        "Named, late",
+        "Nobody, later",
+        "Named, soon",
+    ]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/staff/work/", "/staff/work/team/"])
+def test_the_queues_run_the_same_number_of_queries_whatever_the_page_size(
+    llr, alice, client_for, settings, url, waiting_for_post_mortem, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for _ in range(12):
+        case = CaseFactory(area=llr)
+        TaskFactory(case=case, assigned_to=alice, due_at=now - DAY)
+        clock_start(case=case, kind="cdrm", label="M", started_at=now, due_at=now - DAY)
+        waiting_for_post_mortem.add(case.pk)
+    client = client_for(alice)
+    client.get(url)  # warm the session's role cache
+
+    settings.WORK_PAGE_SIZE = 3
+    small = _queries(client, url)
+    settings.WORK_PAGE_SIZE = 10
+    large = _queries(client, url)
+
+    assert small == large
+    with django_assert_max_num_queries(16):
+        client.get(url)
+
+
+def test_the_case_page_tasks_section_runs_the_same_queries_for_one_task_or_ten(
+    llr, alice, client_for
+):
+    one = CaseFactory(area=llr)
+    ten = CaseFactory(area=llr)
+    TaskFactory(case=one)
+    TaskFactory.create_batch(10, case=ten)
+    client = client_for(alice)
+    client.get(one.get_absolute_url())
+
+    assert _queries(client, one.get_absolute_url()) == _queries(client, ten.get_absolute_url())
+
+
+PAGES = ["/staff/work/", "/staff/work/team/"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "mine", "team"),
+    [
+        ("alice", 200, 200),
+        ("ada", 200, 200),
+        ("devi", 200, 200),
+        ("kim", 200, 404),
+        ("chris", 404, 404),
+        ("pat", 404, 404),
+    ],
+)
+def test_the_queues_are_for_the_people_who_read_cases(
+    request, llr, client_for, persona, mine, team
+):
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get("/staff/work/").status_code == mine
+    assert client.get("/staff/work/team/").status_code == team
+
+
+def test_olu_in_another_area_sees_nothing_of_this_areas_work(llr, olu, client_for):
+    case = CaseFactory(area=llr)
+    TaskFactory(case=case, title="LLR task", assigned_role=Role.CDR_MANAGER)
+    clock_start(
+        case=case, kind="cdrm", label="M", started_at=timezone.now(), due_at=timezone.now() - DAY
+    )
+    client = client_for(olu)
+
+    for url in PAGES:
+        page = client.get(url)
+        assert page.status_code == 200
+        assert case.reference not in page.content.decode()
+        assert "LLR task" not in page.content.decode()
+    assert not Task.objects.filter(assigned_to=olu).exists()

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.accounts.models import User
+from cdop.audit.services import audit_read
+from cdop.cases.models import Case, Task
+from cdop.cases.selectors import case_get_for_user
+from cdop.core.errors import DomainError
+from cdop.work import selectors
+from cdop.work.forms import TaskAssignForm, TaskCompleteForm, TaskCreateForm
+from cdop.work.services import task_assign, task_can_work_on, task_complete, task_create
+
+
+def page_size() -> int:
+    return int(getattr(settings, "WORK_PAGE_SIZE", 25))
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
+        raise Http404
+    now = timezone.now()
+    tasks = Paginator(selectors.task_queue_mine(user=user, now=now), page_size()).get_page(
+        request.GET.get("page")
+    )
+    clocks = Paginator(selectors.clocks_overdue_mine(user=user, now=now), page_size()).get_page(
+        request.GET.get("clocks_page")
+    )
+    return render(
+        request,
+        "work/mine.html",
+        {
+            "tasks": tasks,
+            "clocks": clocks,
+            "clock_rows": selectors.clocks_with_blockers(list(clocks.object_list)),
+            "now": now,
+            "can_view_team": permissions.can_view_team_work(user),
+        },
+    )
+
+
+@login_required
+def team_work(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.can_view_team_work(user):
+        raise Http404
+    now = timezone.now()
+    tasks = Paginator(selectors.task_queue_team(user=user, now=now), page_size()).get_page(
+        request.GET.get("page")
+    )
+    clocks = Paginator(selectors.clocks_overdue_team(user=user, now=now), page_size()).get_page(
+        request.GET.get("clocks_page")
+    )
+    blocked_count, blocked = selectors.cases_blocked(user=user)
+    return render(
+        request,
+        "work/team.html",
+        {
+            "tasks": tasks,
+            "clocks": clocks,
+            "clock_rows": selectors.clocks_with_blockers(list(clocks.object_list)),
+            "stages": selectors.cases_by_stage(user=user),
+            "blocked_count": blocked_count,
+            "blocked": blocked,
+            "now": now,
+        },
+    )
+
+
+def case_tasks_section(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """The case page's "Tasks": two queries (the tasks, the people they can go to)."""
+    user = _user(request)
+    can_work = permissions.can_work_on_case(user, case)
+    tasks = selectors.tasks_for_case(case=case)
+    people = selectors.assignable_people(area_id=case.area_id, case=case) if can_work else []
+    rows = []
+    for task in tasks:
+        forms: dict[str, Any] = {}
+        if can_work and task.completed_at is None:
+            forms["assign"] = TaskAssignForm(
+                people=people,
+                initial={"assignee": _assignee_value(task)},
+                auto_id=f"id_task{task.pk}_assign_%s",
+            )
+            forms["complete"] = TaskCompleteForm(auto_id=f"id_task{task.pk}_complete_%s")
+        rows.append((task, forms))
+    return {
+        "rows": rows,
+        "now": timezone.now(),
+        "can_work": can_work,
+        "create_form": TaskCreateForm(people=people, auto_id="id_new_task_%s")
+        if can_work
+        else None,
+    }
+
+
+def _assignee_value(task: Task) -> str:
+    if task.assigned_to_id is not None:
+        return f"user:{task.assigned_to_id}"
+    return f"role:{task.assigned_role}" if task.assigned_role else ""
+
+
+def _back_to(task: Task) -> str:
+    if task.case is not None:
+        return f"{task.case.get_absolute_url()}#tasks"
+    return "work:mine"
+
+
+@login_required
+def task_new(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = case_get_for_user(user=user, reference=reference)
+    if not permissions.can_work_on_case(user, case):
+        raise Http404
+    people = selectors.assignable_people(area_id=case.area_id, case=case)
+    form = TaskCreateForm(request.POST or None, people=people)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            person, role = form.cleaned_data["assignee"]
+            try:
+                task_create(
+                    case=case,
+                    by=user,
+                    title=form.cleaned_data["title"],
+                    detail=form.cleaned_data["detail"],
+                    due_at=form.due_at,
+                    assigned_to=person,
+                    assigned_role=role,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, f"Task added to case {case.reference}.")
+                return redirect(f"{case.get_absolute_url()}#tasks")
+    return render(request, "work/task_new.html", {"case": case, "form": form}, status=status)
+
+
+def _task_for_work(request: HttpRequest, pk: int) -> Task:
+    task = selectors.task_get_for_user(user=_user(request), pk=pk)
+    if not task_can_work_on(_user(request), task):
+        raise Http404
+    return task
+
+
+@login_required
+def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    task = _task_for_work(request, pk)
+    people = selectors.assignable_people(area_id=task.area_id, case=task.case)
+    form = TaskAssignForm(
+        request.POST or None, people=people, initial={"assignee": _assignee_value(task)}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            person, role = form.cleaned_data["assignee"]
+            try:
+                task_assign(task=task, by=user, assigned_to=person, assigned_role=role)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, f"Task “{task.title}” assigned.")
+                return redirect(_back_to(task))
+    else:
+        audit_read(obj=task)
+    return render(request, "work/task_assign.html", {"task": task, "form": form}, status=status)
+
+
+@login_required
+def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    task = _task_for_work(request, pk)
+    form = TaskCompleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                task_complete(task=task, by=user, note=form.cleaned_data["note"])
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, f"Task “{task.title}” marked as done.")
+                return redirect(_back_to(task))
+    else:
+        audit_read(obj=task)
+    return render(request, "work/task_complete.html", {"task": task, "form": form}, status=status)
