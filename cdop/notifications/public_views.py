@@ -8,11 +8,9 @@ reload, the back button and the browser being closed, for a day.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,10 +18,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_public
+from cdop.core.ratelimit import rate_limit
 from cdop.notifications.forms import (
     PAGES,
     PAGES_BY_SLUG,
@@ -55,19 +53,9 @@ _NOTIFIED_COOKIE = "cdop_notified"
 _NOTIFIED_SALT = "cdop.notifications.notified"
 _NOTIFIED_MAX_AGE = 60 * 60
 
-View = Callable[..., HttpResponse]
 
-
-def _rate_limited(view: View) -> View:
-    """Every POST of the form, on any page, counts towards one limit per address."""
-    limit = ratelimit(
-        group="notify",
-        key="ip",
-        rate=lambda group, request: settings.NOTIFY_RATE_LIMIT,
-        method="POST",
-        block=True,
-    )
-    return cast(View, limit(view))
+# Every POST of the form, on any page, counts towards one limit per address.
+_rate_limited = rate_limit(group="notify", rate=lambda: str(settings.NOTIFY_RATE_LIMIT))
 
 
 def _area(request: HttpRequest, area_slug: str) -> Area:
@@ -276,12 +264,13 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
             notification_draft_delete(draft=draft)
             return _done(request, area, notification_reference_new())
         # The draft goes in the notification's own transaction: stored and gone together.
-        with transaction.atomic():
-            notification, _ = notification_submit(
-                area=area,
-                submission_token=draft.submission_token,
-                details=details_from_answers(answers),
-            )
+        notification, created = notification_submit(
+            area=area,
+            submission_token=draft.submission_token,
+            details=details_from_answers(answers),
+            draft=draft,
+        )
+        if not created:  # sent before, from another tab of this browser
             notification_draft_delete(draft=draft)
         return _done(request, area, notification.reference, copy_pk=notification.pk)
 

@@ -8,9 +8,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import cache
 from typing import Any
 
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -111,20 +114,74 @@ def _residence_decide(*, postcode: str, home_area: Area) -> _Residence:
     )
 
 
-def jar_tasks_create(*, notification: Notification) -> list[Task]:
-    """The Joint Agency Response tasks of an unexpected death, due from its receipt."""
-    return Task.objects.bulk_create(
-        Task(
-            area=notification.area,
-            notification=notification,
-            title=rule.title,
-            detail=rule.detail,
-            rule=jar.RULE,
-            due_at=notification.received_at + rule.due_after,
-            assigned_role=rule.assigned_role,
+def jar_tasks_create(*, notification_id: int) -> list[Task]:
+    """The Joint Agency Response tasks of an unexpected death, due from its receipt.
+
+    Run by the notification's background job (cdop.notifications.tasks), which is queued in
+    the notification's own transaction, so it cannot be lost. Makes them once, however often
+    it runs, and on the case if one was opened from the notification in the meantime.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .only("pk", "area_id", "case_id", "received_at", "jar_required")
+            .get(pk=notification_id)
         )
-        for rule in jar.jar_rules()
+        if not notification.jar_required:
+            return []
+        if Task.objects.filter(notification_id=notification.pk, rule=jar.RULE).exists():
+            return []
+        return Task.objects.bulk_create(
+            Task(
+                area_id=notification.area_id,
+                case_id=notification.case_id,
+                notification_id=notification.pk,
+                title=rule.title,
+                detail=rule.detail,
+                rule=jar.RULE,
+                due_at=notification.received_at + rule.due_after,
+                assigned_role=rule.assigned_role,
+            )
+            for rule in jar.jar_rules()
+        )
+
+
+@cache
+def _audited_fields() -> tuple[tuple[str, str], ...]:
+    """(name, attribute) of the notification's fields its audit entry records: all but those
+    the audit registry leaves out (cdop/audit/registry.py)."""
+    excluded = set(auditlog.get_model_fields(Notification)["exclude_fields"] or ())
+    return tuple(
+        (field.name, field.attname)
+        for field in Notification._meta.concrete_fields
+        if field.name not in excluded
     )
+
+
+def _audit_created(notification: Notification) -> None:
+    """The audit entry of a new notification: who, when, and every field as stored.
+
+    auditlog's own entry for a create compares each of the ~55 fields with "nothing" through
+    its general diff; a new record has nothing to compare with, so the fields are written
+    out directly, in the same form ({"field": ["None", "value"]}), on the same LogEntry.
+    """
+    changes = {
+        name: ["None", str(value)]
+        for name, attname in _audited_fields()
+        if (value := getattr(notification, attname)) is not None
+    }
+    LogEntry.objects.log_create(notification, action=LogEntry.Action.CREATE, changes=changes)
+
+
+def _notification_by_token(submission_token: uuid.UUID) -> Notification | None:
+    # Most submits are new: ask for the id alone (cheap), fetch the whole row only when found.
+    found = (
+        Notification.objects.filter(submission_token=submission_token)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    )
+    pk = next(iter(found), None)
+    return None if pk is None else Notification.objects.get(pk=pk)
 
 
 def notification_submit(
@@ -133,42 +190,52 @@ def notification_submit(
     submission_token: uuid.UUID,
     details: NotificationDetails,
     api_client: ApiClient | None = None,
+    draft: NotificationDraft | None = None,
 ) -> tuple[Notification, bool]:
     """Store a notification from the public form or the API; (notification, created).
 
     The token makes the submit idempotent: a double click, a retry after a time-out or a
     resubmit after the back button returns the notification already stored. With the
-    notification go its residence decision and, for an unexpected death, the Joint Agency
-    Response tasks; the team alert and the notifier's confirmation are sent once it is saved.
+    notification go its residence decision, its audit entry, the deletion of the `draft` it
+    was sent from, and one background job (queued in the same transaction, so a crash after
+    the commit cannot lose it) that makes the Joint Agency Response tasks of an unexpected
+    death and sends the team alert and the notifier's confirmation.
+
+    Everything that only reads is done before the transaction, so that on SQLite the one
+    write lock is held for the inserts alone.
     """
-    existing = Notification.objects.filter(submission_token=submission_token).first()
+    existing = _notification_by_token(submission_token)
     if existing is not None:
         return existing, False
     residence = _residence_decide(postcode=details.child_postcode, home_area=area)
+    values = asdict(details)
     for _ in range(5):
+        notification = Notification(
+            area=area,
+            reference=notification_reference_new(),
+            submission_token=submission_token,
+            received_at=timezone.now(),
+            api_client=api_client,
+            residence_status=residence.status,
+            residence_lower_code=residence.lower_code,
+            residence_upper_code=residence.upper_code,
+            residence_area=residence.area,
+            jar_required=details.expectedness == Expectedness.UNEXPECTED,
+            **values,
+        )
         try:
             with transaction.atomic():
-                notification = Notification.objects.create(
-                    area=area,
-                    reference=notification_reference_new(),
-                    submission_token=submission_token,
-                    received_at=timezone.now(),
-                    api_client=api_client,
-                    residence_status=residence.status,
-                    residence_lower_code=residence.lower_code,
-                    residence_upper_code=residence.upper_code,
-                    residence_area=residence.area,
-                    jar_required=details.expectedness == Expectedness.UNEXPECTED,
-                    **asdict(details),
-                )
-                if notification.jar_required:
-                    jar_tasks_create(notification=notification)
+                with disable_auditlog():  # the entry is written by _audit_created
+                    notification.save(force_insert=True)
+                _audit_created(notification)
+                _acknowledge_enqueue(notification.pk)
+                if draft is not None:
+                    notification_draft_delete(draft=draft)
         except IntegrityError:
-            existing = Notification.objects.filter(submission_token=submission_token).first()
+            existing = _notification_by_token(submission_token)
             if existing is not None:
                 return existing, False
             continue  # a reference collision: draw again
-        transaction.on_commit(partial(_enqueue_emails, notification.pk))
         return notification, True
     raise RuntimeError("Could not allocate a notification reference")
 
@@ -256,7 +323,7 @@ def notification_drafts_delete_expired() -> int:
     return deleted
 
 
-def _enqueue_emails(notification_id: int) -> None:
+def _acknowledge_enqueue(notification_id: int) -> None:
     from cdop.notifications.tasks import notification_acknowledge
 
     notification_acknowledge.enqueue(notification_id=notification_id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -76,15 +77,23 @@ def notification_drafts_clean_up() -> int:
 
 @task()
 def notification_acknowledge(*, notification_id: int) -> None:
-    """Both emails a new notification sends, as one job (one queue row per notification):
-    the team's alert first, then the notifier's confirmation. A failure of one does not
-    stop the other; the job fails afterwards so the worker records it."""
+    """What follows a new notification, as one job queued in its transaction: the Joint
+    Agency Response tasks of an unexpected death, the team's alert, then the notifier's
+    confirmation. A failure of one does not stop the others; the job fails afterwards so the
+    worker records it. Making the tasks twice is harmless (they are made once)."""
+    from cdop.notifications.services import jar_tasks_create
+
     failures: list[Exception] = []
-    for job in (notification_alert_team, notification_confirm_notifier):
+    steps: tuple[Callable[..., object], ...] = (
+        jar_tasks_create,
+        notification_alert_team.call,
+        notification_confirm_notifier.call,
+    )
+    for step in steps:
         try:
-            job.call(notification_id=notification_id)
+            step(notification_id=notification_id)
         except Exception as error:
-            logger.exception("Sending %s for notification %s failed", job.name, notification_id)
+            logger.exception("%s for notification %s failed", step, notification_id)
             failures.append(error)
     if failures:
         raise failures[0]
