@@ -94,7 +94,10 @@ def task_assign(
     """Give the task to a person, to a role, or to nobody yet."""
     with audit_actor(by), transaction.atomic():
         locked = (
-            Task.objects.select_for_update().select_related("case", "notification").get(pk=task.pk)
+            # Lock the task's row only (PostgreSQL refuses to lock a LEFT JOIN's nullable side).
+            Task.objects.select_for_update(of=("self",))
+            .select_related("case", "notification")
+            .get(pk=task.pk)
         )
         if not task_can_work_on(by, locked):
             raise Http404
@@ -116,7 +119,10 @@ def task_complete(*, task: Task, by: User, note: str) -> Task:
     note = note.strip()
     with audit_actor(by), transaction.atomic():
         locked = (
-            Task.objects.select_for_update().select_related("case", "notification").get(pk=task.pk)
+            # Lock the task's row only (PostgreSQL refuses to lock a LEFT JOIN's nullable side).
+            Task.objects.select_for_update(of=("self",))
+            .select_related("case", "notification")
+            .get(pk=task.pk)
         )
         if not task_can_work_on(by, locked):
             raise Http404
