@@ -31,7 +31,7 @@ def test_a_rate_reads_like_django_ratelimits():
 
 @pytest.mark.parametrize("rate", ["", "ten/m", "5/minute", "5"])
 def test_it_refuses_a_rate_it_cannot_read(rate):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Not a rate"):
         rate_parse(rate)
 
 

@@ -85,10 +85,15 @@ def test_the_job_is_queued_inside_the_notifications_transaction(llr, db_queue):
         assert Notification.objects.filter(pk=notification.pk).exists()
 
 
-def test_a_notification_that_is_rolled_back_leaves_no_job_behind(llr, db_queue):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notification_submit(area=llr, submission_token=uuid.uuid4(), details=_details())
+def _submit_then_die(area: Any) -> None:
+    with transaction.atomic():
+        notification_submit(area=area, submission_token=uuid.uuid4(), details=_details())
         raise RuntimeError("the process dies before the commit")
+
+
+def test_a_notification_that_is_rolled_back_leaves_no_job_behind(llr, db_queue):
+    with pytest.raises(RuntimeError, match="dies"):
+        _submit_then_die(llr)
 
     assert not Notification.objects.exists()
     assert not DBTaskResult.objects.exists()
