@@ -1,9 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
+from cdop.cases.models import Expectedness
+from cdop.cases.search import SearchError, SearchQuery, search_parse
+from cdop.cases.selectors import (
+    DEFAULT_SORT,
+    NO_KEY_WORKER,
+    SORTS,
+    CaseListFilters,
+    ClockFilter,
+)
 from cdop.cases.workflow import Status, Transition
 from cdop.core.forms import GovUKFormMixin
 
@@ -35,6 +45,123 @@ class TransitionForm(GovUKFormMixin, forms.Form):
             )
 
 
-class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "All statuses"), *Status.choices], required=False)
-    q = forms.CharField(max_length=100, required=False)
+# Child death overview panels began in England in April 2008: no death reviewed here is older.
+FIRST_YEAR = 2008
+
+
+def _years() -> list[tuple[str, str]]:
+    return [(str(y), str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+def _reporting_years() -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    latest = today.year if today.month >= 4 else today.year - 1
+    return [(str(y), f"April {y} to March {y + 1}") for y in range(latest, FIRST_YEAR - 1, -1)]
+
+
+class CaseFilterForm(GovUKFormMixin, forms.Form):
+    """The case list's search box and filters, all in the query string (bookmarkable).
+
+    A value from one of the lists that is not on it (an old bookmark, an edited address) is
+    ignored and marked next to its filter; only the typed search can make the page a 400.
+    """
+
+    q = forms.CharField(
+        label="Search by reference, name, NHS number or date of death",
+        help_text="For example LLR-2024-0107, Smith-Jones, 999 000 0026 or 3/11/2026",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
+    status = forms.MultipleChoiceField(
+        label="Stage",
+        choices=Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "We ignored a stage that is not on the list"},
+    )
+    clock = forms.ChoiceField(
+        label="Timescales",
+        choices=[("", "Any"), *ClockFilter.CHOICES],
+        required=False,
+        error_messages={"invalid_choice": "Choose a timescale from the list"},
+    )
+    key_worker = forms.ChoiceField(
+        label="Key worker",
+        required=False,
+        error_messages={"invalid_choice": "Choose a key worker from the list"},
+    )
+    expectedness = forms.ChoiceField(
+        label="Expected or unexpected",
+        choices=[("", "Any"), *Expectedness.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose expected, unexpected or not known yet"},
+    )
+    year = forms.ChoiceField(
+        label="Year of death",
+        required=False,
+        error_messages={"invalid_choice": "Choose a year of death from the list"},
+    )
+    reporting_year = forms.ChoiceField(
+        label="Reporting year of death (April to March)",
+        required=False,
+        error_messages={"invalid_choice": "Choose a reporting year from the list"},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        required=False,
+        error_messages={"invalid_choice": "Choose an order from the list"},
+    )
+
+    def __init__(
+        self, *args: Any, key_workers: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.search: SearchQuery | None = None
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", "Any"), *_years()]
+        cast(forms.ChoiceField, self.fields["reporting_year"]).choices = [
+            ("", "Any"),
+            *_reporting_years(),
+        ]
+        if key_workers is not None:
+            cast(forms.ChoiceField, self.fields["key_worker"]).choices = [
+                ("", "Anyone"),
+                (NO_KEY_WORKER, "No key worker yet"),
+                *((str(pk), name) for pk, name in key_workers),
+            ]
+        else:
+            del self.fields["key_worker"]
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"].strip()
+        if text:
+            try:
+                self.search = search_parse(text)
+            except SearchError as error:
+                raise forms.ValidationError(str(error)) from None
+        return text
+
+    @property
+    def search_failed(self) -> bool:
+        return "q" in self.errors
+
+    def _raw_list(self, name: str) -> list[str]:
+        getlist = getattr(self.data, "getlist", None)
+        return list(getlist(name)) if getlist is not None else []
+
+    def list_filters(self) -> CaseListFilters:
+        """The filters to apply: the valid ones (call after is_valid())."""
+        data = getattr(self, "cleaned_data", {})
+        year, reporting_year = data.get("year"), data.get("reporting_year")
+        return CaseListFilters(
+            search=self.search,
+            # The stages on the list, even when another one beside them is not.
+            statuses=tuple(s for s in self._raw_list("status") if s in Status.values),
+            clock=data.get("clock") or "",
+            key_worker=data.get("key_worker") or "",
+            expectedness=data.get("expectedness") or "",
+            year=int(year) if year else None,
+            reporting_year=int(reporting_year) if reporting_year else None,
+            sort=data.get("sort") or DEFAULT_SORT,
+        )

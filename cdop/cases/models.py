@@ -70,6 +70,13 @@ class Case(ChildDeath):
         on_delete=models.PROTECT,
         related_name="key_worker_cases",
     )
+    # Search keys, derived from the names (cdop.cases.search): normalised as the duplicate
+    # finder does (no case, accents, hyphens or spaces) and phonetic, so a tolerant name
+    # search is an index lookup. Filled by save(); bulk loaders call case_search_keys.
+    search_first_name = models.CharField(max_length=100, blank=True, editable=False)
+    search_last_name = models.CharField(max_length=100, blank=True, editable=False)
+    search_first_sound = models.CharField(max_length=100, blank=True, editable=False)
+    search_last_sound = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -80,6 +87,17 @@ class Case(ChildDeath):
                 fields=["area", "status", "-opened_at", "-id"], name="case_area_status_opened_id"
             ),
             models.Index(fields=["area", "finalised_at"], name="case_area_finalised"),
+            # Search and sort (cdop.cases.selectors): a name prefix is a range on these, and
+            # the list sorted by name or date of death reads them in order.
+            models.Index(
+                fields=["area", "search_last_name", "search_first_name", "id"],
+                name="case_area_last_name",
+            ),
+            models.Index(fields=["area", "search_first_name"], name="case_area_first_name"),
+            models.Index(fields=["area", "search_last_sound"], name="case_area_last_sound"),
+            models.Index(fields=["area", "search_first_sound"], name="case_area_first_sound"),
+            models.Index(fields=["area", "child_nhs_number"], name="case_area_nhs_number"),
+            models.Index(fields=["area", "date_of_death", "id"], name="case_area_death_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -95,11 +113,32 @@ class Case(ChildDeath):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The search keys are derived data, like an index: refreshed on every save so that no
+        # path that writes a name (a service, the admin, a factory) can leave them stale.
+        from cdop.cases.search import case_search_keys_fill
+
+        case_search_keys_fill(case=self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"child_first_name", "child_last_name"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
+
+
+SEARCH_KEY_FIELDS = (
+    "search_first_name",
+    "search_last_name",
+    "search_first_sound",
+    "search_last_sound",
+)
 
 
 class CaseTransition(models.Model):

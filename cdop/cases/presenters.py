@@ -8,14 +8,16 @@ the standard library's html.escape.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from cdop.cases.models import Expectedness
 from cdop.cases.workflow import Status
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -29,8 +31,9 @@ LIST_COLUMNS = (
     "date_of_death",
     "status",
     "status_changed_at",
+    "key_worker__full_name",
 )
-CaseRow = tuple[str, str, str, dt.date, str, dt.datetime]
+CaseRow = tuple[str, str, str, dt.date, str, dt.datetime, str | None]
 
 
 def short_date(value: dt.date | dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
@@ -46,7 +49,7 @@ def case_list_rows(rows: Iterable[CaseRow]) -> SafeString:
     prefix = escape(reverse("cases:list"))
     tz = timezone.get_current_timezone()
     html = []
-    for reference, first_name, last_name, died, status, changed in rows:
+    for reference, first_name, last_name, died, status, changed, key_worker in rows:
         ref = escape(reference)
         html.append(
             '<tr class="govuk-table__row">'
@@ -55,11 +58,76 @@ def case_list_rows(rows: Iterable[CaseRow]) -> SafeString:
             f'<td class="govuk-table__cell">{escape(first_name)} {escape(last_name)}</td>'
             f'<td class="govuk-table__cell">{short_date(died)}</td>'
             f'<td class="govuk-table__cell">{escape(_STATUS_LABELS.get(status, status))}</td>'
-            f'<td class="govuk-table__cell">{short_date(changed, tz)}</td></tr>'
+            f'<td class="govuk-table__cell">{short_date(changed, tz)}</td>'
+            f'<td class="govuk-table__cell">{escape(key_worker or "")}</td></tr>'
         )
     if not html:
         html.append(
             '<tr class="govuk-table__row">'
-            '<td class="govuk-table__cell" colspan="5">No cases match.</td></tr>'
+            '<td class="govuk-table__cell" colspan="6">No cases match.</td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+
+
+# The export: what the list shows and filters on, and no more (no NHS number, date of birth
+# or address): a spreadsheet travels further than a page, so it carries only what finding
+# and planning the work needs. Each opens the case by its reference.
+CSV_COLUMNS = (
+    "reference",
+    "child_first_name",
+    "child_last_name",
+    "date_of_death",
+    "expectedness",
+    "status",
+    "status_changed_at",
+    "opened_at",
+    "key_worker__full_name",
+)
+CSV_HEADER = (
+    "Reference",
+    "First name",
+    "Surname",
+    "Date of death",
+    "Expected or unexpected",
+    "Stage",
+    "In this stage since",
+    "Opened",
+    "Key worker",
+)
+_EXPECTEDNESS_LABELS = dict(Expectedness.choices)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """The value, made inert if a spreadsheet would read it as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CsvRow = tuple[str, str, str, dt.date, str, str, dt.datetime, dt.datetime, str | None]
+
+
+def case_list_csv(rows: Iterable[CsvRow]) -> Iterator[str]:
+    """The CSV lines of the export, one at a time (for a streaming response)."""
+    writer = csv.writer(_Echo())
+    tz = timezone.get_current_timezone()
+    yield writer.writerow(CSV_HEADER)
+    for reference, first, last, died, expected, status, changed, opened, worker in rows:
+        yield writer.writerow(
+            [
+                csv_cell(reference),
+                csv_cell(first),
+                csv_cell(last),
+                died.isoformat(),
+                _EXPECTEDNESS_LABELS.get(expected, expected),
+                _STATUS_LABELS.get(status, status),
+                changed.astimezone(tz).date().isoformat(),
+                opened.astimezone(tz).date().isoformat(),
+                csv_cell(worker or ""),
+            ]
+        )

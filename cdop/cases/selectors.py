@@ -1,27 +1,215 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from cdop.accounts import permissions
-from cdop.accounts.models import User
+from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseTransition
-from cdop.cases.workflow import Status, Transition, transitions_from
+from cdop.cases.search import MIN_PREFIX, SearchKeys, SearchQuery, case_search_keys
+from cdop.cases.workflow import REVIEW_LINE, Status, Transition, transitions_from
+from cdop.clocks.selectors import DUE_SOON_DAYS, case_clock_due_soon_q, case_overdue_clock_q
 
 
-def case_list_for_user(*, user: User, status: str = "", query: str = "") -> QuerySet[Case]:
-    """Cases the user may read, newest first, optionally by status or a search."""
+class ClockFilter:
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TIME = "on_time"
+    CHOICES = (
+        (OVERDUE, "Overdue"),
+        (DUE_SOON, f"Due in the next {DUE_SOON_DAYS} days"),
+        (ON_TIME, "Nothing overdue"),
+    )
+
+
+NO_KEY_WORKER = "none"
+
+# Each sort: its label and the columns, always ending in the primary key so that the order
+# of a page is stable and every sort can be read off an index of the list.
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "opened": ("Opened, newest first", ("-opened_at", "-pk")),
+    "opened_oldest": ("Opened, oldest first", ("opened_at", "pk")),
+    "death": ("Date of death, most recent first", ("-date_of_death", "-pk")),
+    "death_oldest": ("Date of death, oldest first", ("date_of_death", "pk")),
+    "reference": ("Reference", ("reference", "pk")),
+    "name": ("Child’s surname", ("search_last_name", "search_first_name", "pk")),
+    "stage": ("Stage", ("stage_position", "-opened_at", "-pk")),
+}
+DEFAULT_SORT = "opened"
+# The stages in the order of a review, then the ways out of it.
+_STAGE_ORDER = [*REVIEW_LINE, *(s for s in Status if s not in REVIEW_LINE)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseListFilters:
+    """What the case list is narrowed to, as chosen on the page (all optional)."""
+
+    search: SearchQuery | None = None
+    statuses: Sequence[str] = ()
+    clock: str = ""
+    key_worker: str = ""  # a user's id, NO_KEY_WORKER, or "" for anyone
+    expectedness: str = ""
+    year: int | None = None  # calendar year of death
+    reporting_year: int | None = None  # the year from 1 April of this year to 31 March
+    sort: str = DEFAULT_SORT
+
+
+def _prefix_range(field: str, key: str) -> Q:
+    """Keys starting with `key`, as a range an ordinary index can answer on any database
+    (the keys hold only the letters a to z)."""
+    if len(key) < MIN_PREFIX:
+        return Q(**{field: key})
+    stripped = key.rstrip("z")
+    if not stripped:
+        return Q(**{f"{field}__gte": key})
+    upper = stripped[:-1] + chr(ord(stripped[-1]) + 1)
+    return Q(**{f"{field}__gte": key, f"{field}__lt": upper})
+
+
+def _first_name_matches(word: SearchKeys) -> Q:
+    condition = _prefix_range("search_first_name", word.first_name)
+    if word.first_sound:
+        condition |= Q(search_first_sound=word.first_sound)
+    return condition
+
+
+def _last_name_matches(word: SearchKeys) -> Q:
+    condition = _prefix_range("search_last_name", word.last_name)
+    if word.last_sound:
+        condition |= Q(search_last_sound=word.last_sound)
+    return condition
+
+
+def _joined(words: Sequence[SearchKeys]) -> SearchKeys:
+    text = "".join(w.last_name for w in words)
+    return case_search_keys(first_name=text, last_name=text)
+
+
+def _name_condition(words: Sequence[SearchKeys]) -> tuple[Q, Q]:
+    """(what matches, what matches exactly) for a name of one or more words.
+
+    One word: a first name or a surname. Several: first name then surname ("Amelia
+    Ashford"), surname then first name ("Ashford, Amelia"), or one surname written with
+    spaces ("Smith Jones")."""
+    if len(words) == 1:
+        (word,) = words
+        exact = Q(search_last_name=word.last_name) | Q(search_first_name=word.first_name)
+        return _first_name_matches(word) | _last_name_matches(word), exact
+    first, rest, whole = words[0], _joined(words[1:]), _joined(words)
+    condition = (
+        (_first_name_matches(first) & _last_name_matches(rest))
+        | (_last_name_matches(first) & _first_name_matches(rest))
+        | _last_name_matches(whole)
+    )
+    exact = (
+        Q(search_first_name=first.first_name, search_last_name=rest.last_name)
+        | Q(search_last_name=first.last_name, search_first_name=rest.first_name)
+        | Q(search_last_name=whole.last_name)
+    )
+    return condition, exact
+
+
+def _search(cases: QuerySet[Case], search: SearchQuery) -> tuple[QuerySet[Case], bool]:
+    """(the cases that match, whether to put exact name matches first)."""
+    if search.kind == "reference":
+        return cases.filter(reference=search.reference), False
+    if search.kind == "nhs_number":
+        return cases.filter(child_nhs_number=search.nhs_number), False
+    if search.kind == "date_of_death" and search.date_of_death is not None:
+        return cases.filter(date_of_death=search.date_of_death), False
+    condition, exact = _name_condition(search.words)
+    ranked = cases.filter(condition).annotate(
+        search_rank=SqlCase(
+            When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    )
+    return ranked, True
+
+
+def _clock_condition(clock: str, now: dt.datetime) -> Q | None:
+    """The timescales filter, by each case's worst running clock (as the case page shows)."""
+    overdue = case_overdue_clock_q(now=now)
+    if clock == ClockFilter.OVERDUE:
+        return overdue
+    if clock == ClockFilter.DUE_SOON:
+        return case_clock_due_soon_q(now=now) & ~overdue
+    if clock == ClockFilter.ON_TIME:
+        return ~overdue
+    return None
+
+
+def _reporting_year_range(year: int) -> tuple[dt.date, dt.date]:
+    """The NCMD year: 1 April to 31 March (its annual return closes on 31 March)."""
+    return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+
+
+def case_list_for_user(*, user: User, filters: CaseListFilters | None = None) -> QuerySet[Case]:
+    """Cases the user may read, narrowed and sorted as the list's filters say.
+
+    A name search puts exact matches before sound-alikes and longer names; every other
+    order is the chosen sort. The query is built so its cost does not depend on the page.
+    """
+    filters = filters or CaseListFilters()
     cases = Case.objects.filter(permissions.case_visibility_q(user)).select_related("area")
-    if status in Status.values:
-        cases = cases.filter(status=status)
-    query = query.strip()
-    if query:
-        digits = query.replace(" ", "").replace("-", "")
-        condition = Q(reference__iexact=query) | Q(child_last_name__iexact=query)
-        if digits.isdigit() and len(digits) == 10:
-            condition |= Q(child_nhs_number=digits)
-        cases = cases.filter(condition)
-    return cases.order_by("-opened_at", "-pk")
+    statuses = [s for s in filters.statuses if s in Status.values]
+    if len(statuses) == 1:
+        cases = cases.filter(status=statuses[0])
+    elif statuses:
+        cases = cases.filter(status__in=statuses)
+    clock = _clock_condition(filters.clock, timezone.now())
+    if clock is not None:
+        cases = cases.filter(clock)
+    if filters.key_worker == NO_KEY_WORKER:
+        cases = cases.filter(key_worker__isnull=True)
+    elif filters.key_worker.isdigit():
+        cases = cases.filter(key_worker_id=int(filters.key_worker))
+    if filters.expectedness:
+        cases = cases.filter(expectedness=filters.expectedness)
+    if filters.year is not None:
+        cases = cases.filter(
+            date_of_death__gte=dt.date(filters.year, 1, 1),
+            date_of_death__lte=dt.date(filters.year, 12, 31),
+        )
+    if filters.reporting_year is not None:
+        start, end = _reporting_year_range(filters.reporting_year)
+        cases = cases.filter(date_of_death__gte=start, date_of_death__lte=end)
+    ranked = False
+    if filters.search is not None:
+        cases, ranked = _search(cases, filters.search)
+    _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    if "stage_position" in order:
+        cases = cases.annotate(
+            stage_position=SqlCase(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(_STAGE_ORDER)),
+                default=Value(len(_STAGE_ORDER)),
+                output_field=IntegerField(),
+            )
+        )
+    return cases.order_by(*(("search_rank",) if ranked else ()), *order)
+
+
+def case_key_worker_choices(*, user: User) -> list[tuple[int, str]] | None:
+    """The people who hold the key-worker role in the areas where the user reads every case;
+    None for a key worker who reads only their own cases (nothing to choose)."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    if not areas:
+        return None
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(area_id__in=areas, role=Role.KEY_WORKER).values(
+                "user_id"
+            ),
+        )
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name")
+    )
 
 
 def case_get_for_user(*, user: User, reference: str) -> Case:

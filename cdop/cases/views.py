@@ -3,15 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cdop.accounts import permissions
 from cdop.audit.services import audit_read
 from cdop.cases import selectors
 from cdop.cases.forms import CaseFilterForm, TransitionForm
-from cdop.cases.presenters import LIST_COLUMNS, case_list_rows
+from cdop.cases.presenters import CSV_COLUMNS, LIST_COLUMNS, case_list_csv, case_list_rows
+from cdop.cases.search import case_list_audit
 from cdop.cases.sections import sections_for
 from cdop.cases.services import TRANSITION_SERVICES
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
@@ -21,30 +23,81 @@ PAGE_SIZE = 50
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.area_ids_with_roles(request.user, permissions.CASE_READERS):
+def case_list(request: HttpRequest) -> HttpResponseBase:
+    user = request.user
+    if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
         raise Http404
-    filters = CaseFilterForm(request.GET)
-    status = query = ""
-    if filters.is_valid():
-        status = filters.cleaned_data["status"]
-        query = filters.cleaned_data["q"]
-    cases = selectors.case_list_for_user(user=request.user, status=status, query=query)  # type: ignore[arg-type]
-    # Only what the rows show, as plain values: the list is the page staff open most.
-    cases = cases.select_related(None).values_list(*LIST_COLUMNS)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = CaseFilterForm(
+        request.GET,
+        key_workers=selectors.case_key_worker_choices(user=user),  # type: ignore[arg-type]
+    )
+    form.is_valid()  # invalid choices are ignored (and marked); only the search stops the list
+    filters = form.list_filters()
+    typed = request.GET.get("q", "").strip()[:200]
+    if request.GET.get("format") == "csv" and not form.search_failed:
+        return _case_list_export(request, filters, typed)
+    page = None
+    if not form.search_failed:
+        # Only what the rows show, as plain values: the list is the page staff open most.
+        cases = selectors.case_list_for_user(user=user, filters=filters)  # type: ignore[arg-type]
+        rows = cases.select_related(None).values_list(*LIST_COLUMNS)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if typed:
+        case_list_audit(
+            user=user,  # type: ignore[arg-type]
+            kind="search",
+            terms=_audit_terms(request, typed),
+            results=page.paginator.count if page is not None else 0,
+        )
     return render(
         request,
         "cases/list.html",
         {
             "page": page,
-            "rows": case_list_rows(page.object_list),
-            "filters": filters,
-            "status": status,
-            "query": query,
-            "statuses": Status.choices,
+            "rows": case_list_rows(page.object_list) if page is not None else "",
+            "form": form,
+            "stages": _stage_options(form),
+            "filtered": any(request.GET.get(k) for k in form.fields if k != "sort"),
         },
+        status=400 if form.search_failed else 200,
     )
+
+
+def _stage_options(form: CaseFilterForm) -> list[tuple[str, str, bool]]:
+    chosen = set(form.list_filters().statuses)
+    return [(value, label, value in chosen) for value, label in Status.choices]
+
+
+def _audit_terms(request: HttpRequest, typed: str) -> dict[str, object]:
+    """What was asked for, as typed (within the audit log only)."""
+    terms: dict[str, object] = {
+        key: values if len(values) > 1 else values[0]
+        for key, values in request.GET.lists()
+        if key not in {"page", "format", "q"} and any(values)
+    }
+    if typed:
+        terms["q"] = typed
+    return terms
+
+
+def _case_list_export(
+    request: HttpRequest, filters: selectors.CaseListFilters, typed: str
+) -> StreamingHttpResponse:
+    cases = selectors.case_list_for_user(user=request.user, filters=filters)  # type: ignore[arg-type]
+    rows = cases.select_related(None).values_list(*CSV_COLUMNS)
+    case_list_audit(
+        user=request.user,  # type: ignore[arg-type]
+        kind="export",
+        terms=_audit_terms(request, typed),
+        results=rows.count(),
+    )
+    response = StreamingHttpResponse(
+        case_list_csv(rows.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _detail_context(

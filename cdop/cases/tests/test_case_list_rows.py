@@ -31,6 +31,7 @@ def test_each_row_links_to_its_case_and_shows_its_status_in_words(llr):
                 datetime.date(2026, 2, 1),
                 "awaiting_panel",
                 changed,
+                "Kim <Keyworker>",
             )
         ]
     )
@@ -39,6 +40,7 @@ def test_each_row_links_to_its_case_and_shows_its_status_in_words(llr):
     assert "Awaiting panel" in html
     assert "1 Feb 2026" in html
     assert "4 Mar 2026" in html
+    assert "Kim &lt;Keyworker&gt;" in html
 
 
 def test_an_empty_list_says_so():

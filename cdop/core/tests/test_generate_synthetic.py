@@ -12,10 +12,13 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from cdop.accounts.models import Membership, Role
 from cdop.areas.models import Area, Sequence
 from cdop.areas.services import sequence_next
-from cdop.cases.models import Case, CaseTransition
+from cdop.cases.models import Case, CaseTransition, Task
+from cdop.cases.search import case_search_keys
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
+from cdop.clocks.models import Clock
 from cdop.core.management.commands.generate_synthetic import (
     synthetic_build,
     synthetic_nhs_number,
@@ -179,3 +182,85 @@ def test_an_unknown_area_is_refused(llr: Area) -> None:
     with pytest.raises(CommandError, match="no area with the slug “nowhere”"):
         call_command("generate_synthetic", cases=5, area="nowhere", verbosity=0)
     assert not Case.objects.exists()
+
+
+# --- What the case lists need: key workers, clocks, tasks and search keys -----------------
+
+
+def test_cases_in_review_mostly_have_a_key_worker_and_those_that_left_have_none(
+    llr: Area,
+) -> None:
+    _generate(cases=300)
+
+    key_workers = Membership.objects.filter(area=llr, role=Role.KEY_WORKER)
+    assert key_workers.count() == 3
+    in_review = Case.objects.filter(status__in=[Status.AWAITING_CDRM, Status.AWAITING_PANEL])
+    assert in_review.filter(key_worker__isnull=False).count() > 0.8 * in_review.count()
+    left = Case.objects.filter(status__in=[Status.TRANSFERRED, Status.OUT_OF_SCOPE, Status.MERGED])
+    assert not left.filter(key_worker__isnull=False).exists()
+    assert set(Case.objects.exclude(key_worker=None).values_list("key_worker", flat=True)) <= set(
+        key_workers.values_list("user", flat=True)
+    )
+
+
+def test_a_second_run_reuses_the_areas_key_workers(llr: Area) -> None:
+    _generate(cases=50)
+    _generate(cases=50, seed=8)
+
+    assert Membership.objects.filter(area=llr, role=Role.KEY_WORKER).count() == 3
+
+
+def test_each_case_has_stage_clocks_stopped_as_its_history_says(llr: Area) -> None:
+    _generate(cases=300)
+
+    for case in Case.objects.prefetch_related("clocks", "transitions"):
+        clocks = {c.kind: c for c in case.clocks.all()}
+        assert {"notification", "cdrm", "panel"} <= set(clocks)
+        reached = {t.to_status for t in case.transitions.all()}
+        met = Status.CDRM_HELD in reached
+        left = case.status in {Status.TRANSFERRED, Status.OUT_OF_SCOPE, Status.MERGED}
+        cdrm = clocks["cdrm"]
+        assert (cdrm.stopped_at is not None) == (met or left), case.reference
+        assert cdrm.cancelled == (left and not met)
+        assert clocks["panel"].due_at > cdrm.due_at
+
+
+def test_some_clocks_are_overdue_and_some_are_not(llr: Area) -> None:
+    _generate(cases=300)
+
+    running = Clock.objects.filter(stopped_at__isnull=True)
+    now = timezone.now()
+    assert running.filter(due_at__lt=now).exists()
+    assert running.filter(due_at__gte=now).exists()
+
+
+def test_open_cases_have_open_tasks_some_overdue_and_unexpected_deaths_jar_tasks(
+    llr: Area,
+) -> None:
+    _generate(cases=300)
+
+    open_tasks = Task.objects.filter(completed_at__isnull=True)
+    assert open_tasks.filter(due_at__lt=timezone.now()).exists()
+    assert open_tasks.filter(due_at__gte=timezone.now()).exists()
+    assert not open_tasks.filter(case__status=Status.FINALISED, rule="").exists()
+    unexpected = Case.objects.filter(expectedness="unexpected", merged_into__isnull=True)
+    assert Task.objects.filter(case__in=unexpected, rule="jar").values("case").distinct().count()
+    assert not Task.objects.filter(case__expectedness="expected", rule="jar").exists()
+    family_tasks = Task.objects.filter(assigned_role=Role.KEY_WORKER).exclude(assigned_to=None)
+    assert all(
+        t.assigned_to_id == t.case.key_worker_id for t in family_tasks.select_related("case")
+    )
+
+
+def test_the_cases_can_be_found_by_name(llr: Area) -> None:
+    _generate(cases=50)
+
+    case = Case.objects.first()
+    assert case is not None
+    keys = case_search_keys(first_name=case.child_first_name, last_name=case.child_last_name)
+    assert (case.search_first_name, case.search_last_name, case.search_last_sound) == (
+        keys.first_name,
+        keys.last_name,
+        keys.last_sound,
+    )
+    assert not Case.objects.filter(search_last_name="").exists()

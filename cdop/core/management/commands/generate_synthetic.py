@@ -25,14 +25,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area, Sequence
-from cdop.cases.models import Case, CaseTransition, Expectedness, Sex
+from cdop.cases.models import Case, CaseTransition, Expectedness, Sex, Task
+from cdop.cases.search import case_search_keys_fill
 from cdop.cases.services import case_reference
-from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
+from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
+from cdop.clocks.models import Clock
+from cdop.notifications.jar import RULE as JAR_RULE
+from cdop.notifications.jar import jar_rules
 from cdop.notifications.models import Notification
 from cdop.notifications.services import notification_reference_new
 
@@ -267,6 +273,37 @@ _LINE_TRANSITIONS: dict[str, str] = {
 }
 
 
+# Key workers: invented names, a few per area, more for a large set (about 2,500 cases each).
+_KEY_WORKER_NAMES = (
+    "Jo Marlow",
+    "Sam Okafor",
+    "Priya Nandra",
+    "Chris Elland",
+    "Ruth Ambler",
+    "Tom Kestrel",
+    "Nadia Fenn",
+    "Owen Harte",
+    "Lena Brook",
+    "Ravi Sethi",
+    "Kate Dunmore",
+    "Femi Adeyo",
+)
+# The work waiting on a case at each open stage: (title, role, days after entering it).
+_STAGE_TASKS: dict[str, tuple[str, str, int]] = {
+    Status.NOTIFIED: ("Check the notification and start the review", Role.CDR_MANAGER, 2),
+    Status.INFORMATION_GATHERING: ("Chase the agencies' reporting forms", Role.CDR_MANAGER, 28),
+    Status.AWAITING_CDRM: ("Arrange the child death review meeting", Role.CDR_MANAGER, 21),
+    Status.CDRM_HELD: ("Send the meeting's notes for the panel papers", Role.CDR_MANAGER, 10),
+    Status.AWAITING_PANEL: ("Prepare the anonymised panel papers", Role.CDR_MANAGER, 14),
+    Status.PANEL_REVIEWED: ("Tell the family the panel's outcome", Role.KEY_WORKER, 14),
+}
+# The clocks' default timescales (cdop.clocks.models.ClockSettings).
+_NOTIFICATION_HOURS = 24
+_JAR_HOURS = 48
+_CDRM_MONTHS = 3
+_PANEL_MONTHS = 6
+
+
 @dataclass(frozen=True, kw_only=True)
 class SyntheticChild:
     first_name: str
@@ -334,6 +371,7 @@ class SyntheticCase:
 class SyntheticData:
     cases: list[SyntheticCase] = field(default_factory=list)
     new_notices: list[SyntheticNotice] = field(default_factory=list)
+    anchor: dt.datetime | None = None  # the moment the records stop (midnight of the day)
 
 
 def synthetic_nhs_number(rng: random.Random) -> str:
@@ -662,7 +700,7 @@ def synthetic_build(*, cases: int, notifications: int, seed: int, today: dt.date
     rng = random.Random(seed)
     # Events happen before midnight at the start of `today`, so a run is repeatable all day.
     anchor = dt.datetime.combine(today, dt.time(0, 0), _LONDON).astimezone(dt.UTC)
-    data = SyntheticData()
+    data = SyntheticData(anchor=anchor)
     for _ in range(cases):
         roll = rng.random()
         exit_name = None
@@ -707,6 +745,8 @@ class SyntheticSummary:
     cases: int
     transitions: int
     notifications: int
+    clocks: int
+    tasks: int
     statuses: dict[str, int]
 
 
@@ -798,6 +838,149 @@ def _notification_row(
     )
 
 
+def _synthetic_key_workers(area: Area, cases: int) -> list[int]:
+    """The area's synthetic key workers (made once, reused by later runs): their ids."""
+    wanted = min(len(_KEY_WORKER_NAMES), 3 + cases // 2500)
+    unusable = make_password(None)
+    ids = []
+    for number, name in enumerate(_KEY_WORKER_NAMES[:wanted], start=1):
+        user, _ = User.objects.get_or_create(
+            email=f"keyworker{number}.{area.slug}@synthetic.invalid",
+            defaults={"full_name": f"{name} (synthetic)", "password": unusable},
+        )
+        Membership.objects.get_or_create(user=user, area=area, role=Role.KEY_WORKER)
+        ids.append(user.pk)
+    return ids
+
+
+def _key_worker_for(rng: random.Random, case: SyntheticCase, key_workers: list[int]) -> int | None:
+    """Most reviews past the first days have a key worker; cases that left the review, none."""
+    if case.status in CLOSED and case.status != Status.FINALISED:
+        return None
+    chance = 0.3 if case.status == Status.NOTIFIED else 0.9
+    return rng.choice(key_workers) if key_workers and rng.random() < chance else None
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same day `months` later (the month's last day if it has no such day)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def _entered(case: SyntheticCase, status: str) -> dt.datetime | None:
+    return next((step.at for step in case.steps if step.to_status == status), None)
+
+
+def _death_day(case: SyntheticCase) -> dt.datetime:
+    return dt.datetime.combine(case.child.date_of_death, dt.time(0, 0), _LONDON)
+
+
+def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[Clock]:
+    """The stage clocks cdop.clocks.services would have kept: notification, JAR (unexpected
+    deaths), meeting and panel, stopped when their step was reached; cancelled when the case
+    left the review."""
+    notice = case.notice
+    exit_at = case.status_changed_at if case.status in CLOSED - {Status.FINALISED} else None
+    death_noon = _death_day(case) + dt.timedelta(hours=12)
+    clocks = [
+        Clock(
+            case_id=row.pk,
+            kind="notification",
+            label=f"Notification within {_NOTIFICATION_HOURS} hours of the death",
+            started_at=death_noon,
+            due_at=death_noon + dt.timedelta(hours=_NOTIFICATION_HOURS),
+            stopped_at=max(notice.received_at, death_noon),
+        )
+    ]
+    stages = [
+        ("cdrm", f"Child death review meeting within {_CDRM_MONTHS} months of the death",
+         _CDRM_MONTHS, Status.CDRM_HELD),
+        ("panel", f"Panel review within {_PANEL_MONTHS} months of the death",
+         _PANEL_MONTHS, Status.PANEL_REVIEWED),
+    ]  # fmt: skip
+    for kind, label, months, stops_at in stages:
+        stopped = _entered(case, stops_at) or exit_at
+        clocks.append(
+            Clock(
+                case_id=row.pk,
+                kind=kind,
+                label=label,
+                started_at=_death_day(case),
+                due_at=_add_months(_death_day(case), months),
+                stopped_at=stopped,
+                cancelled=stopped is not None and stopped == exit_at,
+            )
+        )
+    return clocks
+
+
+def _synthetic_tasks(
+    rng: random.Random, case: SyntheticCase, row: Case, anchor: dt.datetime
+) -> tuple[list[Task], Clock | None]:
+    """The case's open work: the JAR tasks of an unexpected death (done within days, unless
+    the death is recent) and one task for the stage it waits at, some of them overdue.
+    Returns the tasks and the JAR clock that follows them."""
+    tasks: list[Task] = []
+    jar_clock = None
+    received = case.notice.received_at
+    if case.expectedness == Expectedness.UNEXPECTED and case.duplicate_of is None:
+        finished: list[dt.datetime | None] = []
+        for rule in jar_rules():
+            due = received + rule.due_after
+            done = received + dt.timedelta(hours=rng.uniform(2, 72))
+            completed = done if done < anchor and rng.random() < 0.97 else None
+            finished.append(completed)
+            tasks.append(
+                Task(
+                    area_id=row.area_id,
+                    case_id=row.pk,
+                    title=rule.title,
+                    detail=rule.detail,
+                    rule=JAR_RULE,
+                    due_at=due,
+                    assigned_role=rule.assigned_role,
+                    completed_at=completed,
+                    completion_note="Done." if completed else "",
+                )
+            )
+        all_done = all(finished)
+        jar_clock = Clock(
+            case_id=row.pk,
+            kind="jar",
+            label=f"Joint Agency Response tasks done within {_JAR_HOURS} hours",
+            started_at=received,
+            due_at=received + dt.timedelta(hours=_JAR_HOURS),
+            stopped_at=max(f for f in finished if f) if all_done else None,
+        )
+        if not all_done and case.status in CLOSED:
+            jar_clock.stopped_at = case.status_changed_at
+            jar_clock.cancelled = case.status != Status.FINALISED
+    stage_task = _STAGE_TASKS.get(case.status)
+    if stage_task is not None:
+        title, role, days = stage_task
+        due = case.status_changed_at + dt.timedelta(days=days)
+        if due < anchor - dt.timedelta(days=60):
+            # Long waits are chased: the task was given a new date, not always kept.
+            due = anchor + dt.timedelta(days=rng.randint(-30, 30))
+        tasks.append(
+            Task(
+                area_id=row.area_id,
+                case_id=row.pk,
+                title=title,
+                due_at=due,
+                assigned_role=role,
+                assigned_to_id=row.key_worker_id if role == Role.KEY_WORKER else None,
+            )
+        )
+    return tasks, jar_clock
+
+
 def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSummary:
     """Store the records in one transaction, with bulk inserts."""
     rng = random.Random(f"references-{seed}")
@@ -805,6 +988,8 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
         notices = _unique_references(rng, [c.notice for c in data.cases] + data.new_notices)
         case_notices, new_notices = notices[: len(data.cases)], notices[len(data.cases) :]
         references = _case_references(area, data.cases)
+        key_workers = _synthetic_key_workers(area, len(data.cases))
+        work_rng = random.Random(f"work-{seed}")
         rows: list[Case] = []
         for case, reference in zip(data.cases, references, strict=True):
             child = case.child
@@ -824,8 +1009,10 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
                     expectedness=case.expectedness,
                     opened_at=case.opened_at,
                     finalised_at=case.finalised_at,
+                    key_worker_id=_key_worker_for(work_rng, case, key_workers),
                 )
             )
+            case_search_keys_fill(case=rows[-1])  # bulk_create does not call save()
         # Originals first, so that each duplicate can point to the case it was merged into.
         originals = [
             row for case, row in zip(data.cases, rows, strict=True) if case.duplicate_of is None
@@ -861,6 +1048,16 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
                     )
                 )
         CaseTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+        anchor = data.anchor or timezone.now()
+        clocks: list[Clock] = []
+        tasks: list[Task] = []
+        for case, row in zip(data.cases, rows, strict=True):
+            clocks += _synthetic_clocks(case, row)
+            case_tasks, jar_clock = _synthetic_tasks(work_rng, case, row, anchor)
+            tasks += case_tasks
+            clocks += [jar_clock] if jar_clock is not None else []
+        Clock.objects.bulk_create(clocks, batch_size=BATCH_SIZE)
+        Task.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
         Notification.objects.bulk_create(
             [
                 _notification_row(area, n, Notification.Status.CASE_OPENED, row)
@@ -873,6 +1070,8 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
         cases=len(rows),
         transitions=len(transitions),
         notifications=len(notices),
+        clocks=len(clocks),
+        tasks=len(tasks),
         statuses=dict(Counter(c.status for c in data.cases)),
     )
 
@@ -882,7 +1081,7 @@ def _refresh_planner_statistics() -> None:
     plans the case list as if the table were empty (a sort instead of the index). VACUUM
     also sets the visibility map, so counts read the index alone; it cannot run inside a
     transaction (as in tests), where ANALYZE alone has to do."""
-    tables = ", ".join(m._meta.db_table for m in (Case, CaseTransition, Notification))
+    tables = ", ".join(m._meta.db_table for m in (Case, CaseTransition, Notification, Clock, Task))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
@@ -937,6 +1136,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Generated {summary.cases} synthetic cases in {area.short_name} "
                 f"({summary.transitions} transitions, {summary.notifications} notifications, "
-                f"{n_notifications} of them new) in {time.perf_counter() - started:.1f} s "
+                f"{n_notifications} of them new, {summary.clocks} clocks, {summary.tasks} tasks) "
+                f"in {time.perf_counter() - started:.1f} s "
                 f"[seed {options['seed']}]: {statuses}."
             )

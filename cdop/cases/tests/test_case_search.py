@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps as django_apps
+
+from cdop.cases.models import Case
+from cdop.cases.search import SearchError, phonetic_key, search_parse
+from cdop.core.tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _found(client, q: str) -> str:
+    response = client.get("/staff/cases/", {"q": q})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def _listed(page: str, case: Case) -> bool:
+    return f'href="/staff/cases/{case.reference}/"' in page
+
+
+# --- What the box understands -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["3/11/2026", "03/11/2026", "3.11.2026", "3-11-2026", "3/11/26", "2026-11-03",
+              "3 November 2026", "3 Nov 2026", "3rd November 2026"]
+)  # fmt: skip
+def test_a_date_of_death_can_be_typed_in_the_usual_ways_day_first(typed):
+    query = search_parse(typed)
+
+    assert query.kind == "date_of_death"
+    assert query.date_of_death == datetime.date(2026, 11, 3)
+
+
+@pytest.mark.parametrize("typed", ["999 000 0026", "999-000-0026", "9990000026", " 999 0000026 "])
+def test_an_nhs_number_may_have_spaces_or_dashes(typed):
+    query = search_parse(typed)
+
+    assert (query.kind, query.nhs_number) == ("nhs_number", "9990000026")
+
+
+def test_a_reference_is_read_whatever_its_case():
+    assert search_parse("llr-2026-0042").reference == "LLR-2026-0042"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31/2/2026", "“31/2/2026” is not a real date"),
+        ("3 Novembre 2026", "“Novembre” is not a month"),
+        ("99900", "An NHS number has 10 digits; “99900” has 5"),
+        ("?!*", "Enter a case reference (like LLR-2024-0107), a child’s name"),
+        ("Smith 42", "Enter a case reference"),
+    ],
+)
+def test_it_says_what_to_type_when_it_cannot_understand_the_search(typed, message):
+    with pytest.raises(SearchError, match=re.escape(message)):
+        search_parse(typed)
+
+
+def test_spelling_variants_share_a_phonetic_key():
+    assert phonetic_key("Mohamed") == phonetic_key("Muhammad") == phonetic_key("Mohammed")
+    assert phonetic_key("Smith") == phonetic_key("Smyth")
+    assert phonetic_key("Catherine") == phonetic_key("Kathryn")
+    assert phonetic_key("Smith-Jones") != phonetic_key("Smithson")
+    assert phonetic_key("Ava") != phonetic_key("Eva")
+
+
+# --- Finding cases ------------------------------------------------------------------------
+
+
+def test_a_hyphenated_surname_finds_it_written_with_a_space_or_run_together(llr, client_for, alice):
+    spaced = CaseFactory(area=llr, child_last_name="Smith Jones")
+    joined = CaseFactory(area=llr, child_last_name="Smithjones")
+    hyphen = CaseFactory(area=llr, child_last_name="Smith-Jones")
+    other = CaseFactory(area=llr, child_last_name="Smithson")
+
+    for typed in ("Smith-Jones", "smith jones", "SMITHJONES"):
+        page = _found(client_for(alice), typed)
+        assert all(_listed(page, c) for c in (spaced, joined, hyphen)), typed
+        assert not _listed(page, other), typed
+
+
+def test_a_spelling_variant_finds_the_name(llr, client_for, alice):
+    muhammad = CaseFactory(area=llr, child_first_name="Muhammad", child_last_name="Ashford")
+    oliver = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashford")
+
+    page = _found(client_for(alice), "Mohamed")
+
+    assert _listed(page, muhammad)
+    assert not _listed(page, oliver)
+
+
+def test_accents_do_not_matter(llr, client_for, alice):
+    zoe = CaseFactory(area=llr, child_first_name="Zoë", child_last_name="Brontë")
+
+    assert _listed(_found(client_for(alice), "zoe bronte"), zoe)
+
+
+def test_the_start_of_a_name_finds_the_longer_name(llr, client_for, alice):
+    ashford = CaseFactory(area=llr, child_last_name="Ashford")
+    bramley = CaseFactory(area=llr, child_last_name="Bramley")
+
+    page = _found(client_for(alice), "Ashf")
+
+    assert _listed(page, ashford)
+    assert not _listed(page, bramley)
+
+
+@pytest.mark.parametrize("typed", ["Amelia Ashford", "Ashford, Amelia", "amelia ASHFORD"])
+def test_a_first_name_and_surname_in_either_order_narrow_the_search(llr, client_for, alice, typed):
+    amelia = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Ashford")
+    brother = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashford")
+    namesake = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Bramley")
+
+    page = _found(client_for(alice), typed)
+
+    assert _listed(page, amelia)
+    assert not _listed(page, brother)
+    assert not _listed(page, namesake)
+
+
+def test_exact_names_come_before_sound_alikes_and_longer_names(llr, client_for, alice):
+    longer = CaseFactory(area=llr, child_last_name="Smithers")
+    sound_alike = CaseFactory(area=llr, child_last_name="Smyth")
+    exact = CaseFactory(area=llr, child_last_name="Smith")
+
+    page = _found(client_for(alice), "Smith")
+
+    assert page.index(exact.reference) < page.index(longer.reference)
+    assert page.index(exact.reference) < page.index(sound_alike.reference)
+
+
+def test_an_nhs_number_with_spaces_finds_the_case(llr, client_for, alice):
+    case = CaseFactory(area=llr, child_nhs_number="9990000034")
+    other = CaseFactory(area=llr, child_nhs_number="9990000042")
+
+    page = _found(client_for(alice), "999 000 0034")
+
+    assert _listed(page, case)
+    assert not _listed(page, other)
+
+
+def test_a_reference_in_lower_case_finds_the_case(llr, client_for, alice):
+    case = CaseFactory(area=llr, reference="LLR-2026-0042")
+    other = CaseFactory(area=llr)
+
+    page = _found(client_for(alice), "llr-2026-0042")
+
+    assert _listed(page, case)
+    assert not _listed(page, other)
+
+
+@pytest.mark.parametrize("typed", ["3/11/2026", "3 November 2026", "2026-11-03"])
+def test_a_date_of_death_finds_the_deaths_that_day(llr, client_for, alice, typed):
+    that_day = CaseFactory(area=llr, date_of_death=datetime.date(2026, 11, 3))
+    next_day = CaseFactory(area=llr, date_of_death=datetime.date(2026, 11, 4))
+
+    page = _found(client_for(alice), typed)
+
+    assert _listed(page, that_day)
+    assert not _listed(page, next_day)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("<script>", "Enter a case reference (like LLR-2024-0107), a child’s name"),
+        ("31/2/2026", "is not a real date"),
+        ("12345", "An NHS number has 10 digits"),
+    ],
+)
+def test_a_search_it_cannot_understand_is_a_400_with_the_box_kept_and_the_reason(
+    llr, client_for, alice, typed, message
+):
+    CaseFactory(area=llr)
+
+    response = client_for(alice).get("/staff/cases/", {"q": typed, "status": "notified"})
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'class="govuk-error-summary"' in response.text
+    assert 'value="notified" checked' in response.text
+    assert "<script>" not in response.text.split("<main", 1)[1]
+    assert "Correct the search to see the cases." in response.text
+
+
+def test_a_search_longer_than_the_box_allows_is_refused_plainly(llr, client_for, alice):
+    response = client_for(alice).get("/staff/cases/", {"q": "a" * 101})
+
+    assert response.status_code == 400
+    assert "Search for 100 characters or fewer" in response.text
+
+
+def test_kim_finds_only_the_cases_she_is_key_worker_for(llr, client_for, kim):
+    hers = CaseFactory(area=llr, child_last_name="Ashford", key_worker=kim)
+    not_hers = CaseFactory(area=llr, child_last_name="Ashford")
+
+    page = _found(client_for(kim), "Ashford")
+
+    assert _listed(page, hers)
+    assert not _listed(page, not_hers)
+
+
+def test_olu_finds_nothing_in_another_area(llr, client_for, olu):
+    case = CaseFactory(area=llr, child_last_name="Ashford", child_nhs_number="9990000018")
+
+    for typed in ("Ashford", "999 000 0018", case.reference):
+        assert not _listed(_found(client_for(olu), typed), case)
+
+
+@pytest.mark.parametrize("persona", ["chris", "pat"])
+def test_the_panel_cannot_search_cases(llr, client_for, request, persona):
+    CaseFactory(area=llr, child_last_name="Ashford")
+
+    response = client_for(request.getfixturevalue(persona)).get("/staff/cases/", {"q": "Ashford"})
+
+    assert response.status_code == 404
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+# --- The audit of searches ----------------------------------------------------------------
+
+
+def test_a_search_is_recorded_with_who_searched_for_what(llr, client_for, alice):
+    CaseFactory(area=llr, child_last_name="Ashford")
+
+    client_for(alice).get("/staff/cases/", {"q": "Ashford", "status": "notified"})
+
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert (entry.actor, entry.remote_addr, entry.object_repr) == (
+        alice,
+        "127.0.0.1",
+        "list search",
+    )
+    assert entry.additional_data == {
+        "area_id": llr.pk,
+        "list": "search",
+        "terms": {"q": "Ashford", "status": "notified"},
+        "results": 1,
+    }
+
+
+def test_a_search_that_could_not_be_understood_is_recorded_too(llr, client_for, alice):
+    client_for(alice).get("/staff/cases/", {"q": "12345"})
+
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.additional_data["terms"] == {"q": "12345"}
+    assert entry.additional_data["results"] == 0
+
+
+def test_the_list_without_a_search_is_not_recorded(llr, client_for, alice):
+    CaseFactory(area=llr)
+
+    client_for(alice).get("/staff/cases/", {"status": "notified"})
+
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_a_search_is_recorded_under_the_searchers_area_only(llr, other_area, client_for, olu):
+    client_for(olu).get("/staff/cases/", {"q": "Ashford"})
+
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.additional_data["area_id"] == other_area.pk
+
+
+# --- The stored keys ----------------------------------------------------------------------
+
+
+def test_saving_a_case_fills_its_search_keys(llr):
+    case = CaseFactory(area=llr, child_first_name="Zoë", child_last_name="Smith-Jones")
+
+    case.refresh_from_db()
+    assert (case.search_first_name, case.search_last_name) == ("zoe", "smithjones")
+    assert case.search_last_sound == phonetic_key("Smith Jones")
+
+
+def test_a_name_corrected_with_update_fields_refreshes_the_keys(llr):
+    case = CaseFactory(area=llr, child_last_name="Ashford")
+
+    case.child_last_name = "Bramley"
+    case.save(update_fields=["child_last_name"])
+
+    case.refresh_from_db()
+    assert case.search_last_name == "bramley"
+
+
+def test_the_migration_fills_the_keys_of_cases_stored_before_it(llr):
+    case = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="O'Brien")
+    Case.objects.filter(pk=case.pk).update(search_first_name="", search_last_name="")
+    migration = __import__(
+        "cdop.cases.migrations.0006_case_search_keys", fromlist=["fill_search_keys"]
+    )
+
+    migration.fill_search_keys(django_apps, None)
+
+    case.refresh_from_db()
+    assert (case.search_first_name, case.search_last_name) == ("amelia", "obrien")
