@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
@@ -46,9 +45,10 @@ def _filters_text(filters: dict[str, Any]) -> list[str]:
 
 
 @login_required
-@require_GET
 def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    if request.method not in ("GET", "HEAD"):  # only after the case check: a 405 must not tell
+        return HttpResponseNotAllowed(["GET"])  # someone a case exists that they may not see
     form = ChronologyFilterForm(request.GET or None, initial={"order": NEWEST_FIRST})
     invalid = form.is_bound and not form.is_valid()
     filters = form.filters()  # none at all if the form has errors
@@ -71,9 +71,10 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def chronology_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    if request.method not in ("GET", "HEAD"):  # only after the case check: a 405 must not tell
+        return HttpResponseNotAllowed(["GET"])  # someone a case exists that they may not see
     form = ChronologyFilterForm(request.GET)
     if not form.is_valid():
         # The page shows the same form with its errors; nothing is exported.

@@ -6,11 +6,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cdop.accounts import permissions
 from cdop.audit.services import audit_read
@@ -41,9 +48,10 @@ def documents_context(
 
 
 @login_required
-@require_GET
 def document_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    if request.method not in ("GET", "HEAD"):  # only after the case check: a 405 must not tell
+        return HttpResponseNotAllowed(["GET"])  # someone a case exists that they may not see
     audit_read(obj=case)
     return render(
         request, "documents/list.html", {"case": case, "section": documents_context(request, case)}
@@ -97,13 +105,14 @@ def _document_upload(
 
 
 @login_required
-@require_GET
 def document_download(request: HttpRequest, reference: str, document_id: int) -> HttpResponseBase:
     document = selectors.document_get_for_user(
         user=request.user,  # type: ignore[arg-type]
         reference=reference,
         document_id=document_id,
     )
+    if request.method not in ("GET", "HEAD"):  # only after the case check: a 405 must not tell
+        return HttpResponseNotAllowed(["GET"])  # someone a case exists that they may not see
     if document.is_withdrawn:
         raise Http404("Withdrawn")
     try:
