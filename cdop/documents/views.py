@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import (
     FileResponse,
     Http404,
@@ -63,16 +63,25 @@ def document_list(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
     # The handler must be in place before anything reads the body; the CSRF check reads it.
+    # The case first: someone who may not see it gets a 404 before their upload is read.
+    case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
     limiter = SizeLimitUploadHandler(request, max_bytes=services.max_upload_bytes())
     request.upload_handlers.insert(0, limiter)  # type: ignore[union-attr]
-    return _document_upload(request, reference, limiter)
+    try:
+        request.FILES  # noqa: B018 - reads the body now, through the handler
+    except RequestDataTooBig:
+        # More than Django will read (DATA_UPLOAD_MAX_MEMORY_SIZE): say so on the form,
+        # rather than show the general "problem with that request" page.
+        form = DocumentUploadForm(data={}, too_big_message=services.too_big_message())
+        context = {"case": case, "section": documents_context(request, case, form)}
+        return render(request, "documents/list.html", context, status=400)
+    return _document_upload(request, case, limiter)
 
 
 @csrf_protect
 def _document_upload(
-    request: HttpRequest, reference: str, limiter: SizeLimitUploadHandler
+    request: HttpRequest, case: Case, limiter: SizeLimitUploadHandler
 ) -> HttpResponse:
-    case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
     if not permissions.can_work_on_case(request.user, case):
         raise PermissionDenied
     form = DocumentUploadForm(

@@ -197,3 +197,45 @@ def test_a_refused_write_of_the_row_leaves_no_file(
         post_file(client_for(alice), case, "a.pdf", files.PDF)
 
     assert stored_files(documents_root) == []
+
+
+def test_a_body_too_big_for_django_gets_a_400_page_not_a_500(
+    client_for, alice, case, settings, documents_root
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = client_for(alice).post(
+        upload_url(case),
+        {"category": "letter", "title": "x" * 2000, "file": SimpleUploadedFile("a.pdf", files.PDF)},
+    )
+
+    assert response.status_code == 400
+    assert "smaller than 10 KB" in response.content.decode()
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
+
+
+def test_a_broken_form_body_gets_a_400_page_not_a_500(client_for, alice, case, documents_root):
+    response = client_for(alice).post(
+        upload_url(case),
+        data=b'--boundary\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n',
+        content_type="multipart/form-data; boundary=",
+    )
+
+    assert response.status_code == 400
+    assert not Document.objects.exists()
+
+
+def test_an_upload_without_the_csrf_token_is_refused(alice, case, documents_root):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice, backend="allauth.account.auth_backends.AuthenticationBackend")
+
+    response = client.post(
+        upload_url(case), {"category": "letter", "file": SimpleUploadedFile("a.pdf", files.PDF)}
+    )
+
+    assert response.status_code == 403
+    assert not Document.objects.exists()
+    assert stored_files(documents_root) == []
