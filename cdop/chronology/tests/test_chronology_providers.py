@@ -73,3 +73,23 @@ def test_documents_added_and_withdrawn_are_on_the_chronology(alice, story, setti
     assert (added.at, added.by, added.url) == (at(14), "Alice Manager", "")
     assert ("File", "pm.pdf") in added.extra
     assert entries["Document withdrawn: Final post-mortem report"].detail == "Wrong child"
+
+
+def test_each_provider_runs_the_same_number_of_queries_however_much_the_case_holds(
+    alice, llr, story, django_assert_num_queries
+):
+    from cdop.chronology import providers
+    from cdop.core.tests.factories import CaseFactory
+
+    empty = CaseFactory(area=llr)
+    cases = [
+        # (provider, queries for the story's case, queries for a case with nothing yet)
+        (providers.notification_entries, 2, 1),  # notifications; the audit log's decisions
+        (providers.status_entries, 1, 1),
+        (providers.transfer_entries, 2, 2),  # additions; transfers
+    ]
+    for provider, busy, quiet in cases:
+        with django_assert_num_queries(busy):
+            list(provider(alice, story))
+        with django_assert_num_queries(quiet):
+            list(provider(alice, empty))
