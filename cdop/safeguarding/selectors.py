@@ -1,0 +1,116 @@
+"""Reading safeguarding records: every reader goes through can_view_safeguarding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.accounts.models import User
+from cdop.cases.blockers import Blocker
+from cdop.cases.models import Case
+from cdop.cases.selectors import case_get_for_user
+from cdop.clocks.models import Clock
+from cdop.safeguarding.models import SafeguardingConcern, SafeguardingProfile, SafeguardingReferral
+from cdop.safeguarding.services import CLOCK_KINDS
+
+
+def case_get_for_safeguarding(*, user: User, reference: str) -> Case:
+    """The case, if the user may see its safeguarding records; otherwise the same 404 as for
+    a case that does not exist."""
+    case = case_get_for_user(user=user, reference=reference)
+    if not permissions.can_view_safeguarding(user, case):
+        raise Http404("No such case")
+    return case
+
+
+def concern_get(*, case: Case, pk: int) -> SafeguardingConcern:
+    concern = SafeguardingConcern.objects.filter(case=case, pk=pk).select_related("case").first()
+    if concern is None:
+        raise Http404("No such concern")
+    return concern
+
+
+def referral_get(*, case: Case, pk: int) -> SafeguardingReferral:
+    referral = (
+        SafeguardingReferral.objects.filter(case=case, pk=pk)
+        .select_related("case", "concern")
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: Clock
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ConcernView:
+    concern: SafeguardingConcern
+    referrals: list[SafeguardingReferral]
+    clocks: list[ClockView]
+
+
+@dataclass(frozen=True)
+class Safeguarding:
+    profile: SafeguardingProfile | None
+    concerns: list[ConcernView]
+
+    @property
+    def notification_missing(self) -> bool:
+        return self.profile is not None and self.profile.notification_missing
+
+    @property
+    def running_clocks(self) -> list[ClockView]:
+        return [c for view in self.concerns for c in view.clocks if c.clock.stopped_at is None]
+
+
+def safeguarding_for_case(*, case: Case) -> Safeguarding:
+    """Everything safeguarding on the case, in three queries. The caller has checked
+    can_view_safeguarding."""
+    now = timezone.now()
+    concerns = list(
+        SafeguardingConcern.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("referrals", queryset=SafeguardingReferral.objects.order_by("sent_on", "pk"))
+        )
+    )
+    clocks: dict[str, list[ClockView]] = {}
+    for clock in Clock.objects.filter(case=case, kind__in=CLOCK_KINDS).order_by("due_at", "pk"):
+        overdue = (clock.stopped_at or now) > clock.due_at
+        clocks.setdefault(clock.source, []).append(ClockView(clock, overdue))
+    return Safeguarding(
+        profile=SafeguardingProfile.objects.filter(case=case).first(),
+        concerns=[
+            ConcernView(c, list(c.referrals.all()), clocks.get(f"concern:{c.pk}", []))
+            for c in concerns
+        ],
+    )
+
+
+def safeguarding_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """The blocker provider: a looked-after child whose death is not yet recorded as
+    notified to Ofsted and the Secretary of State cannot have the review finalised."""
+    found: dict[int, list[Blocker]] = {}
+    missing = SafeguardingProfile.objects.filter(
+        case_id__in=case_ids, looked_after=True, ofsted_notified_on=None
+    )
+    for case_id, since in missing.values_list("case_id", "updated_at"):
+        found.setdefault(case_id, []).append(
+            Blocker(
+                kind="looked_after_notification",
+                reason="The notification to Ofsted and the Secretary of State of the death of "
+                "a looked-after child is not recorded: record it on the safeguarding page",
+                since=timezone.localtime(since).date(),
+                blocks=frozenset({"case_finalise"}),
+            )
+        )
+    return found
