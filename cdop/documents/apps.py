@@ -12,6 +12,7 @@ class DocumentsConfig(AppConfig):
 
         from cdop.cases.sections import CaseSection, section_register
         from cdop.chronology.registry import chronology_register
+        from cdop.documents import checks  # noqa: F401 - registers the start-up check
         from cdop.documents.chronology import DOCUMENT_KINDS, document_entries
         from cdop.documents.models import Document
         from cdop.documents.views import documents_section

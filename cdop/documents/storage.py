@@ -32,7 +32,8 @@ def storage_path(storage_name: str) -> Path:
 def storage_write(*, storage_name: str, chunks: Iterable[bytes]) -> Path:
     """Write a new file that only the service's own user can read; never overwrite one."""
     path = storage_path(storage_name)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    documents_root().mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as out:

@@ -113,3 +113,23 @@ def test_the_service_refuses_people_who_cannot_see_the_case(olu, case):
 
     with pytest.raises(Http404):
         upload(case, olu)
+
+
+def test_the_start_up_check_refuses_a_documents_root_that_is_served(settings, tmp_path):
+    from cdop.documents.checks import documents_root_not_served
+
+    assert documents_root_not_served() == []
+    settings.DOCUMENTS_ROOT = settings.STATIC_ROOT / "documents"
+    assert [e.id for e in documents_root_not_served()] == ["documents.E001"]
+
+
+def test_the_folders_holding_documents_are_private_to_the_service(alice, case, documents_root):
+    import stat
+
+    from cdop.documents.storage import storage_path
+
+    document = upload(case, alice)
+
+    folder = storage_path(document.storage_name).parent
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(documents_root.stat().st_mode) == 0o700
