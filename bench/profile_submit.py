@@ -23,6 +23,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _floor_times(count: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU times of the floor page (a signed-in staff page that does no work),
+    through the same middleware, signed in as bench/session.py signs in."""
+    import json
+    import subprocess
+
+    from django.test import Client
+
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "session.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    session_key = json.loads(output.strip().splitlines()[-1])["session_key"]
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session_key
+    walls, cpus = [], []
+    for _ in range(count):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get("/staff/floor/")
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - started_cpu)
+        if response.status_code != 200:
+            raise SystemExit(f"the floor answered {response.status_code}: not signed in")
+    return walls, cpus
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--submits", type=int, default=100)
@@ -59,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return client, match.group(1).decode()
 
     ready = [prepared() for _ in range(args.submits + 1)]
+    floor = _floor_times(args.submits)
 
     client, token = ready.pop()
     with CaptureQueriesContext(connection) as queries:
@@ -89,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nsubmit: median {statistics.median(times) * 1000:.2f} ms wall, "
         f"{statistics.median(cpu) * 1000:.2f} ms CPU over {len(times)} (unprofiled)"
+    )
+    print(
+        f"floor:  median {statistics.median(floor[0]) * 1000:.2f} ms wall, "
+        f"{statistics.median(floor[1]) * 1000:.2f} ms CPU; submit/floor CPU "
+        f"{statistics.median(cpu) / statistics.median(floor[1]):.1f}×"
     )
     stats = pstats.Stats(profile).sort_stats(args.sort)
     stats.print_stats(args.top)

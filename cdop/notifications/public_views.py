@@ -36,7 +36,7 @@ from cdop.notifications.pdf import notification_pdf
 from cdop.notifications.services import (
     notification_copy_claim,
     notification_draft_delete,
-    notification_draft_get,
+    notification_draft_get_public,
     notification_draft_save_page,
     notification_draft_start,
     notification_reference_new,
@@ -64,8 +64,16 @@ def _area(request: HttpRequest, area_slug: str) -> Area:
     return area
 
 
-def _draft(request: HttpRequest, area: Area) -> NotificationDraft | None:
-    return notification_draft_get(key=request.COOKIES.get(DRAFT_COOKIE, ""), area=area)
+def _area_and_draft(request: HttpRequest, area_slug: str) -> tuple[Area, NotificationDraft | None]:
+    """The area in the address and this browser's draft for it: one query when there is a
+    draft (every page after the first), else the area's own (404 if there is none)."""
+    draft = notification_draft_get_public(
+        key=request.COOKIES.get(DRAFT_COOKIE, ""), area_slug=area_slug
+    )
+    if draft is None:
+        return _area(request, area_slug), None
+    request.public_area = draft.area  # type: ignore[attr-defined]
+    return draft.area, draft
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -99,8 +107,7 @@ def _page_url(area: Area, slug: str) -> str:
 @ensure_csrf_cookie  # the start page's "Start again" form, and the pages after it
 def notify_start(request: HttpRequest, area_slug: str) -> HttpResponse:
     """The start page; offers to carry on with answers this browser saved earlier."""
-    area = _area(request, area_slug)
-    draft = _draft(request, area)
+    area, draft = _area_and_draft(request, area_slug)
     resume_url = ""
     if draft is not None and draft.data:
         _, missing = draft_check(draft.data)
@@ -121,11 +128,11 @@ def notify_start(request: HttpRequest, area_slug: str) -> HttpResponse:
 def notify_page(request: HttpRequest, area_slug: str, page_slug: str) -> HttpResponse:
     """One page of questions. A valid answer is kept in the draft; an error shows the page
     again with everything typed."""
-    area = _area(request, area_slug)
     page = PAGES_BY_SLUG.get(page_slug)
     if page is None:
+        _area(request, area_slug)  # an unknown area is "not found" too
         raise Http404("No such page")
-    draft = _draft(request, area)
+    area, draft = _area_and_draft(request, area_slug)
     data: dict[str, Any] = draft.data if draft is not None else {}
     own = page.form_class.base_fields
     answers = {k: v for k, v in cross_page_answers(data).items() if k not in own}
@@ -195,8 +202,7 @@ def notify_not_here(request: HttpRequest, area_slug: str) -> HttpResponse:
 @_rate_limited
 @require_POST
 def notify_start_again(request: HttpRequest, area_slug: str) -> HttpResponse:
-    area = _area(request, area_slug)
-    draft = _draft(request, area)
+    area, draft = _area_and_draft(request, area_slug)
     if draft is not None:
         notification_draft_delete(draft=draft)
     response = redirect("notify:form", area.slug)
@@ -239,8 +245,7 @@ def _done(
 def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
     """Check your answers, then send. Sending twice (a double click, a retry, the back
     button) stores one notification and shows the same reference."""
-    area = _area(request, area_slug)
-    draft = _draft(request, area)
+    area, draft = _area_and_draft(request, area_slug)
     if draft is None:
         if request.method == "POST":
             # Already sent from this page: the draft went when the notification was stored.
