@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import markdown
 import nh3
 from django.template.loader import render_to_string
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cdop.family.models import LetterKind
@@ -70,7 +70,17 @@ def placeholders_unknown(body: str) -> list[str]:
     return [name for name in placeholders_used(body) if name not in PLACEHOLDERS]
 
 
-def letter_body_html(body: str, values: Mapping[str, str]) -> SafeString:
+# For the preview on a GOV.UK page; the PDF styles the bare tags itself.
+_GOVUK_CLASSES = {
+    "<h2>": '<h2 class="govuk-heading-m">',
+    "<h3>": '<h3 class="govuk-heading-s">',
+    "<p>": '<p class="govuk-body">',
+    "<ul>": '<ul class="govuk-list govuk-list--bullet">',
+    "<ol>": '<ol class="govuk-list govuk-list--number">',
+}
+
+
+def letter_body_html(body: str, values: Mapping[str, str], *, govuk: bool = False) -> SafeString:
     """The letter's body as clean HTML, with each placeholder's value inserted as text."""
     nonce = secrets.token_hex(6)
     tokens: dict[str, str] = {}
@@ -83,6 +93,9 @@ def letter_body_html(body: str, values: Mapping[str, str]) -> SafeString:
     text = PLACEHOLDER.sub(swap, body)
     html = markdown.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")
     clean = nh3.clean(html, tags=_TAGS, attributes={})
+    if govuk:
+        for bare, styled in _GOVUK_CLASSES.items():
+            clean = clean.replace(bare, styled)
     for token, value in tokens.items():
         clean = clean.replace(token, str(escape(value)).replace("\n", "<br>"))
     return mark_safe(clean)  # noqa: S308 - cleaned by nh3, and every value escaped
@@ -101,7 +114,3 @@ def letter_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported when needed: it is slow to load
 
     return bytes(HTML(string=html, url_fetcher=_no_fetching).write_pdf())
-
-
-def address_html(address: str) -> SafeString:
-    return mark_safe(linebreaks(address, autoescape=True))  # noqa: S308 - escaped

@@ -445,7 +445,7 @@ def letter(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
             "kind": kind,
             "form": form,
             "draft": draft,
-            "body": letters.letter_body_html(draft.text.body, draft.values),
+            "body": letters.letter_body_html(draft.text.body, draft.values, govuk=True),
         },
         status=status,
     )
@@ -508,7 +508,7 @@ def letter_template_edit(request: HttpRequest, area_slug: str, kind: str) -> Htt
         if form.errors:
             status = 400
     body = form.data.get("body", current.body) if form.is_bound else current.body
-    preview = letters.letter_body_html(body, {**SAMPLE_VALUES, "area_name": area.name})
+    preview = letters.letter_body_html(body, {**SAMPLE_VALUES, "area_name": area.name}, govuk=True)
     return render(
         request,
         "family/letter_template_edit.html",

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import Status
+from cdop.family.models import FamilyContact, KeyWorkerAssignment
 from cdop.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def counts() -> tuple[int, ...]:
     return tuple(
-        model.objects.count() for model in (User, Membership, Case, CaseTransition, Notification)
+        model.objects.count()
+        for model in (
+            User,
+            Membership,
+            Case,
+            CaseTransition,
+            Notification,
+            KeyWorkerAssignment,
+            FamilyContact,
+        )
     )
 
 
@@ -34,6 +44,16 @@ def test_it_loads_one_sign_in_per_role_and_cases_in_every_status(llr):
     nhs_numbers = [n for n in Case.objects.values_list("child_nhs_number", flat=True) if n]
     assert nhs_numbers
     assert all(n.startswith("999") for n in nhs_numbers)  # never a real person's
+
+
+def test_the_demo_key_worker_supports_some_families(llr):
+    call_command("load_demo", stdout=StringIO())
+
+    key_worker = User.objects.get(email="keyworker@demo.invalid")
+    theirs = Case.objects.filter(key_worker=key_worker)
+    assert theirs.count() == 4
+    assert KeyWorkerAssignment.objects.filter(key_worker=key_worker, ended_at=None).count() == 4
+    assert FamilyContact.objects.filter(case__in=theirs).count() == 4
 
 
 def test_a_second_run_adds_nothing(llr):

@@ -15,6 +15,7 @@ from django.db import transaction
 from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area
 from cdop.cases.models import Case
+from cdop.cases.workflow import OPEN
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - synthetic demo accounts only
 
@@ -66,8 +67,60 @@ class Command(BaseCommand):
                 notifications=8,
                 verbosity=0,
             )
+        _give_the_demo_key_worker_families(llr)
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
             self.stdout.write(f"  {email:<28} {Role(role).label} ({slug})")
         self.stdout.write("  Each account sets up an authenticator app (TOTP) at first sign-in.\n")
+
+
+DEMO_KEY_WORKER_CASES = 4
+
+
+def _give_the_demo_key_worker_families(area: Area) -> None:
+    """The demo key worker reads only the cases they support: give them a few open ones,
+    with a first contact and the family's details, so the sign-in has something to show.
+    Done once: a second run finds they already have cases."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cdop.family.services import (
+        ContactDetails,
+        case_assign_key_worker,
+        family_contact_add,
+        family_profile_update,
+    )
+
+    key_worker = User.objects.get(email="keyworker@demo.invalid")
+    manager = User.objects.get(email="manager@demo.invalid")
+    if Case.objects.filter(key_worker=key_worker).exists():
+        return
+    cases = Case.objects.filter(area=area, status__in=OPEN).order_by("opened_at", "pk")
+    for number, case in enumerate(cases[:DEMO_KEY_WORKER_CASES]):
+        case_assign_key_worker(case=case, by=manager, key_worker=key_worker, phone="0116 496 0123")
+        family_profile_update(
+            case=case,
+            by=key_worker,
+            values={
+                "family_name": f"Sam and Alex {case.child_last_name}",
+                "preferred_method": "phone",
+                "preferred_time": "Weekday mornings",
+            },
+        )
+        family_contact_add(
+            case=case,
+            by=key_worker,
+            details=ContactDetails(
+                at=timezone.now() - datetime.timedelta(days=3 + number),
+                staff=key_worker,
+                family_members="Parents",
+                method="phone",
+                discussed="Introduced myself and explained what the review is for.",
+                promised="Send the first letter and call again next week.",
+                # One of them is overdue, so the work lists have something to show.
+                next_contact_due=timezone.localdate()
+                + datetime.timedelta(days=7 - 9 * (number == 0)),
+            ),
+        )
