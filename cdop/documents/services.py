@@ -74,6 +74,9 @@ def document_upload(
         raise PermissionDenied("Your role does not allow you to add documents to this case.")
     if category not in Category.values:
         raise DomainError("Select what kind of document this is", field="category")
+    # Only the name is kept (shown, and given back on download): no folders, no control
+    # characters. It is never used for a path.
+    filename = "".join(c for c in filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
     filename = filename.strip()
     if not filename:
         raise DomainError("Select a file", field="file")

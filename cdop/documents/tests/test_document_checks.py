@@ -133,3 +133,15 @@ def test_the_folders_holding_documents_are_private_to_the_service(alice, case, d
     folder = storage_path(document.storage_name).parent
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(documents_root.stat().st_mode) == 0o700
+
+
+def test_only_the_files_own_name_is_kept(alice, case):
+    document = document_upload(
+        case=case,
+        by=alice,
+        file=SimpleUploadedFile("x", files.PDF),
+        filename="C:\\Users\\sam\\..\\report\r\n.pdf",
+        category="letter",
+    )
+
+    assert document.original_filename == "report.pdf"
