@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from cdop.cases.models import Expectedness, Sex
 from cdop.notifications import forms as notification_forms
@@ -348,9 +349,16 @@ class NotificationSubmissionSerializer(serializers.Serializer):  # type: ignore[
         try:
             value: dict[str, Any] = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
-            raise
+            if not isinstance(exc.detail, dict):
+                raise
+            # As the web form: the rules between answers are checked too, on the answers that
+            # are valid on their own, so that every mistake is reported at once.
+            between = {
+                name: [message]
+                for name, message in self._errors_between(self._valid_part(data)).items()
+                if name not in exc.detail
+            }
+            raise serializers.ValidationError({**between, **exc.detail, **unknown}) from exc
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
@@ -358,8 +366,23 @@ class NotificationSubmissionSerializer(serializers.Serializer):  # type: ignore[
     def validate_child_postcode(self, value: str) -> str:
         return validation.clean_postcode(value)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The web form's rules that span answers, with its messages."""
+    def _valid_part(self, data: Any) -> dict[str, Any]:
+        """The answers that are valid on their own, when some others are not."""
+        valid: dict[str, Any] = {}
+        if not isinstance(data, Mapping):
+            return valid
+        for field in self._writable_fields:
+            try:
+                value = field.run_validation(field.get_value(data))
+                check = getattr(self, f"validate_{field.field_name}", None)
+                valid[field.source] = check(value) if check else value
+            except (serializers.ValidationError, DjangoValidationError, SkipField):
+                continue
+        return valid
+
+    def _errors_between(self, attrs: dict[str, Any]) -> dict[str, str]:
+        """The web form's rules that span answers, with its messages, by field. Settles the
+        NHS number and the alert reason in `attrs` as the form does."""
         today = timezone.localdate()
         errors = validation.check_dates(
             born=attrs.get("child_date_of_birth"), died=attrs.get("date_of_death"), today=today
@@ -390,6 +413,11 @@ class NotificationSubmissionSerializer(serializers.Serializer):  # type: ignore[
             attrs["ncmd_alert_reason"] = ""
         elif not attrs.get("ncmd_alert_reason"):
             errors["ncmd_alert_reason"] = validation.ALERT_REASON_MISSING
+        return errors
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The web form's rules that span answers, with its messages."""
+        errors = self._errors_between(attrs)
         if errors:
             raise serializers.ValidationError({k: [v] for k, v in errors.items()})
         return attrs

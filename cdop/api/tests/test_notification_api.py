@@ -379,3 +379,20 @@ def test_the_documented_example_is_accepted(api_post, royal):
     response = api_post(example_submission(), token=royal.token)
 
     assert response.status_code == 201, response.json()
+
+
+def test_missing_answers_and_broken_rules_between_answers_are_reported_together(api_post, royal):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    payload = api_payload(child_nhs_number="999 000 0019", date_of_death=tomorrow)
+    del payload["child_first_name"]
+    payload["child_sex"] = "unknown-value"
+
+    response = api_post(payload, token=royal.token)
+
+    assert response.status_code == 400
+    errors = errors_of(response)
+    assert set(errors) == {"child_first_name", "child_sex", "child_nhs_number", "date_of_death"}
+    assert errors["child_first_name"] == ["Enter the child's first name"]
+    assert errors["date_of_death"] == ["Date of death must be today or in the past"]
+    assert errors["child_nhs_number"][0].startswith("This is not a valid NHS number")
+    assert not Notification.objects.exists()
