@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Case as Choose  # SQL CASE; not the model
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import Membership, User
@@ -19,8 +18,6 @@ from cdop.clocks.models import Clock
 from cdop.clocks.selectors import clocks_overdue
 from cdop.work.services import ASSIGNABLE_ROLES
 
-BLOCKED_SHOWN = 50  # blocked cases listed on the team page; the count covers them all
-
 
 def _open_tasks() -> QuerySet[Task]:
     return Task.objects.filter(completed_at__isnull=True).select_related(
@@ -28,38 +25,27 @@ def _open_tasks() -> QuerySet[Task]:
     )
 
 
-def _overdue_first(tasks: QuerySet[Task], now: datetime.datetime) -> QuerySet[Task]:
-    return tasks.annotate(
-        late=Choose(
-            When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
-        ),
-        unassigned=Choose(
-            When(assigned_to__isnull=True, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-    )
-
-
-def task_queue_mine(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Task]:
+def task_queue_mine(*, user: User) -> QuerySet[Task]:
     """Open tasks for this person: given to them by name, or given to a role they hold in the
-    task's area and to no one by name. Overdue first, then by due date."""
-    now = now or timezone.now()
+    task's area and to no one by name."""
     for_me = Q(assigned_to_id=user.pk)
     for area_id in permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES)):
         roles = permissions.roles_in_area(user, area_id)
         for_me |= Q(area_id=area_id, assigned_to__isnull=True, assigned_role__in=sorted(roles))
-    tasks = _open_tasks().filter(permissions.task_visibility_q(user)).filter(for_me)
-    return _overdue_first(tasks, now).order_by("late", "due_at", "pk")
+    # By due date: what is overdue comes first, and the task_queue index serves the order.
+    return (
+        _open_tasks()
+        .filter(permissions.task_visibility_q(user))
+        .filter(for_me)
+        .order_by("due_at", "pk")
+    )
 
 
-def task_queue_team(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Task]:
-    """Every open task of the areas whose cases the user reads in full: overdue first, then
-    those with nobody named, then by due date."""
-    now = now or timezone.now()
+def task_queue_team(*, user: User) -> QuerySet[Task]:
+    """Every open task of the areas whose cases the user reads in full, by due date (so
+    overdue first), served by the task_queue index."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    tasks = _open_tasks().filter(area_id__in=areas)
-    return _overdue_first(tasks, now).order_by("late", "unassigned", "due_at", "pk")
+    return _open_tasks().filter(area_id__in=areas).order_by("due_at", "pk")
 
 
 def task_get_for_user(*, user: User, pk: int) -> Task:
@@ -102,11 +88,22 @@ def assignable_people(*, area_id: int, case: Case | None) -> list[User]:
 
 def clocks_overdue_mine(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
     """Overdue clocks on "my" cases: those I am the key worker of, or hold an open task on."""
-    my_tasks = Task.objects.filter(assigned_to_id=user.pk, completed_at__isnull=True)
-    visible = Case.objects.filter(permissions.case_visibility_q(user)).filter(
-        Q(key_worker_id=user.pk) | Q(pk__in=my_tasks.values("case_id"))
+    # My cases are few: their ids come first from two indexed lookups (an OR across the two
+    # would scan every case), so the clocks' query checks a short list.
+    # No ordering, so the planner takes the assigned_to / key_worker indexes.
+    mine = set(Case.objects.filter(key_worker_id=user.pk).order_by().values_list("pk", flat=True))
+    # Only the person's own tasks are read, and the open ones kept here: with "completed_at
+    # IS NULL" in the query SQLite's planner prefers the area queue index and reads every
+    # open task of the area.
+    mine.update(
+        case_id
+        for case_id, completed_at in Task.objects.filter(assigned_to_id=user.pk)
+        .order_by()
+        .values_list("case_id", "completed_at")
+        if case_id is not None and completed_at is None
     )
-    return clocks_overdue(now=now).filter(case__in=visible.values("pk")).select_related("case")
+    readable = Case.objects.filter(permissions.case_visibility_q(user), pk__in=sorted(mine))
+    return clocks_overdue(now=now).filter(case_id__in=readable.values("pk")).select_related("case")
 
 
 def clocks_overdue_team(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
@@ -143,9 +140,9 @@ class BlockedCase:
     blockers: list[Blocker]
 
 
-def cases_blocked(*, user: User, limit: int = BLOCKED_SHOWN) -> tuple[int, list[BlockedCase]]:
-    """Open cases that something is holding up, and why (the blockers registry): how many,
-    and the first `limit` of them, oldest case first."""
+def cases_blocked(*, user: User) -> list[tuple[int, list[Blocker]]]:
+    """Open cases of the user's areas that something is holding up (the blockers registry),
+    oldest case first, with the reasons. Asks every provider once about all open cases."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     open_ids = list(
         Case.objects.filter(area_id__in=areas, status__in=OPEN)
@@ -153,23 +150,28 @@ def cases_blocked(*, user: User, limit: int = BLOCKED_SHOWN) -> tuple[int, list[
         .values_list("pk", flat=True)
     )
     blocked = blockers_for_cases(open_ids)
-    if not blocked:
-        return 0, []
-    shown_ids = [pk for pk in open_ids if pk in blocked][:limit]
-    cases = Case.objects.in_bulk(shown_ids)
-    rows = [
+    return [(pk, blocked[pk]) for pk in open_ids if pk in blocked]
+
+
+def blocked_rows(held_up: list[tuple[int, list[Blocker]]]) -> list[BlockedCase]:
+    """The cases of one page of cases_blocked, for showing (one query)."""
+    cases = Case.objects.in_bulk([pk for pk, _ in held_up])
+    return [
         BlockedCase(
             reference=cases[pk].reference,
             child_name=cases[pk].child_name,
             status_label=cases[pk].get_status_display(),
-            blockers=blocked[pk],
+            blockers=reasons,
         )
-        for pk in shown_ids
+        for pk, reasons in held_up
+        if pk in cases
     ]
-    return len(blocked), rows
 
 
-def clocks_with_blockers(clocks: list[Clock]) -> list[tuple[Clock, list[Blocker]]]:
-    """Each clock with why its case is held up, if anything holds it up."""
-    blocked = blockers_for_cases({clock.case_id for clock in clocks})
-    return [(clock, blocked.get(clock.case_id, [])) for clock in clocks]
+def blocked_reason_counts(held_up: list[tuple[int, list[Blocker]]]) -> list[tuple[str, int]]:
+    """How many cases each reason holds up, commonest first."""
+    counts: dict[str, int] = {}
+    for _, reasons in held_up:
+        for reason in {b.reason for b in reasons}:
+            counts[reason] = counts.get(reason, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

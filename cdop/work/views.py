@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,16 +15,26 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.audit.services import audit_read
+from cdop.cases.blockers import blockers_for_cases
 from cdop.cases.models import Case, Task
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
 from cdop.work import selectors
 from cdop.work.forms import TaskAssignForm, TaskCompleteForm, TaskCreateForm
+from cdop.work.presenters import CLOCK_COLUMNS, TASK_COLUMNS, clock_rows, task_rows
 from cdop.work.services import task_assign, task_can_work_on, task_complete, task_create
 
 
 def page_size() -> int:
     return int(getattr(settings, "WORK_PAGE_SIZE", 25))
+
+
+def _page(queryset: QuerySet[Any], columns: tuple[str, ...], number: str | None) -> Page[Any]:
+    """A page of named rows with only `columns`. The total is counted on the bare queryset:
+    counting the rows' query would carry its joins over every matching row."""
+    paginator = Paginator(queryset.values_list(*columns, named=True), page_size())
+    paginator.__dict__["count"] = queryset.order_by().count()  # fills the cached property
+    return paginator.get_page(number)
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,23 +47,31 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
         raise Http404
     now = timezone.now()
-    tasks = Paginator(selectors.task_queue_mine(user=user, now=now), page_size()).get_page(
-        request.GET.get("page")
-    )
-    clocks = Paginator(selectors.clocks_overdue_mine(user=user, now=now), page_size()).get_page(
-        request.GET.get("clocks_page")
+    tasks = _page(selectors.task_queue_mine(user=user), TASK_COLUMNS, request.GET.get("page"))
+    clocks = _page(
+        selectors.clocks_overdue_mine(user=user, now=now),
+        CLOCK_COLUMNS,
+        request.GET.get("clocks_page"),
     )
     return render(
         request,
         "work/mine.html",
         {
-            "tasks": tasks,
-            "clocks": clocks,
-            "clock_rows": selectors.clocks_with_blockers(list(clocks.object_list)),
-            "now": now,
+            **_queue_rows(tasks, clocks, now),
             "can_view_team": permissions.can_view_team_work(user),
         },
     )
+
+
+def _queue_rows(tasks: Page[Any], clocks: Page[Any], now: datetime.datetime) -> dict[str, Any]:
+    blocked = blockers_for_cases({row.case_id for row in clocks.object_list})
+    return {
+        "tasks": tasks,
+        "clocks": clocks,
+        "task_rows": task_rows(tasks.object_list, now=now),
+        "clock_rows": clock_rows(clocks.object_list, blockers=blocked, now=now),
+        "now": now,
+    }
 
 
 @login_required
@@ -60,24 +80,36 @@ def team_work(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_team_work(user):
         raise Http404
     now = timezone.now()
-    tasks = Paginator(selectors.task_queue_team(user=user, now=now), page_size()).get_page(
-        request.GET.get("page")
+    tasks = _page(selectors.task_queue_team(user=user), TASK_COLUMNS, request.GET.get("page"))
+    clocks = _page(
+        selectors.clocks_overdue_team(user=user, now=now),
+        CLOCK_COLUMNS,
+        request.GET.get("clocks_page"),
     )
-    clocks = Paginator(selectors.clocks_overdue_team(user=user, now=now), page_size()).get_page(
-        request.GET.get("clocks_page")
-    )
-    blocked_count, blocked = selectors.cases_blocked(user=user)
     return render(
         request,
         "work/team.html",
+        {**_queue_rows(tasks, clocks, now), "stages": selectors.cases_by_stage(user=user)},
+    )
+
+
+@login_required
+def team_held_up(request: HttpRequest) -> HttpResponse:
+    """Every open case something is holding up, and why. Its own page: finding them asks
+    every blocker provider about every open case of the area, which the team page (opened
+    far more often) should not wait for."""
+    user = _user(request)
+    if not permissions.can_view_team_work(user):
+        raise Http404
+    held_up = selectors.cases_blocked(user=user)
+    page = Paginator(held_up, page_size()).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "work/held_up.html",
         {
-            "tasks": tasks,
-            "clocks": clocks,
-            "clock_rows": selectors.clocks_with_blockers(list(clocks.object_list)),
-            "stages": selectors.cases_by_stage(user=user),
-            "blocked_count": blocked_count,
-            "blocked": blocked,
-            "now": now,
+            "page": page,
+            "rows": selectors.blocked_rows(list(page.object_list)),
+            "reasons": selectors.blocked_reason_counts(held_up),
         },
     )
 
