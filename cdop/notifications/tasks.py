@@ -68,10 +68,14 @@ def notification_confirm_notifier(*, notification_id: int) -> int:
 
 @task()
 def notification_drafts_clean_up() -> int:
-    """Delete the unfinished notifications older than a day (run it from the task worker's
-    schedule; drafts found expired on access are deleted then too)."""
+    """Delete the unfinished notifications older than a day and the finished rate-limit
+    counters; the number of drafts deleted. The same as `manage.py public_form_clean_up`,
+    which cron runs (django-tasks has no schedule); drafts found expired on access are
+    deleted then too."""
+    from cdop.core.ratelimit import ratelimit_counters_delete_expired
     from cdop.notifications.services import notification_drafts_delete_expired
 
+    ratelimit_counters_delete_expired()
     return notification_drafts_delete_expired()
 
 

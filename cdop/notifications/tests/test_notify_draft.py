@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from cdop.core.models import RateLimitCounter
 from cdop.notifications.models import Notification, NotificationDraft
 from cdop.notifications.public_views import DRAFT_COOKIE
 from cdop.notifications.services import notification_drafts_delete_expired
@@ -167,3 +171,20 @@ def test_sending_the_notification_deletes_the_draft_and_its_cookie(llr):
 
     assert response.cookies[DRAFT_COOKIE]["max-age"] == 0
     assert not NotificationDraft.objects.exists()
+
+
+def test_the_clean_up_command_deletes_expired_drafts_and_finished_rate_limit_counters(llr):
+    fill(Client(), upto="child")  # one draft, one count towards the form's limit
+    fill(Client(), upto="child")
+    NotificationDraft.objects.filter(pk=NotificationDraft.objects.first().pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    counter = RateLimitCounter.objects.get()
+    out = io.StringIO()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        call_command("public_form_clean_up", stdout=out)
+
+    assert NotificationDraft.objects.count() == 1
+    assert not RateLimitCounter.objects.filter(pk=counter.pk).exists()
+    assert "Deleted 1 expired draft notification(s) and 1 finished" in out.getvalue()
