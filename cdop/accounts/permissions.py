@@ -174,3 +174,30 @@ def can_be_key_worker(user: User | AnonymousUser, case: Case) -> bool:
 def can_edit_letter_templates(user: User | AnonymousUser, area: Area) -> bool:
     """The letters sent to families are the area's words, like its public pages."""
     return _has_any(user, area.pk, AREA_ADMINISTRATORS)
+
+
+# --- Safeguarding (cdop.safeguarding) -------------------------------------------------------
+
+# Clocks and blockers that are themselves safeguarding records: wherever clocks or blockers
+# are listed (case page, chronology, work queues), only those who may see safeguarding see
+# these. A key worker must not learn of a serious incident or a looked-after child this way.
+SAFEGUARDING_CLOCK_KINDS = frozenset({"safeguarding_5wd", "safeguarding_15wd"})
+SAFEGUARDING_BLOCKER_KINDS = frozenset({"looked_after_notification"})
+
+
+def can_view_clock_kind(user: User | AnonymousUser, case: Case, kind: str) -> bool:
+    """Whether a clock of this kind on this (readable) case may be shown to the user."""
+    return kind not in SAFEGUARDING_CLOCK_KINDS or can_view_safeguarding(user, case)
+
+
+def can_view_blocker_kind(user: User | AnonymousUser, case: Case, kind: str) -> bool:
+    """Whether a blocker of this kind on this (readable) case may be shown to the user."""
+    return kind not in SAFEGUARDING_BLOCKER_KINDS or can_view_safeguarding(user, case)
+
+
+def clock_kind_visibility_q(user: User | AnonymousUser) -> Q:
+    """A filter on Clock leaving out the safeguarding clocks the user may not see: the
+    database twin of can_view_clock_kind (combine it with the case's own visibility)."""
+    return ~Q(kind__in=SAFEGUARDING_CLOCK_KINDS) | Q(
+        case__area_id__in=area_ids_with_roles(user, SAFEGUARDING_READERS)
+    )

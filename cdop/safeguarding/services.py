@@ -24,6 +24,7 @@ from cdop.accounts.models import User
 from cdop.audit.services import audit_actor
 from cdop.cases.models import Case
 from cdop.clocks.models import Clock
+from cdop.clocks.selectors import clock_settings_for_area
 from cdop.clocks.services import clock_start, clock_stop
 from cdop.clocks.working_days import add_working_days
 from cdop.core.errors import DomainError
@@ -40,7 +41,6 @@ from cdop.safeguarding.models import (
 class ClockRule:
     kind: str
     label: str
-    working_days: int  # domain.md's default
     stopped_by: Recipient
     setting: str  # the area's own timescale, in clocks.ClockSettings
 
@@ -48,20 +48,20 @@ class ClockRule:
 CLOCK_RULES = (
     ClockRule(
         "safeguarding_5wd",
-        "Notify the Child Safeguarding Practice Review Panel (5 working days)",
-        5,
+        "Notify the Child Safeguarding Practice Review Panel (within {days} working days)",
         Recipient.SERIOUS_INCIDENT,
         "safeguarding_notify_working_days",
     ),
     ClockRule(
         "safeguarding_15wd",
-        "Send the rapid review to the national panel (15 working days)",
-        15,
+        "Send the rapid review to the national panel (within {days} working days)",
         Recipient.RAPID_REVIEW,
         "safeguarding_rapid_review_working_days",
     ),
 )
 CLOCK_KINDS = tuple(rule.kind for rule in CLOCK_RULES)
+if frozenset(CLOCK_KINDS) != permissions.SAFEGUARDING_CLOCK_KINDS:  # pragma: no cover
+    raise ImportError("permissions.SAFEGUARDING_CLOCK_KINDS must name every safeguarding clock.")
 
 CONCERN_FIELDS = (
     "raised_on",
@@ -111,16 +111,8 @@ def _values(
 
 
 def _working_days(case: Case, rule: ClockRule) -> int:
-    """The area's timescale for this clock, or domain.md's default.
-
-    The per-area clock settings are being built alongside this app (cdop.clocks); until they
-    are there, the default applies."""
-    try:
-        from cdop.clocks.selectors import clock_settings_for_area
-    except ImportError:  # pragma: no cover - only before the clock settings exist
-        return rule.working_days
-    settings_row = clock_settings_for_area(area_id=case.area_id)
-    return int(getattr(settings_row, rule.setting, rule.working_days))
+    """The area's own timescale for this clock (domain.md's default until changed)."""
+    return int(getattr(clock_settings_for_area(area_id=case.area_id), rule.setting))
 
 
 def _clocks_sync(concern: SafeguardingConcern) -> None:
@@ -140,13 +132,17 @@ def _clocks_sync(concern: SafeguardingConcern) -> None:
     for rule in CLOCK_RULES:
         existing = running.get(rule.kind)
         if existing is not None and existing.started_at == started:
-            due = existing.due_at  # a clock keeps the due date it was started with
+            # A clock keeps the due date it was started with, even if the area's timescale
+            # has changed since.
+            due, label = existing.due_at, existing.label
         else:
-            due = day_end(add_working_days(concern.raised_on, _working_days(concern.case, rule)))
+            days = _working_days(concern.case, rule)
+            due = day_end(add_working_days(concern.raised_on, days))
+            label = rule.label.format(days=days)
         clock_start(
             case=concern.case,
             kind=rule.kind,
-            label=rule.label,
+            label=label,
             started_at=started,
             due_at=due,
             source=source,

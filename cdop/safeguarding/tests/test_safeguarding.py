@@ -462,3 +462,67 @@ def test_a_concern_of_another_case_is_a_404(client_for, alice, case, llr):
     other = SafeguardingConcernFactory(case=opened_case(area=llr))
 
     assert client_for(alice).get(url(case, f"concerns/{other.pk}/")).status_code == 404
+
+
+def test_the_areas_own_timescales_set_the_due_dates_of_new_clocks_only(client_for, alice, case):
+    from cdop.clocks.models import ClockSettings
+
+    ClockSettings.objects.update_or_create(
+        area=case.area, defaults={"safeguarding_notify_working_days": 3}
+    )
+    client = client_for(alice)
+    client.post(url(case, "concerns/add/"), concern_form(raised_on=D(2027, 1, 11)))
+    five = clocks(case)["safeguarding_5wd"]
+    assert five.due_at.astimezone(LONDON).date() == D(2027, 1, 14)
+    assert (
+        five.label == "Notify the Child Safeguarding Practice Review Panel (within 3 working days)"
+    )
+
+    ClockSettings.objects.filter(area=case.area).update(safeguarding_notify_working_days=5)
+    concern = SafeguardingConcern.objects.get()
+    client.post(
+        url(case, f"concerns/{concern.pk}/"),
+        concern_form(raised_on=D(2027, 1, 11), outcome="Referred on"),
+    )
+
+    assert clocks(case)["safeguarding_5wd"].due_at == five.due_at
+
+
+# The predicates other steps use to keep safeguarding clocks and blockers to those who may
+# see them
+
+
+def test_safeguarding_clocks_and_blockers_are_only_for_the_safeguarding_roles(alice, kim, case):
+    from cdop.accounts import permissions
+    from cdop.safeguarding.services import concern_update
+
+    concern = SafeguardingConcernFactory(case=case, raised_on=D(2027, 1, 4))
+    concern_update(concern=concern, by=alice, values=concern_form_values(D(2027, 1, 4)))
+    assert Clock.objects.filter(case=case).count() == 2
+
+    def visible(user):
+        return set(
+            Clock.objects.filter(case=case)
+            .filter(permissions.clock_kind_visibility_q(user))
+            .values_list("kind", flat=True)
+        )
+
+    assert visible(alice) == {"safeguarding_5wd", "safeguarding_15wd"}
+    assert visible(kim) == set()
+    assert permissions.can_view_clock_kind(alice, case, "safeguarding_5wd")
+    assert not permissions.can_view_clock_kind(kim, case, "safeguarding_5wd")
+    assert permissions.can_view_clock_kind(kim, case, "cdrm")
+    assert not permissions.can_view_blocker_kind(kim, case, "looked_after_notification")
+    assert permissions.can_view_blocker_kind(alice, case, "looked_after_notification")
+    assert permissions.can_view_blocker_kind(kim, case, "post_mortem_report")
+
+
+def concern_form_values(raised_on: datetime.date) -> dict[str, object]:
+    return {
+        "raised_on": raised_on,
+        "raised_by": "Designated Doctor",
+        "description": "Synthetic.",
+        "abuse_or_neglect": True,
+        "outcome": "",
+        "closed_on": None,
+    }
