@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cdop.accounts.models import Membership, Role, User
@@ -838,6 +838,43 @@ def _notification_row(
     )
 
 
+_Row = dict[str, Any]
+
+
+def _insert(model: type[models.Model], rows: list[_Row]) -> None:
+    """Insert rows (a dict of field values each) with executemany: the history tables are
+    most of the rows, and bulk_create's model instances and per-value preparation took most
+    of the time. A field a row leaves out gets its default, so a new column with a default
+    needs no change here."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, never from input.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+    adapt_date = connection.ops.adapt_datefield_value
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return adapt_datetime(value)
+        if isinstance(value, dt.date):
+            return adapt_date(value)
+        return value
+
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(
+                sql,
+                [
+                    tuple(adapt(row.get(name, defaults[name])) for name in names)
+                    for row in rows[start : start + BATCH_SIZE]
+                ],
+            )
+
+
 def _synthetic_key_workers(area: Area, cases: int) -> list[int]:
     """The area's synthetic key workers (made once, reused by later runs): their ids."""
     wanted = min(len(_KEY_WORKER_NAMES), 3 + cases // 2500)
@@ -881,7 +918,7 @@ def _death_day(case: SyntheticCase) -> dt.datetime:
     return dt.datetime.combine(case.child.date_of_death, dt.time(0, 0), _LONDON)
 
 
-def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[Clock]:
+def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[_Row]:
     """The stage clocks cdop.clocks.services would have kept: notification, JAR (unexpected
     deaths), meeting and panel, stopped when their step was reached; cancelled when the case
     left the review."""
@@ -889,7 +926,7 @@ def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[Clock]:
     exit_at = case.status_changed_at if case.status in CLOSED - {Status.FINALISED} else None
     death_noon = _death_day(case) + dt.timedelta(hours=12)
     clocks = [
-        Clock(
+        _Row(
             case_id=row.pk,
             kind="notification",
             label=f"Notification within {_NOTIFICATION_HOURS} hours of the death",
@@ -907,7 +944,7 @@ def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[Clock]:
     for kind, label, months, stops_at in stages:
         stopped = _entered(case, stops_at) or exit_at
         clocks.append(
-            Clock(
+            _Row(
                 case_id=row.pk,
                 kind=kind,
                 label=label,
@@ -922,11 +959,11 @@ def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[Clock]:
 
 def _synthetic_tasks(
     rng: random.Random, case: SyntheticCase, row: Case, anchor: dt.datetime
-) -> tuple[list[Task], Clock | None]:
+) -> tuple[list[_Row], _Row | None]:
     """The case's open work: the JAR tasks of an unexpected death (done within days, unless
     the death is recent) and one task for the stage it waits at, some of them overdue.
     Returns the tasks and the JAR clock that follows them."""
-    tasks: list[Task] = []
+    tasks: list[_Row] = []
     jar_clock = None
     received = case.notice.received_at
     if case.expectedness == Expectedness.UNEXPECTED and case.duplicate_of is None:
@@ -937,20 +974,21 @@ def _synthetic_tasks(
             completed = done if done < anchor and rng.random() < 0.97 else None
             finished.append(completed)
             tasks.append(
-                Task(
+                _Row(
                     area_id=row.area_id,
                     case_id=row.pk,
                     title=rule.title,
                     detail=rule.detail,
                     rule=JAR_RULE,
                     due_at=due,
+                    created_at=received,
                     assigned_role=rule.assigned_role,
                     completed_at=completed,
                     completion_note="Done." if completed else "",
                 )
             )
         all_done = all(finished)
-        jar_clock = Clock(
+        jar_clock = _Row(
             case_id=row.pk,
             kind="jar",
             label=f"Joint Agency Response tasks done within {_JAR_HOURS} hours",
@@ -959,8 +997,8 @@ def _synthetic_tasks(
             stopped_at=max(f for f in finished if f) if all_done else None,
         )
         if not all_done and case.status in CLOSED:
-            jar_clock.stopped_at = case.status_changed_at
-            jar_clock.cancelled = case.status != Status.FINALISED
+            jar_clock["stopped_at"] = case.status_changed_at
+            jar_clock["cancelled"] = case.status != Status.FINALISED
     stage_task = _STAGE_TASKS.get(case.status)
     if stage_task is not None:
         title, role, days = stage_task
@@ -969,11 +1007,12 @@ def _synthetic_tasks(
             # Long waits are chased: the task was given a new date, not always kept.
             due = anchor + dt.timedelta(days=rng.randint(-30, 30))
         tasks.append(
-            Task(
+            _Row(
                 area_id=row.area_id,
                 case_id=row.pk,
                 title=title,
                 due_at=due,
+                created_at=case.status_changed_at,
                 assigned_role=role,
                 assigned_to_id=row.key_worker_id if role == Role.KEY_WORKER else None,
             )
@@ -1038,7 +1077,7 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
                         f"{rows[case.duplicate_of].reference}."
                     )
                 transitions.append(
-                    CaseTransition(
+                    _Row(
                         case_id=row.pk,
                         name=step.name,
                         from_status=step.from_status,
@@ -1047,17 +1086,17 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
                         reason=reason,
                     )
                 )
-        CaseTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+        _insert(CaseTransition, transitions)
         anchor = data.anchor or timezone.now()
-        clocks: list[Clock] = []
-        tasks: list[Task] = []
+        clocks: list[_Row] = []
+        tasks: list[_Row] = []
         for case, row in zip(data.cases, rows, strict=True):
             clocks += _synthetic_clocks(case, row)
             case_tasks, jar_clock = _synthetic_tasks(work_rng, case, row, anchor)
             tasks += case_tasks
             clocks += [jar_clock] if jar_clock is not None else []
-        Clock.objects.bulk_create(clocks, batch_size=BATCH_SIZE)
-        Task.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
+        _insert(Clock, clocks)
+        _insert(Task, tasks)
         Notification.objects.bulk_create(
             [
                 _notification_row(area, n, Notification.Status.CASE_OPENED, row)
