@@ -21,6 +21,7 @@ class EventKind:
     slug: str
     title: str  # "Post-mortem"
     noun: str  # "post-mortem", in a sentence
+    a_noun: str  # "an inquest": for "Add an inquest"
     model: type[CaseEvent]
     form: type[forms.EventForm]
     check: Callable[..., rules.Errors]
@@ -33,6 +34,7 @@ KINDS: dict[str, EventKind] = {
             "coroner",
             "Coroner",
             "coroner referral",
+            "a coroner referral",
             CoronerReferral,
             forms.CoronerForm,
             rules.check_coroner,
@@ -41,15 +43,25 @@ KINDS: dict[str, EventKind] = {
             "post-mortem",
             "Post-mortem",
             "post-mortem",
+            "a post-mortem",
             PostMortem,
             forms.PostMortemForm,
             rules.check_post_mortem,
         ),
-        EventKind("inquest", "Inquest", "inquest", Inquest, forms.InquestForm, rules.check_inquest),
+        EventKind(
+            "inquest",
+            "Inquest",
+            "inquest",
+            "an inquest",
+            Inquest,
+            forms.InquestForm,
+            rules.check_inquest,
+        ),
         EventKind(
             "medical-examiner",
             "Medical Examiner review",
             "Medical Examiner review",
+            "a Medical Examiner review",
             MedicalExaminerReview,
             forms.MedicalExaminerForm,
             rules.check_medical_examiner,

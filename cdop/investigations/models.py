@@ -9,11 +9,16 @@ an inquest reopened), so none is limited to one per case.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 class CaseEvent(models.Model):
@@ -59,7 +64,7 @@ class CoronerReferral(CaseEvent):
         ]
 
     def __str__(self) -> str:
-        return f"Coroner informed {self.informed_on:%d %b %Y}"
+        return f"Coroner informed {_day(self.informed_on)}"
 
 
 class PostMortemType(models.TextChoices):
@@ -105,7 +110,9 @@ class PostMortem(CaseEvent):
         ]
 
     def __str__(self) -> str:
-        return f"Post-mortem ({self.get_pm_type_display()})"
+        if self.pm_type == PostMortemType.NONE:
+            return "No post-mortem"
+        return f"{self.get_pm_type_display().split(' (')[0]} post-mortem"
 
     @property
     def report_awaited(self) -> bool:
@@ -169,7 +176,7 @@ class Inquest(CaseEvent):
         ]
 
     def __str__(self) -> str:
-        return f"Inquest opened {self.opened_on:%d %b %Y}"
+        return f"Inquest opened {_day(self.opened_on)}"
 
 
 class MedicalExaminerOutcome(models.TextChoices):
@@ -202,4 +209,4 @@ class MedicalExaminerReview(CaseEvent):
         ]
 
     def __str__(self) -> str:
-        return f"Medical Examiner review {self.reviewed_on:%d %b %Y}"
+        return f"Medical Examiner review {_day(self.reviewed_on)}"

@@ -526,3 +526,19 @@ def concern_form_values(raised_on: datetime.date) -> dict[str, object]:
         "outcome": "",
         "closed_on": None,
     }
+
+
+def test_the_change_pages_show_what_was_recorded(client_for, alice, case):
+    concern = SafeguardingConcernFactory(case=case, abuse_or_neglect=True, raised_by="Dr Synth")
+    referral = SafeguardingReferralFactory(concern=concern, recipient="serious_incident")
+    SafeguardingProfileFactory(case=case, looked_after=False)
+    client = client_for(alice)
+
+    concern_page = client.get(url(case, f"concerns/{concern.pk}/")).content.decode()
+    referral_page = client.get(url(case, f"referrals/{referral.pk}/")).content.decode()
+    profile_page = client.get(url(case, "looked-after/")).content.decode()
+
+    assert 'value="Dr Synth"' in concern_page
+    assert 'value="yes" id="id_abuse_or_neglect_0" checked' in concern_page
+    assert 'value="serious_incident" id="id_recipient_1" checked' in referral_page
+    assert 'value="no" id="id_looked_after_1" checked' in profile_page
