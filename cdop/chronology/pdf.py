@@ -20,15 +20,16 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 def chronology_pdf(
-    *, case: Case, entries: list[Entry], filters_text: list[str], prepared_by: str
+    *, case: Case, rows: list[tuple[Entry, str]], filters_text: list[str], prepared_by: str
 ) -> bytes:
+    """rows: each entry with the label of its kind."""
     from weasyprint import HTML  # imported when needed: it is slow to load
 
     html = render_to_string(
         "chronology/pdf.html",
         {
             "case": case,
-            "entries": entries,
+            "rows": rows,
             "filters_text": filters_text,
             "prepared_by": prepared_by,
             "generated_at": timezone.localtime(),

@@ -83,7 +83,7 @@ def chronology_pdf_download(request: HttpRequest, reference: str) -> HttpRespons
     entries = chronology_entries(user=request.user, case=case, **filters)  # type: ignore[arg-type]
     pdf = chronology_pdf(
         case=case,
-        entries=entries,
+        rows=_with_labels(entries),
         filters_text=_filters_text(filters),
         prepared_by=str(request.user),
     )

@@ -48,7 +48,8 @@ def test_the_pdf_holds_the_entries(alice, story):
     entries = chronology_entries(user=alice, case=story, kinds=["status"])
     html_entries = [e.title for e in entries]
 
-    pdf = chronology_pdf(case=story, entries=entries, filters_text=[], prepared_by="Alice")
+    rows = [(e, "Status changes") for e in entries]
+    pdf = chronology_pdf(case=story, rows=rows, filters_text=[], prepared_by="Alice")
 
     assert pdf.startswith(b"%PDF")
     assert html_entries == [
