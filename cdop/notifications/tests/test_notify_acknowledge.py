@@ -32,11 +32,16 @@ JOB = "cdop.notifications.tasks.notification_acknowledge"
 
 
 @pytest.fixture
-def db_queue(settings: Any) -> None:
+def db_queue(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The queue of a real deployment (the tests otherwise run jobs at once)."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
+    # The worker closes connections between jobs; inside the test's transaction that would
+    # close the test's own connection (PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 def _details(**overrides: Any) -> NotificationDetails:
