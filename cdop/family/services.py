@@ -364,6 +364,7 @@ class LetterDraft:
     text: letters.LetterText
     values: dict[str, str]
     missing: list[str]  # plain English: what to add before the letter can be made
+    address: str
     html: str  # the whole page that becomes the PDF
 
 
@@ -404,7 +405,13 @@ def letter_draft(*, case: Case, kind: str, message: str = "") -> LetterDraft:
             "body": body_html,
         }
     )
-    return LetterDraft(text=text, values=values, missing=missing, html=html)
+    return LetterDraft(
+        text=text,
+        values=values,
+        missing=missing,
+        address=profile.postal_address if profile else "",
+        html=html,
+    )
 
 
 def letter_produce(*, case: Case, kind: str, by: User, message: str = "") -> tuple[Letter, bytes]:

@@ -79,3 +79,19 @@ def test_the_chronology_tells_the_family_s_story(case, client_for, alice, kim):
     text = response.text
     assert "Kim Keyworker became the family" in text
     assert "Contact with the family: phone call" in text
+
+
+def test_the_chronology_provider_runs_the_same_queries_however_much_there_is(case, alice, kim):
+    from cdop.family.chronology import family_chronology
+
+    with CaptureQueriesContext(connection) as few:
+        list(family_chronology(alice, case))
+    for _ in range(3):
+        FamilyContactFactory(case=case, staff=kim)
+        FamilyQuestionFactory(case=case)
+    services.case_assign_key_worker(case=case, by=alice, key_worker=None)
+    with CaptureQueriesContext(connection) as many:
+        entries = list(family_chronology(alice, case))
+
+    assert len(many) == len(few)
+    assert len(entries) == 2 + 3 + 3
