@@ -201,3 +201,14 @@ def test_the_time_is_optional_and_then_midday(case, client_for, kim):
 
     at = timezone.localtime(FamilyContact.objects.get().at)
     assert (at.hour, at.minute) == (12, 0)
+
+
+def test_an_overdue_next_contact_shows_in_the_key_worker_s_work(case, client_for, kim):
+    client_for(kim).post(url(case), contact_post(kim))
+
+    with time_machine.travel(NOW + datetime.timedelta(days=10), tick=False):
+        response = client_for(kim).get("/staff/work/")
+
+    assert response.status_code == 200
+    assert "Next contact with the family" in response.text
+    assert case.reference in response.text
