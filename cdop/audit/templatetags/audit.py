@@ -15,5 +15,11 @@ ACTION_LABELS = {
 
 
 @register.filter
-def audit_action(action: int) -> str:
-    return ACTION_LABELS.get(action, "Other")
+def audit_action(entry: LogEntry) -> str:
+    """What happened, in words. A read that was an export or a search says so."""
+    extra = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    if entry.action == LogEntry.Action.ACCESS and extra.get("export"):
+        return f"Exported ({str(extra['export']).replace('_', ' ')})"
+    if entry.action == LogEntry.Action.ACCESS and "search" in extra:
+        return "Searched"
+    return ACTION_LABELS.get(entry.action, "Other")
