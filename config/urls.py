@@ -35,6 +35,7 @@ urlpatterns = [
     path("staff/audit/", include("cdop.audit.urls")),
     path("staff/transfers/", include("cdop.transfers.urls")),
     path("transfer-pack/", include("cdop.transfers.public_urls")),
+    path("staff/letter-templates/", include("cdop.family.staff_urls")),
     path("staff/", include("cdop.areas.staff_urls")),
     path("admin/", admin.site.urls),
     path("staff/api-clients/", include("cdop.api.staff_urls")),

@@ -34,6 +34,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if permissions.can_read_audit_log(user):
             items += [
                 ("Public pages", reverse_cached("areas_staff:staff_pages")),
+                ("Letters to families", reverse_cached("family_staff:letter_templates")),
                 ("Timescales", reverse_cached("clocks:settings")),
                 ("API clients", reverse_cached("api_staff:list")),
                 ("Audit log", reverse_cached("audit:list")),
