@@ -11,6 +11,8 @@ from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
 from cdop.investigations.kinds import KINDS, EventKind
 from cdop.investigations.models import CaseEvent, Inquest, PostMortem
+from cdop.notifications.models import Notification
+from cdop.notifications.reference import YesNoNotKnown
 
 # The transitions that take a case to, and through, its child death review meeting.
 CDRM_TRANSITIONS = frozenset({"case_ready_for_cdrm", "case_record_cdrm_held"})
@@ -59,6 +61,23 @@ def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
                 reason=f"Waiting for the post-mortem report since {_day(since)}",
                 since=since,
                 blocks=CDRM_TRANSITIONS,
+            )
+        )
+    # A notifier said there would be a post-mortem, and none is recorded: explained, not
+    # refused, since a notifier's answer is not yet the team's knowledge.
+    recorded = PostMortem.objects.filter(case_id__in=case_ids).values("case_id")
+    expected = (
+        Notification.objects.filter(case_id__in=case_ids, post_mortem=YesNoNotKnown.YES)
+        .exclude(case_id__in=recorded)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case_id in sorted(expected):
+        found.setdefault(case_id, []).append(
+            Blocker(
+                kind="post_mortem_unrecorded",
+                reason="A notifier said there would be a post-mortem, but none is recorded: "
+                "record it, or record that there was none",
             )
         )
     for inquest in Inquest.objects.filter(case_id__in=case_ids, concluded_on=None).order_by(

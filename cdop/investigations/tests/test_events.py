@@ -324,12 +324,14 @@ def test_the_service_holds_a_caller_without_the_form_to_the_same_rules(alice, ca
 # Who may see and change events
 
 
-@pytest.mark.parametrize("persona", ["olu", "chris", "pat", "charlie_kim"])
-def test_people_without_the_case_get_a_404_everywhere(request, client_for, case, persona, llr):
-    if persona == "charlie_kim":
+@pytest.mark.parametrize("persona", ["olu", "chris", "pat", "kim_not_key_worker"])
+def test_people_without_the_case_get_a_404_everywhere(request, client_for, case, persona):
+    if persona == "kim_not_key_worker":
         # kim, but on a case whose key worker is someone else
+        from cdop.core.tests.factories import UserFactory
+
         user = request.getfixturevalue("kim")
-        case.key_worker = None
+        case.key_worker = UserFactory()
         case.save()
     else:
         user = request.getfixturevalue(persona)
@@ -454,3 +456,41 @@ def test_the_chronology_has_each_dated_moment(alice, case):
         (D(2026, 11, 20), "Post-mortem report received"),
     ]
     assert entries[-1].detail == "1a Sepsis"
+
+
+def test_a_notifier_expecting_a_post_mortem_is_explained_until_one_is_recorded(
+    client_for, alice, case
+):
+    from cdop.core.tests.factories import NotificationFactory
+
+    NotificationFactory(area=case.area, case=case, post_mortem="yes")
+    NotificationFactory(area=case.area, case=case, post_mortem="yes")
+
+    blockers = investigation_blockers([case.pk])[case.pk]
+    page = client_for(alice).get(case.get_absolute_url()).content.decode()
+
+    assert [(b.kind, b.blocks) for b in blockers] == [("post_mortem_unrecorded", frozenset())]
+    assert "A notifier said there would be a post-mortem, but none is recorded" in page
+    PostMortemFactory(case=case, pm_type="none", performed_on=None)
+    assert investigation_blockers([case.pk]) == {}
+
+
+@pytest.mark.parametrize("events", [0, 1, 5])
+def test_the_case_section_and_blockers_run_the_same_queries_however_many_events(
+    rf, alice, case, events, django_assert_num_queries
+):
+    from cdop.investigations.integration import section_context
+
+    for _ in range(events):
+        PostMortemFactory(case=case)
+        InquestFactory(case=case)
+        CoronerReferralFactory(case=case)
+        MedicalExaminerReviewFactory(case=case)
+    from cdop.accounts import permissions
+
+    request = rf.get("/")
+    request.user = alice
+    permissions.roles_in_area(alice, case.area_id)  # the roles are read once per session
+
+    with django_assert_num_queries(7):  # four kinds, three blocker reads
+        section_context(request, case)

@@ -542,3 +542,20 @@ def test_the_change_pages_show_what_was_recorded(client_for, alice, case):
     assert 'value="yes" id="id_abuse_or_neglect_0" checked' in concern_page
     assert 'value="serious_incident" id="id_recipient_1" checked' in referral_page
     assert 'value="no" id="id_looked_after_1" checked' in profile_page
+
+
+@pytest.mark.parametrize("concerns", [0, 1, 5])
+def test_the_case_section_runs_the_same_queries_however_many_concerns(
+    rf, alice, case, concerns, django_assert_max_num_queries
+):
+    from cdop.accounts import permissions
+    from cdop.safeguarding.integration import section_context
+
+    for _ in range(concerns):
+        SafeguardingReferralFactory(concern=SafeguardingConcernFactory(case=case))
+    request = rf.get("/")
+    request.user = alice
+    permissions.roles_in_area(alice, case.area_id)  # the roles are read once per session
+
+    with django_assert_max_num_queries(4):  # concerns, their referrals, clocks, the profile
+        section_context(request, case)
