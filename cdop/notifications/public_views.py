@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_public
 from cdop.core.ratelimit import rate_limit
+from cdop.core.urls_cache import cached_reverse
 from cdop.notifications.forms import (
     PAGES,
     PAGES_BY_SLUG,
@@ -100,7 +101,7 @@ def _forget(response: HttpResponse) -> None:
 
 
 def _page_url(area: Area, slug: str) -> str:
-    return reverse("notify:page", args=[area.slug, slug])
+    return cached_reverse("notify:page", area.slug, slug)
 
 
 @require_GET
@@ -161,9 +162,9 @@ def notify_page(request: HttpRequest, area_slug: str, page_slug: str) -> HttpRes
                 spam=form.is_spam,
             )
             if returning or index == len(PAGES) - 1:
-                response = redirect("notify:check", area.slug)
+                response = HttpResponseRedirect(cached_reverse("notify:check", area.slug))
             else:
-                response = redirect(_page_url(area, PAGES[index + 1].slug))
+                response = HttpResponseRedirect(_page_url(area, PAGES[index + 1].slug))
             if key:
                 _remember(response, key, draft)
             return _private(response)
@@ -226,7 +227,7 @@ def _done(
     previous_reference, previous_pk = _notified(request)
     if copy_pk is None and previous_reference == reference:
         copy_pk = previous_pk  # a second click keeps the copy for the browser that sent it
-    response = redirect("notify:done", area.slug)
+    response = HttpResponseRedirect(cached_reverse("notify:done", area.slug))
     response.set_signed_cookie(
         _NOTIFIED_COOKIE,
         f"{reference}|{copy_pk or ''}",

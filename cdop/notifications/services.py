@@ -174,7 +174,7 @@ def _audit_created(notification: Notification) -> None:
 
 
 def _notification_by_token(submission_token: uuid.UUID) -> Notification | None:
-    # Most submits are new: ask for the id alone (cheap), fetch the whole row only when found.
+    # The id alone first (cheap), the whole row only when found.
     found = (
         Notification.objects.filter(submission_token=submission_token)
         .order_by()
@@ -204,9 +204,8 @@ def notification_submit(
     Everything that only reads is done before the transaction, so that on SQLite the one
     write lock is held for the inserts alone.
     """
-    existing = _notification_by_token(submission_token)
-    if existing is not None:
-        return existing, False
+    # No look-up of the token first: almost every submit is new, and a repeat is caught by
+    # the token's unique key below, at the price of one failed insert.
     residence = _residence_decide(postcode=details.child_postcode, home_area=area)
     # Not dataclasses.asdict, which deep-copies every value (~0.4 ms here).
     values = {field.name: getattr(details, field.name) for field in fields(details)}
