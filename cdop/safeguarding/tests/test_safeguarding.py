@@ -316,7 +316,7 @@ def test_a_looked_after_child_without_the_notification_cannot_be_finalised(clien
     )
     assert refused.status_code == 400
     assert (
-        "You cannot finalise the review yet: the notification to Ofsted and the Secretary of "
+        "This case cannot move to “Finalised” yet: the notification to Ofsted and the Secretary of "
         "State of the death of a looked-after child is not recorded"
     ) in refused.content.decode()
     case.refresh_from_db()
