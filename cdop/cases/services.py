@@ -97,8 +97,8 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
         for blocker in case_blockers(locked.pk):
             if name in blocker.blocks:
                 raise DomainError(
-                    f"You cannot {spec.label[0].lower()}{spec.label[1:]} yet: "
-                    f"{blocker.reason[0].lower()}{blocker.reason[1:]}."
+                    f"This case cannot move to “{spec.target.label}” yet: "
+                    f"{blocker.reason[0].lower()}{blocker.reason[1:].rstrip('.')}."
                 )
         if spec.reason_required and not reason:
             raise DomainError(
