@@ -10,6 +10,7 @@ from django.utils import timezone
 from cdop.cases import services as case_services
 from cdop.cases.models import Case, CaseTransition, Expectedness, Task
 from cdop.cases.workflow import Status
+from cdop.chronology.registry import chronology_for_case
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import (
     case_clock_due_soon_q,
@@ -221,3 +222,39 @@ def test_the_case_page_shows_the_stage_the_clocks_and_time_in_stage(llr, alice, 
     assert "Joint Agency Response tasks done within 48 hours" in text
     assert "Overdue" in text
     assert "Time in each stage" in text
+
+
+def test_the_jar_clock_keeps_running_when_the_jar_tasks_come_after_the_case_is_opened(llr, alice):
+    notification = NotificationFactory(
+        area=llr, expectedness=Expectedness.UNEXPECTED, jar_required=True
+    )
+    case = case_services.case_open_from_notification(notification=notification, by=alice)
+    assert Clock.objects.get(case=case, kind="jar").stopped_at is None
+
+    task = Task.objects.create(
+        area=llr, case=case, notification=notification, rule="jar", title="Strategy",
+        due_at=timezone.now(),
+    )  # fmt: skip
+    task_complete(task=task, by=alice, note="Held at 10:00.")
+
+    assert Clock.objects.get(case=case, kind="jar").stopped_at is not None
+
+
+def test_the_chronology_tells_when_a_clock_became_overdue_and_when_it_was_met(llr, alice):
+    case = CaseFactory(area=llr)
+    now = timezone.now()
+    clock_start(
+        case=case,
+        kind="cdrm",
+        label="Meeting within 3 months",
+        started_at=now - datetime.timedelta(days=100),
+        due_at=now - datetime.timedelta(days=10),
+    )
+    Clock.objects.filter(case=case).update(stopped_at=now - datetime.timedelta(days=2))
+
+    entries = [e for e in chronology_for_case(user=alice, case=case) if e.kind == "clock"]
+
+    assert [e.title for e in entries] == [
+        "Overdue: Meeting within 3 months",
+        "Met late: Meeting within 3 months",
+    ]
