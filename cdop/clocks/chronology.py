@@ -18,10 +18,10 @@ KINDS = (Kind("clock", "Timescales"),)
 
 
 def clock_entries(user: User, case: Case) -> Iterable[Entry]:
-    from cdop.clocks.models import Clock
+    from cdop.clocks.selectors import clocks_for_case
 
     now = timezone.now()
-    for clock in Clock.objects.filter(case=case):
+    for clock in clocks_for_case(case=case, user=user):
         done = clock.stopped_at
         if clock.due_at < now and (done is None or done > clock.due_at):
             yield Entry(at=clock.due_at, kind="clock", title=f"Overdue: {clock.label}")

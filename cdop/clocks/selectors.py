@@ -1,7 +1,9 @@
 """Reading clocks: for one case page, for lists of cases in bulk, and as case filters.
 
 For other pages (the case list, the work queue) use these; each runs a fixed number of
-queries whatever the number of cases:
+queries whatever the number of cases. Pass `user=` wherever the result is shown to someone:
+safeguarding clocks then count only for those who may see safeguarding
+(permissions.clock_kind_visibility_q).
 
 - `cases_clock_status(case_ids=[...])` -> {case_id: "overdue" | "due_soon" | "on_time"}:
   the worst running clock of each case (cases with no running clock are left out).
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cdop.accounts import permissions
+from cdop.accounts.models import User
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import CLOSED, REVIEW_LINE, Status
 from cdop.clocks.models import Clock, ClockSettings
@@ -95,12 +99,18 @@ def clock_settings_for_area(*, area_id: int) -> ClockSettings:
     return settings_row
 
 
-def clocks_for_case(*, case: Case) -> list[Clock]:
-    return list(Clock.objects.filter(case=case).order_by("due_at", "pk"))
+def _kinds_for(clocks: QuerySet[Clock], user: User | None) -> QuerySet[Clock]:
+    """Leave out the clocks the user may not see (safeguarding clocks, for a key worker)."""
+    return clocks if user is None else clocks.filter(permissions.clock_kind_visibility_q(user))
+
+
+def clocks_for_case(*, case: Case, user: User | None = None) -> list[Clock]:
+    """The case's clocks, soonest due first; with `user`, only those they may see."""
+    return list(_kinds_for(Clock.objects.filter(case=case), user).order_by("due_at", "pk"))
 
 
 def cases_clock_status(
-    *, case_ids: Iterable[int], now: datetime.datetime | None = None
+    *, case_ids: Iterable[int], now: datetime.datetime | None = None, user: User | None = None
 ) -> dict[int, str]:
     """The worst running clock of each case, in one query (see the module docstring)."""
     ids = list(case_ids)
@@ -108,9 +118,9 @@ def cases_clock_status(
         return {}
     now = now or timezone.now()
     found: dict[int, str] = {}
-    running = Clock.objects.filter(case_id__in=ids, stopped_at__isnull=True).values_list(
-        "case_id", "due_at"
-    )
+    running = _kinds_for(
+        Clock.objects.filter(case_id__in=ids, stopped_at__isnull=True), user
+    ).values_list("case_id", "due_at")
     for case_id, due_at in running:
         key = clock_status_key(due_at=due_at, stopped_at=None, now=now)
         if case_id not in found or _SEVERITY[key] < _SEVERITY[found[case_id]]:
@@ -125,13 +135,17 @@ def clocks_overdue(*, now: datetime.datetime | None = None) -> QuerySet[Clock]:
     )
 
 
-def case_overdue_clock_q(*, now: datetime.datetime | None = None) -> Q:
-    """Cases with a running clock past its due time (a filter on Case)."""
-    return Q(Exists(clocks_overdue(now=now).filter(case_id=OuterRef("pk"))))
+def case_overdue_clock_q(*, now: datetime.datetime | None = None, user: User | None = None) -> Q:
+    """Cases with a running clock past its due time (a filter on Case); with `user`, only
+    the clocks they may see count."""
+    return Q(Exists(_kinds_for(clocks_overdue(now=now), user).filter(case_id=OuterRef("pk"))))
 
 
-def case_clock_due_soon_q(*, days: int = DUE_SOON_DAYS, now: datetime.datetime | None = None) -> Q:
-    """Cases with a running clock due in the next `days` days (a filter on Case)."""
+def case_clock_due_soon_q(
+    *, days: int = DUE_SOON_DAYS, now: datetime.datetime | None = None, user: User | None = None
+) -> Q:
+    """Cases with a running clock due in the next `days` days (a filter on Case); with
+    `user`, only the clocks they may see count."""
     now = now or timezone.now()
     due = Clock.objects.filter(
         case_id=OuterRef("pk"),
@@ -139,7 +153,7 @@ def case_clock_due_soon_q(*, days: int = DUE_SOON_DAYS, now: datetime.datetime |
         due_at__gte=now,
         due_at__lte=now + datetime.timedelta(days=days),
     )
-    return Q(Exists(due))
+    return Q(Exists(_kinds_for(due, user)))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from cdop.clocks.services import clock_settings_update
 
 def stage_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     """The case page's "Stage and clocks": two queries (the clocks, the transitions)."""
-    clocks = clocks_for_case(case=case)
+    clocks = clocks_for_case(case=case, user=request.user)  # type: ignore[arg-type]
     return {
         "stage": case.get_status_display(),
         "clocks": [(clock, clock_status(clock)) for clock in clocks],

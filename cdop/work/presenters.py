@@ -31,7 +31,15 @@ TASK_COLUMNS = (
     "assigned_to__full_name",
     "assigned_role",
 )
-CLOCK_COLUMNS = ("pk", "case_id", "label", "due_at", "case__reference", "case__status")
+CLOCK_COLUMNS = (
+    "pk",
+    "case_id",
+    "label",
+    "due_at",
+    "case__reference",
+    "case__status",
+    "case__area_id",
+)
 
 _ROLE_LABELS = dict(Role.choices)
 _STATUS_LABELS = dict(Status.choices)

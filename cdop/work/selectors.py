@@ -103,12 +103,22 @@ def clocks_overdue_mine(*, user: User, now: datetime.datetime | None = None) -> 
         if case_id is not None and completed_at is None
     )
     readable = Case.objects.filter(permissions.case_visibility_q(user), pk__in=sorted(mine))
-    return clocks_overdue(now=now).filter(case_id__in=readable.values("pk")).select_related("case")
+    return (
+        clocks_overdue(now=now)
+        .filter(case_id__in=readable.values("pk"))
+        .filter(permissions.clock_kind_visibility_q(user))
+        .select_related("case")
+    )
 
 
 def clocks_overdue_team(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    return clocks_overdue(now=now).filter(case__area_id__in=areas).select_related("case")
+    return (
+        clocks_overdue(now=now)
+        .filter(case__area_id__in=areas)
+        .filter(permissions.clock_kind_visibility_q(user))
+        .select_related("case")
+    )
 
 
 @dataclass(frozen=True)
@@ -144,13 +154,36 @@ def cases_blocked(*, user: User) -> list[tuple[int, list[Blocker]]]:
     """Open cases of the user's areas that something is holding up (the blockers registry),
     oldest case first, with the reasons. Asks every provider once about all open cases."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    open_ids = list(
+    open_cases = list(
         Case.objects.filter(area_id__in=areas, status__in=OPEN)
         .order_by("opened_at", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "area_id")
     )
-    blocked = blockers_for_cases(open_ids)
-    return [(pk, blocked[pk]) for pk in open_ids if pk in blocked]
+    blocked = blockers_visible(
+        user=user, blockers=blockers_for_cases(pk for pk, _ in open_cases), areas=dict(open_cases)
+    )
+    return [(pk, blocked[pk]) for pk, _ in open_cases if pk in blocked]
+
+
+def blockers_visible(
+    *, user: User, blockers: dict[int, list[Blocker]], areas: dict[int, int]
+) -> dict[int, list[Blocker]]:
+    """Leave out the blockers the user may not see (safeguarding ones, for a key worker);
+    `areas` maps each case id to its area."""
+    safeguarding_areas = set(
+        permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
+    )
+    shown: dict[int, list[Blocker]] = {}
+    for case_id, reasons in blockers.items():
+        kept = [
+            b
+            for b in reasons
+            if b.kind not in permissions.SAFEGUARDING_BLOCKER_KINDS
+            or areas.get(case_id) in safeguarding_areas
+        ]
+        if kept:
+            shown[case_id] = kept
+    return shown
 
 
 def blocked_rows(held_up: list[tuple[int, list[Blocker]]]) -> list[BlockedCase]:

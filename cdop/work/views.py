@@ -57,19 +57,26 @@ def my_work(request: HttpRequest) -> HttpResponse:
         request,
         "work/mine.html",
         {
-            **_queue_rows(tasks, clocks, now),
+            **_queue_rows(user, tasks, clocks, now),
             "can_view_team": permissions.can_view_team_work(user),
         },
     )
 
 
-def _queue_rows(tasks: Page[Any], clocks: Page[Any], now: datetime.datetime) -> dict[str, Any]:
-    blocked = blockers_for_cases({row.case_id for row in clocks.object_list})
+def _queue_rows(
+    user: User, tasks: Page[Any], clocks: Page[Any], now: datetime.datetime
+) -> dict[str, Any]:
+    rows = list(clocks.object_list)
+    blocked = selectors.blockers_visible(
+        user=user,
+        blockers=blockers_for_cases({row.case_id for row in rows}),
+        areas={row.case_id: row.case__area_id for row in rows},
+    )
     return {
         "tasks": tasks,
         "clocks": clocks,
         "task_rows": task_rows(tasks.object_list, now=now),
-        "clock_rows": clock_rows(clocks.object_list, blockers=blocked, now=now),
+        "clock_rows": clock_rows(rows, blockers=blocked, now=now),
         "now": now,
     }
 
@@ -89,7 +96,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work/team.html",
-        {**_queue_rows(tasks, clocks, now), "stages": selectors.cases_by_stage(user=user)},
+        {**_queue_rows(user, tasks, clocks, now), "stages": selectors.cases_by_stage(user=user)},
     )
 
 

@@ -248,3 +248,35 @@ def test_olu_in_another_area_sees_nothing_of_this_areas_work(llr, olu, client_fo
         assert case.reference not in page.content.decode()
         assert "LLR task" not in page.content.decode()
     assert not Task.objects.filter(assigned_to=olu).exists()
+
+
+def test_the_key_worker_is_not_told_of_a_safeguarding_blocker_on_her_overdue_case(
+    llr, kim, alice, client_for
+):
+    case = CaseFactory(area=llr, key_worker=kim)
+    clock_start(
+        case=case,
+        kind="cdrm",
+        label="Meeting within 3 months",
+        started_at=timezone.now() - 100 * DAY,
+        due_at=timezone.now() - DAY,
+    )
+
+    def provider(case_ids: list[int]) -> dict[int, list[blockers.Blocker]]:
+        reason = "Waiting to notify Ofsted of a looked-after child's death"
+        return {
+            pk: [blockers.Blocker("looked_after_notification", reason)]
+            for pk in case_ids
+            if pk == case.pk
+        }
+
+    blockers.blocker_provider_register("test_looked_after", provider)
+    try:
+        kims = client_for(kim).get("/staff/work/").content.decode()
+        alices = client_for(alice).get("/staff/work/team/").content.decode()
+    finally:
+        blockers._PROVIDERS.pop("test_looked_after", None)
+
+    assert "Meeting within 3 months" in kims
+    assert "looked-after" not in kims
+    assert "looked-after" in alices
