@@ -211,6 +211,12 @@ def case_list_audit(
     """
     content_type = ContentType.objects.get_for_model(Case)
     label = "list search" if kind == "search" else "list export"
+    # The audit log's words for a read that was a search or an export (its audit_action).
+    data: dict[str, object] = (
+        {"search": terms, "results": results}
+        if kind == "search"
+        else {"export": "case_list", "filters": terms, "results": results}
+    )
     with audit_actor(user), transaction.atomic():
         for area_id in permissions.area_ids_with_roles(user, permissions.CASE_READERS):
             LogEntry.objects.create(
@@ -219,10 +225,5 @@ def case_list_audit(
                 object_repr=label,
                 action=LogEntry.Action.ACCESS,
                 actor=user,
-                additional_data={
-                    "area_id": area_id,
-                    "list": kind,
-                    "terms": terms,
-                    "results": results,
-                },
+                additional_data=data | {"area_id": area_id},
             )

@@ -71,7 +71,7 @@ def _stage_options(form: CaseFilterForm) -> list[tuple[str, str, bool]]:
 def _audit_terms(request: HttpRequest, typed: str) -> dict[str, object]:
     """What was asked for, as typed (within the audit log only)."""
     terms: dict[str, object] = {
-        key: values if len(values) > 1 else values[0]
+        key: ", ".join(values)
         for key, values in request.GET.lists()
         if key not in {"page", "format", "q"} and any(values)
     }

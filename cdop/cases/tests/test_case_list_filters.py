@@ -416,8 +416,8 @@ def test_the_export_is_recorded_in_the_audit_log(llr, client_for, alice):
     assert (entry.actor, entry.object_repr) == (alice, "list export")
     assert entry.additional_data == {
         "area_id": llr.pk,
-        "list": "export",
-        "terms": {"status": "notified"},
+        "export": "case_list",
+        "filters": {"status": "notified"},
         "results": 2,
     }
 

@@ -241,8 +241,7 @@ def test_a_search_is_recorded_with_who_searched_for_what(llr, client_for, alice)
     )
     assert entry.additional_data == {
         "area_id": llr.pk,
-        "list": "search",
-        "terms": {"q": "Ashford", "status": "notified"},
+        "search": {"q": "Ashford", "status": "notified"},
         "results": 1,
     }
 
@@ -251,7 +250,7 @@ def test_a_search_that_could_not_be_understood_is_recorded_too(llr, client_for, 
     client_for(alice).get("/staff/cases/", {"q": "12345"})
 
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
-    assert entry.additional_data["terms"] == {"q": "12345"}
+    assert entry.additional_data["search"] == {"q": "12345"}
     assert entry.additional_data["results"] == 0
 
 
@@ -302,3 +301,24 @@ def test_the_migration_fills_the_keys_of_cases_stored_before_it(llr):
 
     case.refresh_from_db()
     assert (case.search_first_name, case.search_last_name) == ("amelia", "obrien")
+
+
+def test_an_administrator_reads_the_search_in_the_audit_log(llr, client_for, alice, ada):
+    client_for(alice).get("/staff/cases/?q=Ashford&status=notified&status=awaiting_panel")
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+
+    listed = client_for(ada).get("/staff/audit/").text
+    detail = client_for(ada).get(f"/staff/audit/{entry.pk}/").text
+
+    assert "Searched" in listed
+    assert "Case list search" in listed
+    assert "Ashford" in detail
+    assert "notified, awaiting_panel" in detail
+    assert "Records found" in detail
+
+
+def test_only_administrators_read_what_was_searched_for(llr, client_for, alice):
+    client_for(alice).get("/staff/cases/", {"q": "Ashford"})
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+
+    assert client_for(alice).get(f"/staff/audit/{entry.pk}/").status_code == 404
