@@ -30,11 +30,17 @@ def page_size() -> int:
 
 
 def _page(queryset: QuerySet[Any], columns: tuple[str, ...], number: str | None) -> Page[Any]:
-    """A page of named rows with only `columns`. The total is counted on the bare queryset:
-    counting the rows' query would carry its joins over every matching row."""
-    paginator = Paginator(queryset.values_list(*columns, named=True), page_size())
+    """A page of named rows with only `columns`, in three queries whatever the page size:
+    the total and the page's ids on the bare queryset (no joins, so the database sorts only
+    ids), then the page's rows by id."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), page_size())
     paginator.__dict__["count"] = queryset.order_by().count()  # fills the cached property
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = queryset.model._default_manager.filter(pk__in=ids).values_list(*columns, named=True)
+    by_id = {row.pk: row for row in rows}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
 
 
 def _user(request: HttpRequest) -> User:
