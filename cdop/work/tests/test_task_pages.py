@@ -181,3 +181,29 @@ def test_the_key_worker_completes_a_task_on_her_own_case(llr, kim, client_for):
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.completed_by == kim
+
+
+def test_a_jar_task_on_a_notification_not_yet_a_case_is_in_my_work_and_can_be_done(
+    llr, alice, client_for
+):
+    from cdop.core.tests.factories import NotificationFactory
+
+    notification = NotificationFactory(area=llr)
+    task = Task.objects.create(
+        area=llr,
+        notification=notification,
+        rule="jar",
+        title="Hold the initial JAR strategy discussion",
+        due_at=timezone.now() + datetime.timedelta(hours=24),
+        assigned_role=Role.CDR_MANAGER,
+    )
+    client = client_for(alice)
+
+    page = client.get("/staff/work/")
+    assert f"Notification {notification.reference}" in page.content.decode()
+    response = client.post(f"/staff/work/tasks/{task.pk}/complete/", {"note": "Held at 09:00."})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/work/"
+    task.refresh_from_db()
+    assert task.completed_by == alice
