@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_public
-from cdop.core.ratelimit import rate_limit
+from cdop.core.ratelimit import rate_limit, rate_limit_of
 from cdop.core.urls_cache import cached_reverse
 from cdop.notifications.forms import (
     PAGES,
@@ -56,7 +56,8 @@ _NOTIFIED_MAX_AGE = 60 * 60
 
 
 # Every POST of the form, on any page, counts towards one limit per address.
-_rate_limited = rate_limit(group="notify", rate=lambda: str(settings.NOTIFY_RATE_LIMIT))
+_RATE_GROUP = "notify"
+_rate_limited = rate_limit(group=_RATE_GROUP, rate=lambda: str(settings.NOTIFY_RATE_LIMIT))
 
 
 def _area(request: HttpRequest, area_slug: str) -> Area:
@@ -241,14 +242,21 @@ def _done(
     return _private(response)
 
 
-@_rate_limited
 @require_http_methods(["GET", "POST"])
 def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
     """Check your answers, then send. Sending twice (a double click, a retry, the back
-    button) stores one notification and shows the same reference."""
+    button) stores one notification and shows the same reference.
+
+    Every POST counts towards the form's limit, as on the other pages; a send counts in the
+    notification's own transaction, so that it takes one write transaction, not two.
+    """
+    limit = None
+    if request.method == "POST":
+        limit = rate_limit_of(request, group=_RATE_GROUP, rate=str(settings.NOTIFY_RATE_LIMIT))
     area, draft = _area_and_draft(request, area_slug)
     if draft is None:
-        if request.method == "POST":
+        if limit is not None:
+            limit.count()
             # Already sent from this page: the draft went when the notification was stored.
             token = request.POST.get("submission_token", "")
             sent = _notification_by_token(token, area)
@@ -256,15 +264,18 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
                 return _done(request, area, sent.reference)
         return _private(redirect("notify:form", area.slug))
     checked = None
-    if request.method == "POST":
+    if limit is not None:
         # Sending: trust each page as its form cleaned it, re-checking what spans pages.
         checked = draft_check_saved(draft.data, draft.cleaned, today=timezone.localdate())
     answers, missing = checked if checked is not None else draft_check(draft.data)
     if missing:
+        if limit is not None:
+            limit.count()
         return _private(redirect(f"{_page_url(area, missing)}?return=check"))
 
-    if request.method == "POST":
+    if limit is not None:
         if draft.is_spam:
+            limit.count()
             # A robot filled in the honeypot: it is told what a person is told, nothing kept.
             logger.warning("Notification honeypot filled in; nothing stored")
             notification_draft_delete(draft=draft)
@@ -275,6 +286,7 @@ def notify_check(request: HttpRequest, area_slug: str) -> HttpResponse:
             submission_token=draft.submission_token,
             details=details_from_answers(answers),
             draft=draft,
+            rate_limit=limit,
         )
         if not created:  # sent before, from another tab of this browser
             notification_draft_delete(draft=draft)

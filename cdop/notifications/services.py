@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from cdop.areas.models import Area
 from cdop.cases.models import Expectedness, Task
+from cdop.core.ratelimit import RateLimit
 from cdop.notifications import jar
 from cdop.notifications.models import ApiClient, Notification, NotificationDraft
 from cdop.notifications.reference import (
@@ -191,6 +191,7 @@ def notification_submit(
     details: NotificationDetails,
     api_client: ApiClient | None = None,
     draft: NotificationDraft | None = None,
+    rate_limit: RateLimit | None = None,
 ) -> tuple[Notification, bool]:
     """Store a notification from the public form or the API; (notification, created).
 
@@ -201,8 +202,9 @@ def notification_submit(
     the commit cannot lose it) that makes the Joint Agency Response tasks of an unexpected
     death and sends the team alert and the notifier's confirmation.
 
-    Everything that only reads is done before the transaction, so that on SQLite the one
-    write lock is held for the inserts alone.
+    `rate_limit`, when given, is counted first inside the same transaction (over the limit:
+    Ratelimited, and nothing is stored or counted). Everything that only reads is done
+    before the transaction, so that on SQLite the one write lock is held for the writes alone.
     """
     # No look-up of the token first: almost every submit is new, and a repeat is caught by
     # the token's unique key below, at the price of one failed insert.
@@ -225,8 +227,11 @@ def notification_submit(
         )
         try:
             with transaction.atomic():
-                with disable_auditlog():  # the entry is written by _audit_created
-                    notification.save(force_insert=True)
+                if rate_limit is not None:
+                    rate_limit.count()
+                # bulk_create sends no signals, so auditlog writes no entry of its own: the
+                # entry is _audit_created's. It also skips save()'s machinery (~0.3 ms).
+                Notification.objects.bulk_create([notification])
                 _audit_created(notification)
                 _acknowledge_enqueue(notification.pk)
                 if draft is not None:

@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from cdop.areas.models import Area
 from cdop.cases.models import Task
+from cdop.core.models import RateLimitCounter
 from cdop.core.tests.factories import NotificationFactory
 from cdop.notifications import jar
-from cdop.notifications.models import Notification
+from cdop.notifications.forms import PAGES
+from cdop.notifications.models import Notification, NotificationDraft
 from cdop.notifications.services import (
     NotificationDetails,
     notification_hours_since_death,
@@ -367,3 +369,32 @@ def test_sending_twice_after_the_back_button_sends_one(llr):
 
     assert back["Location"] == "/llr/notify/"
     assert Notification.objects.count() == 1
+
+
+def test_sending_counts_once_towards_the_forms_limit(llr, settings):
+    settings.NOTIFY_RATE_LIMIT = "100/10m"
+    client = Client()
+    fill(client)  # one POST a page
+    pages = RateLimitCounter.objects.get().count
+
+    send(client)
+
+    assert RateLimitCounter.objects.get().count == pages + 1
+    assert Notification.objects.count() == 1
+
+
+def test_a_send_over_the_limit_gets_the_429_page_and_stores_nothing(llr, settings):
+    settings.NOTIFY_RATE_LIMIT = "1000/10m"
+    client = Client()
+    fill(client)
+    pages = RateLimitCounter.objects.get().count
+    RateLimitCounter.objects.update(count=1000)  # the limit, used up by others at this address
+
+    response = send(client)
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text
+    assert not Notification.objects.exists()
+    assert NotificationDraft.objects.count() == 1  # the answers are kept to send later
+    assert RateLimitCounter.objects.get().count == 1000  # the refused send is not counted
+    assert pages == len(PAGES)
