@@ -84,6 +84,11 @@ INSTALLED_APPS = [
     "cdop.investigations",
     "cdop.safeguarding",
     "cdop.chronology",
+    "cdop.agencies",
+    "cdop.formdefs",
+    "cdop.agencyforms",
+    "cdop.securelinks",
+    "cdop.familyvoice",
 ]
 
 MIDDLEWARE = [
