@@ -14,7 +14,8 @@ from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.search import MIN_PREFIX, SearchKeys, SearchQuery, case_search_keys
 from cdop.cases.workflow import REVIEW_LINE, Status, Transition, transitions_from
-from cdop.clocks.selectors import DUE_SOON_DAYS, case_clock_due_soon_q, case_overdue_clock_q
+from cdop.clocks.models import Clock
+from cdop.clocks.selectors import DUE_SOON_DAYS
 
 
 class ClockFilter:
@@ -133,12 +134,20 @@ def _search(cases: QuerySet[Case], search: SearchQuery) -> tuple[QuerySet[Case],
 
 
 def _clock_condition(clock: str, now: dt.datetime) -> Q | None:
-    """The timescales filter, by each case's worst running clock (as the case page shows)."""
-    overdue = case_overdue_clock_q(now=now)
+    """The timescales filter, by each case's worst running clock (as the case page shows).
+
+    Written as "id IN (cases with such a clock)" rather than a correlated EXISTS: SQLite
+    answers EXISTS by scanning the running clocks' index once per case (seconds at 20,000
+    cases); the IN list is computed once from that index, on both databases.
+    """
+    running = Clock.objects.filter(stopped_at__isnull=True)
+    overdue = Q(pk__in=running.filter(due_at__lt=now).values("case_id"))
     if clock == ClockFilter.OVERDUE:
         return overdue
     if clock == ClockFilter.DUE_SOON:
-        return case_clock_due_soon_q(now=now) & ~overdue
+        soon = now + dt.timedelta(days=DUE_SOON_DAYS)
+        due_soon = running.filter(due_at__gte=now, due_at__lte=soon).values("case_id")
+        return Q(pk__in=due_soon) & ~overdue
     if clock == ClockFilter.ON_TIME:
         return ~overdue
     return None
@@ -232,3 +241,8 @@ def case_available_transitions(*, user: User, case: Case) -> list[Transition]:
     if not permissions.can_manage_case(user, case):
         return []
     return transitions_from(case.status)
+
+
+def user_names(*, ids: set[int]) -> dict[int, str]:
+    """Full names by id (for key workers named on a list)."""
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))

@@ -2,17 +2,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cdop.accounts import permissions
+from cdop.accounts.models import User
 from cdop.audit.services import audit_read
 from cdop.cases import selectors
 from cdop.cases.forms import CaseFilterForm, TransitionForm
-from cdop.cases.presenters import CSV_COLUMNS, LIST_COLUMNS, case_list_csv, case_list_rows
+from cdop.cases.presenters import (
+    CSV_COLUMNS,
+    LIST_COLUMNS,
+    CaseRow,
+    case_list_csv,
+    case_list_rows,
+    filter_select,
+)
 from cdop.cases.search import case_list_audit
 from cdop.cases.sections import sections_for
 from cdop.cases.services import TRANSITION_SERVICES
@@ -27,10 +35,8 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     user = request.user
     if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
         raise Http404
-    form = CaseFilterForm(
-        request.GET,
-        key_workers=selectors.case_key_worker_choices(user=user),  # type: ignore[arg-type]
-    )
+    key_workers = selectors.case_key_worker_choices(user=user)  # type: ignore[arg-type]
+    form = CaseFilterForm(request.GET, key_workers=key_workers)
     form.is_valid()  # invalid choices are ignored (and marked); only the search stops the list
     filters = form.list_filters()
     typed = request.GET.get("q", "").strip()[:200]
@@ -54,13 +60,28 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
         "cases/list.html",
         {
             "page": page,
-            "rows": case_list_rows(page.object_list) if page is not None else "",
+            "rows": _rows(page, key_workers, user) if page is not None else "",  # type: ignore[arg-type]
             "form": form,
             "stages": _stage_options(form),
+            "selects": [filter_select(form[name]) for name in _SELECTS if name in form.fields],
             "filtered": any(request.GET.get(k) for k in form.fields if k != "sort"),
         },
         status=400 if form.search_failed else 200,
     )
+
+
+_SELECTS = ("clock", "key_worker", "expectedness", "year", "reporting_year", "sort")
+
+
+def _rows(page: Page[CaseRow], key_workers: list[tuple[int, str]] | None, user: User) -> str:
+    """The page's rows, naming key workers from the filter's list (no join in the page
+    query); a key worker no longer holding the role is looked up, at most one query."""
+    names = dict(key_workers or [(user.pk, user.full_name)])
+    rows = list(page.object_list)
+    missing = {row[6] for row in rows if row[6] is not None} - names.keys()
+    if missing:
+        names |= selectors.user_names(ids=missing)
+    return case_list_rows(rows, names)
 
 
 def _stage_options(form: CaseFilterForm) -> list[tuple[str, str, bool]]:

@@ -456,3 +456,16 @@ def test_an_export_with_a_search_it_cannot_understand_shows_the_error_instead(
 
     assert response.status_code == 400
     assert "An NHS number has 10 digits" in response.text
+
+
+def test_the_list_names_each_cases_key_worker_even_one_no_longer_in_the_role(
+    llr, client_for, alice, kim
+):
+    former = UserFactory(full_name="Former Keyworker")
+    CaseFactory(area=llr, key_worker=kim)
+    CaseFactory(area=llr, key_worker=former)
+
+    page = _page(client_for(alice))
+
+    assert '<td class="govuk-table__cell">Kim Keyworker</td>' in page
+    assert '<td class="govuk-table__cell">Former Keyworker</td>' in page

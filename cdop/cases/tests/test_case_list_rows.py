@@ -31,9 +31,10 @@ def test_each_row_links_to_its_case_and_shows_its_status_in_words(llr):
                 datetime.date(2026, 2, 1),
                 "awaiting_panel",
                 changed,
-                "Kim <Keyworker>",
+                7,
             )
-        ]
+        ],
+        {7: "Kim <Keyworker>"},
     )
 
     assert 'href="/staff/cases/LLR-2026-0001/"' in html
@@ -44,7 +45,7 @@ def test_each_row_links_to_its_case_and_shows_its_status_in_words(llr):
 
 
 def test_an_empty_list_says_so():
-    assert "No cases match." in case_list_rows([])
+    assert "No cases match." in case_list_rows([], {})
 
 
 def test_short_dates_use_london_time():
