@@ -201,3 +201,21 @@ def clock_kind_visibility_q(user: User | AnonymousUser) -> Q:
     return ~Q(kind__in=SAFEGUARDING_CLOCK_KINDS) | Q(
         case__area_id__in=area_ids_with_roles(user, SAFEGUARDING_READERS)
     )
+
+
+# --- Agency directory and Reporting Forms (cdop.agencies, cdop.agencyforms) -----------------
+
+
+def can_edit_agency_directory(user: User | AnonymousUser, area: Area) -> bool:
+    """The area's organisations and contacts are kept by its administrators."""
+    return _has_any(user, area.pk, AREA_ADMINISTRATORS)
+
+
+def can_read_agency_directory(user: User | AnonymousUser, area: Area) -> bool:
+    """Those who request forms from agencies read the directory."""
+    return _has_any(user, area.pk, CASE_MANAGERS)
+
+
+def can_view_outstanding_forms(user: User | AnonymousUser) -> bool:
+    """The area's list of outstanding Reporting Forms spans every case."""
+    return bool(area_ids_with_roles(user, AREA_CASE_READERS))
