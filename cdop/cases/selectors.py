@@ -103,7 +103,10 @@ def _name_condition(words: Sequence[SearchKeys]) -> tuple[Q, Q]:
         exact = Q(search_last_name=word.last_name) | Q(search_first_name=word.first_name)
         return _first_name_matches(word) | _last_name_matches(word), exact
     first, rest, whole = words[0], _joined(words[1:]), _joined(words)
-    condition = (
+    # Every way of matching needs the surname to match one of these: said first, it lets
+    # the database answer from the surname indexes instead of reading every case.
+    surname = _last_name_matches(first) | _last_name_matches(rest) | _last_name_matches(whole)
+    condition = surname & (
         (_first_name_matches(first) & _last_name_matches(rest))
         | (_last_name_matches(first) & _first_name_matches(rest))
         | _last_name_matches(whole)
