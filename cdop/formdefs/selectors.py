@@ -52,10 +52,17 @@ def formdef_get(*, code: str, version: int) -> FormDefinition:
         raise Http404 from None
 
 
+def _keyword_pattern(word: str) -> str:
+    """A whole word or phrase; a trailing * matches any ending ("epilep*": epilepsy,
+    epileptic). Whole words by default, so "car" does not match "cardiac" or "care"."""
+    word = word.strip().lower()
+    if word.endswith("*"):
+        return rf"\b{re.escape(word[:-1])}"
+    return rf"\b{re.escape(word)}\b"
+
+
 def _words_match(keywords: list[str], text: str) -> bool:
-    return any(
-        re.search(rf"\b{re.escape(word.lower())}", text) for word in keywords if word.strip()
-    )
+    return any(re.search(_keyword_pattern(word), text) for word in keywords if word.strip())
 
 
 def _rules_hold(rules: dict[str, Any], facts: dict[str, Any]) -> bool:
