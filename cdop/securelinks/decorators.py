@@ -36,6 +36,7 @@ def protect(response: HttpResponse) -> HttpResponse:
     """No address from these pages goes to another site, and no copy is kept by a browser
     or a proxy: the pages hold what someone wrote about a child's death."""
     response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     return response
@@ -95,6 +96,8 @@ def link_required(purpose: str, *, allow_used: bool = False) -> Callable[[View],
             found = link_for_session(request, purpose=purpose, allow_used=allow_used)
             if isinstance(found, SecureLink):
                 request.secure_link = found  # type: ignore[attr-defined]
+                # The header and footer then link to the sending team's public pages.
+                request.public_area = found.area  # type: ignore[attr-defined]
                 response = view(request, *args, **kwargs)
             elif found == _Outcome.TIMED_OUT:
                 response = link_timed_out(request)

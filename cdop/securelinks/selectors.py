@@ -54,7 +54,7 @@ class LinkRow:
     status_label: str
 
 
-def _rows(links: list[SecureLink]) -> list[LinkRow]:
+def securelink_rows(links: list[SecureLink]) -> list[LinkRow]:
     now = timezone.now()
     rows = []
     for link in links:
@@ -66,7 +66,7 @@ def _rows(links: list[SecureLink]) -> list[LinkRow]:
 def securelinks_for_form_request(*, form_request: FormRequest) -> list[LinkRow]:
     """Every link sent for one request, newest first, with its status (one query)."""
     links = SecureLink.objects.filter(form_request=form_request).select_related("created_by")
-    return _rows(list(links.order_by("-created_at", "-pk")))
+    return securelink_rows(list(links.order_by("-created_at", "-pk")))
 
 
 def securelinks_for_family_voice_request(
@@ -75,4 +75,4 @@ def securelinks_for_family_voice_request(
     links = SecureLink.objects.filter(family_voice_request=family_voice_request).select_related(
         "created_by"
     )
-    return _rows(list(links.order_by("-created_at", "-pk")))
+    return securelink_rows(list(links.order_by("-created_at", "-pk")))

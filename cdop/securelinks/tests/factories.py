@@ -37,3 +37,37 @@ def form_request_make(*, case: Case, by: User, email: str = "gp@practice.invalid
         requested_by=by,
         due_on=timezone.localdate() + datetime.timedelta(days=28),
     )
+
+
+def family_link_make(
+    *, case: Case, by: User, otp_required: bool = False, email: str = "family@example.invalid"
+) -> tuple[str, FamilyVoiceRequest]:
+    """A family's link and its request; returns the raw token (as the email carries it)."""
+    from cdop.securelinks import services
+
+    request = family_voice_request_make(case=case, by=by)
+    token = services.securelink_issue(
+        purpose="family_voice",
+        email=email,
+        area=case.area,
+        created_by=by,
+        expires_at=services.securelink_expiry(purpose="family_voice"),
+        family_voice_request=request,
+        otp_required=otp_required,
+    )
+    return token, request
+
+
+def agency_link_make(*, case: Case, by: User) -> tuple[str, FormRequest]:
+    from cdop.securelinks import services
+
+    form_request = form_request_make(case=case, by=by)
+    token = services.securelink_issue(
+        purpose="agency_form",
+        email=form_request.contact.email,
+        area=case.area,
+        created_by=by,
+        expires_at=services.securelink_expiry(purpose="agency_form"),
+        form_request=form_request,
+    )
+    return token, form_request
