@@ -103,7 +103,6 @@ class QuestionRow:
     question: dict[str, Any]
     field: forms.BoundField
     not_known: forms.BoundField | None = None
-    follows: str = ""  # "Answer this only if ..." for a follow-up on the same page
 
 
 class SectionForm(GovUKFormMixin, forms.Form):
@@ -116,27 +115,18 @@ class SectionForm(GovUKFormMixin, forms.Form):
     asked: list[dict[str, Any]]
 
     def rows(self) -> list[QuestionRow]:
-        rows = []
-        by_id = {q["id"]: q for q in questions(self.definition)}
-        for question in self.asked:
-            qid = question["id"]
-            condition = question.get("show_if")
-            follows = ""
-            if condition and any(q["id"] == condition["question"] for q in self.asked):
-                earlier = by_id[condition["question"]]
-                labels = {c["value"]: c["label"] for c in choices_of(earlier)}
-                labels[NOT_KNOWN] = NOT_KNOWN_LABEL
-                wanted = " or ".join(f"‘{labels.get(v, v)}’" for v in condition["in"])
-                follows = f"Answer this only if you answered {wanted} to ‘{earlier['label']}’."
-            rows.append(
-                QuestionRow(
-                    question=question,
-                    field=self[qid],
-                    not_known=self[qid + NK_SUFFIX] if qid + NK_SUFFIX in self.fields else None,
-                    follows=follows,
-                )
+        return [
+            QuestionRow(
+                question=question,
+                field=self[question["id"]],
+                not_known=(
+                    self[question["id"] + NK_SUFFIX]
+                    if question["id"] + NK_SUFFIX in self.fields
+                    else None
+                ),
             )
-        return rows
+            for question in self.asked
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -245,6 +235,19 @@ def _field_for(question: dict[str, Any]) -> tuple[forms.Field, forms.Field | Non
     return field, not_known_box
 
 
+def _follows(definition: FormDefinition, question: dict[str, Any], page_ids: set[str]) -> str:
+    """For a follow-up shown on the same page as the question it depends on, a hint saying
+    when to answer it (the page works without JavaScript, so both are always visible)."""
+    condition = question.get("show_if")
+    if not condition or condition["question"] not in page_ids:
+        return ""
+    earlier = next(q for q in questions(definition) if q["id"] == condition["question"])
+    labels = {c["value"]: c["label"] for c in choices_of(earlier)}
+    labels[NOT_KNOWN] = NOT_KNOWN_LABEL
+    wanted = " or ".join(f"‘{labels.get(v, v)}’" for v in condition["in"])
+    return f"Answer this only if you answered {wanted} to ‘{earlier['label']}’."
+
+
 def _initial(question: dict[str, Any], entry: dict[str, Any] | None) -> tuple[Any, bool]:
     if not entry:
         return None, False
@@ -289,6 +292,9 @@ def section_form(
     initial: dict[str, Any] = {}
     for question in asked:
         field, box = _field_for(question)
+        follows = _follows(definition, question, page_ids)
+        if follows:
+            field.help_text = f"{follows} {field.help_text}".strip()
         fields[question["id"]] = field
         value, not_known = _initial(question, answers.get(question["id"]))
         initial[question["id"]] = value
