@@ -219,3 +219,19 @@ def can_read_agency_directory(user: User | AnonymousUser, area: Area) -> bool:
 def can_view_outstanding_forms(user: User | AnonymousUser) -> bool:
     """The area's list of outstanding Reporting Forms spans every case."""
     return bool(area_ids_with_roles(user, AREA_CASE_READERS))
+
+
+# --- Form definitions (cdop.formdefs) --------------------------------------------------------
+
+FORM_DEFINITION_READERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+
+
+def can_view_form_definitions(user: User | AnonymousUser) -> bool:
+    """The national forms are the same for every area: whoever requests them reads them."""
+    return bool(area_ids_with_roles(user, FORM_DEFINITION_READERS))
+
+
+def can_publish_form_definitions(user: User | AnonymousUser) -> bool:
+    """A new national version is published by an administrator (of any area: the forms are
+    shared; every version is kept and returns keep theirs)."""
+    return bool(area_ids_with_roles(user, AREA_ADMINISTRATORS))
