@@ -78,7 +78,7 @@ class CaseFilterForm(GovUKFormMixin, forms.Form):
         choices=Status.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "We ignored a stage that is not on the list"},
+        error_messages={"invalid_choice": "Choose stages from the list"},
     )
     clock = forms.ChoiceField(
         label="Timescales",
