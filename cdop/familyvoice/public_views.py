@@ -2,8 +2,8 @@
 
 Nothing from the record is shown here: only what the family wrote themselves, and how to
 reach the review team. The addresses carry no identifiers: the link held in the session
-(request.secure_link) decides whose words open, and an entry is addressed by its place in
-the family's own list.
+(request.secure_link) decides whose words open, and an entry's number is looked up only
+among that family's own entries.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _numbered(link: SecureLink) -> list[tuple[int, FamilyVoiceEntry]]:
-    return list(enumerate(services.family_voice_entries(link=link), start=1))
+    # Numbered by the entry's own key, so a page left open elsewhere still changes the
+    # piece it showed after another was removed.
+    return [(entry.pk, entry) for entry in services.family_voice_entries(link=link)]
 
 
 @link_required(PURPOSE)
@@ -141,10 +143,7 @@ def add_view(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_numbered(request: HttpRequest, number: int) -> FamilyVoiceEntry | None:
-    for n, entry in _numbered(_link(request)):
-        if n == number:
-            return entry
-    return None
+    return services.family_voice_entry_get(link=_link(request), pk=number)
 
 
 @link_required(PURPOSE)

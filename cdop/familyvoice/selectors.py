@@ -44,7 +44,7 @@ def family_voice_requests_for(*, case: Case) -> list[RequestView]:
     )
     views = {r.pk: RequestView(request=r) for r in requests}
     sent_ids = [r.pk for r in requests if r.submitted_at is not None]
-    for entry in FamilyVoiceEntry.objects.filter(request_id__in=sent_ids):
+    for entry in FamilyVoiceEntry.objects.filter(request_id__in=sent_ids).order_by("pk"):
         view = views[entry.request_id]
         (view.questions if entry.kind == "question" else view.views).append(entry)
     links = SecureLink.objects.filter(family_voice_request__case=case).order_by(

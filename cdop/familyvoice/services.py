@@ -140,8 +140,16 @@ def _request_for(link: SecureLink, *, lock: bool = False) -> FamilyVoiceRequest:
 
 
 def family_voice_entries(*, link: SecureLink) -> list[FamilyVoiceEntry]:
-    """What this family has written on this request, oldest first (only theirs)."""
-    return list(FamilyVoiceEntry.objects.filter(request_id=link.family_voice_request_id))
+    """What this family has written on this request, in the order they began each piece
+    (a change does not move it), and only theirs."""
+    return list(
+        FamilyVoiceEntry.objects.filter(request_id=link.family_voice_request_id).order_by("pk")
+    )
+
+
+def family_voice_entry_get(*, link: SecureLink, pk: int) -> FamilyVoiceEntry | None:
+    """One of this family's own entries; None for anyone else's (the same as no entry)."""
+    return FamilyVoiceEntry.objects.filter(request_id=link.family_voice_request_id, pk=pk).first()
 
 
 def family_voice_entry_add(*, link: SecureLink, kind: str, text: str) -> FamilyVoiceEntry:
