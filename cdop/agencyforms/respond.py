@@ -156,9 +156,7 @@ def next_section(*, forms: list[RequestedForm], form: RequestedForm, section_id:
 
 def _open_request_locked(*, link: SecureLink) -> FormRequest:
     form_request = (
-        FormRequest.objects.select_for_update(of=("self",))
-        .select_related("case")
-        .get(links=link)
+        FormRequest.objects.select_for_update(of=("self",)).select_related("case").get(links=link)
     )
     if form_request.status == FormRequest.Status.SUBMITTED:
         raise DomainError(ALREADY_SENT)

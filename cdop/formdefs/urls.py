@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from cdop.formdefs import views
 
 app_name = "formdefs"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.formdef_index, name="index"),
+    path("publish/", views.formdef_publish, name="publish"),
+    path("<slug:code>/<int:version>/", views.formdef_detail, name="detail"),
+]
