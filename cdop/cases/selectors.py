@@ -13,7 +13,7 @@ from cdop.accounts import permissions
 from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.search import MIN_PREFIX, SearchKeys, SearchQuery, case_search_keys
-from cdop.cases.workflow import REVIEW_LINE, Status, Transition, transitions_from
+from cdop.cases.workflow import Status, Transition, transitions_from
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import DUE_SOON_DAYS
 
@@ -43,8 +43,6 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stage": ("Stage", ("stage_position", "-opened_at", "-pk")),
 }
 DEFAULT_SORT = "opened"
-# The stages in the order of a review, then the ways out of it.
-_STAGE_ORDER = [*REVIEW_LINE, *(s for s in Status if s not in REVIEW_LINE)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,14 +193,6 @@ def case_list_for_user(*, user: User, filters: CaseListFilters | None = None) ->
     if filters.search is not None:
         cases, ranked = _search(cases, filters.search)
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    if "stage_position" in order:
-        cases = cases.annotate(
-            stage_position=SqlCase(
-                *(When(status=s, then=Value(i)) for i, s in enumerate(_STAGE_ORDER)),
-                default=Value(len(_STAGE_ORDER)),
-                output_field=IntegerField(),
-            )
-        )
     return cases.order_by(*(("search_rank",) if ranked else ()), *order)
 
 

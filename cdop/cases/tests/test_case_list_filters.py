@@ -469,3 +469,15 @@ def test_the_list_names_each_cases_key_worker_even_one_no_longer_in_the_role(
 
     assert '<td class="govuk-table__cell">Kim Keyworker</td>' in page
     assert '<td class="govuk-table__cell">Former Keyworker</td>' in page
+
+
+def test_a_case_moved_on_keeps_its_place_in_the_stage_sort(llr, alice):
+    from cdop.cases.models import STAGE_ORDER
+    from cdop.cases.services import case_start_information_gathering
+
+    case = CaseFactory(area=llr, status=Status.NOTIFIED)
+
+    case_start_information_gathering(case=case, by=alice)
+
+    case.refresh_from_db()
+    assert case.stage_position == STAGE_ORDER.index(Status.INFORMATION_GATHERING)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cdop.accounts.models import Membership, Role
 from cdop.areas.models import Area, Sequence
 from cdop.areas.services import sequence_next
-from cdop.cases.models import Case, CaseTransition, Task
+from cdop.cases.models import Case, CaseTransition, Task, stage_position
 from cdop.cases.search import case_search_keys
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
 from cdop.clocks.models import Clock
@@ -264,3 +264,10 @@ def test_the_cases_can_be_found_by_name(llr: Area) -> None:
         keys.last_sound,
     )
     assert not Case.objects.filter(search_last_name="").exists()
+
+
+def test_each_case_knows_its_place_in_the_stage_sort(llr: Area) -> None:
+    _generate(cases=100)
+
+    for status, position in Case.objects.values_list("status", "stage_position").distinct():
+        assert position == stage_position(status)

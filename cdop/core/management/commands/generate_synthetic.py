@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area, Sequence
-from cdop.cases.models import Case, CaseTransition, Expectedness, Sex, Task
+from cdop.cases.models import Case, CaseTransition, Expectedness, Sex, Task, stage_position
 from cdop.cases.search import case_search_keys_fill
 from cdop.cases.services import case_reference
 from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
@@ -1049,6 +1049,7 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
                     opened_at=case.opened_at,
                     finalised_at=case.finalised_at,
                     key_worker_id=_key_worker_for(work_rng, case, key_workers),
+                    stage_position=stage_position(case.status),
                 )
             )
             case_search_keys_fill(case=rows[-1])  # bulk_create does not call save()
