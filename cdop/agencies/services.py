@@ -63,11 +63,10 @@ def organisation_update(
 
 
 def _email_taken(*, organisation: Organisation, email: str, exclude_pk: int | None) -> bool:
-    return (
-        AgencyContact.objects.filter(organisation=organisation, email__iexact=email)
-        .exclude(pk=exclude_pk)
-        .exists()
-    )
+    query = AgencyContact.objects.filter(organisation=organisation, email__iexact=email)
+    if exclude_pk is not None:
+        query = query.exclude(pk=exclude_pk)
+    return query.exists()
 
 
 def contact_create(

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from cdop.agencyforms import views
 
 app_name = "agencyforms_area"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.outstanding, name="outstanding"),
+]

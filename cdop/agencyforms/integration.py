@@ -1,0 +1,132 @@
+"""What agency Reporting Forms add to the case: its page section, the blocker and the
+chronology entries (registered in AgencyformsConfig.ready())."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.agencyforms.models import Chase, FormRequest
+from cdop.agencyforms.selectors import (
+    form_requests_for_case,
+    outstanding_counts_for_cases,
+)
+from cdop.cases.blockers import Blocker
+from cdop.chronology.registry import Entry, Kind
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from cdop.accounts.models import User
+    from cdop.cases.models import Case
+
+BLOCKER_KIND = "agency_forms"
+KINDS = [
+    Kind(key="agency_form", label="Agency Reporting Forms"),
+    Kind(key="agency_form_chase", label="Reporting Form reminders"),
+]
+
+
+def agency_forms_section(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """Two queries: the requests (with organisation and contact) and nothing else."""
+    rows = form_requests_for_case(case=case)
+    return {
+        "rows": rows,
+        "open_count": sum(1 for row in rows if row.is_open),
+        "can_manage": permissions.can_manage_case(request.user, case),
+    }
+
+
+def agency_forms_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """Explains, refuses nothing: a case can go to its review meeting with a form missing
+    (the panel decides whether to wait), so no transition is blocked."""
+    found: dict[int, list[Blocker]] = {}
+    for case_id, (count, since) in outstanding_counts_for_cases(case_ids).items():
+        found[case_id] = [
+            Blocker(
+                kind=BLOCKER_KIND,
+                reason=f"Waiting for {count} agency Reporting Form{'s' if count != 1 else ''}",
+                since=timezone.localdate(since) if since else None,
+            )
+        ]
+    return found
+
+
+def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
+    """Requests, first opens, returns, withdrawals and reminders: two queries."""
+    entries: list[Entry] = []
+    requests = list(
+        FormRequest.objects.filter(case=case).select_related(
+            "organisation", "contact", "requested_by", "revoked_by"
+        )
+    )
+    by_pk = {r.pk: r for r in requests}
+    for r in requests:
+        url = reverse("agencyforms:detail", kwargs={"reference": case.reference, "pk": r.pk})
+        who = f"{r.contact.name}, {r.organisation.name}"
+        entries.append(
+            Entry(
+                at=r.requested_at,
+                kind="agency_form",
+                title=f"Reporting Form requested from {r.organisation.name}",
+                detail=f"Sent to {who}; due {r.due_on:%-d %B %Y}.",
+                by=str(r.requested_by),
+                url=url,
+            )
+        )
+        if r.first_opened_at:
+            entries.append(
+                Entry(
+                    at=r.first_opened_at,
+                    kind="agency_form",
+                    title=f"Reporting Form first opened by {r.organisation.name}",
+                    detail=who,
+                    url=url,
+                )
+            )
+        if r.submitted_at:
+            entries.append(
+                Entry(
+                    at=r.submitted_at,
+                    kind="agency_form",
+                    title=f"Reporting Form returned by {r.organisation.name}",
+                    detail=who,
+                    url=url,
+                )
+            )
+        if r.revoked_at:
+            entries.append(
+                Entry(
+                    at=r.revoked_at,
+                    kind="agency_form",
+                    title=f"Reporting Form request to {r.organisation.name} withdrawn",
+                    detail=r.revoke_reason,
+                    by=str(r.revoked_by) if r.revoked_by else "",
+                    url=url,
+                )
+            )
+    if by_pk:
+        for chase in Chase.objects.filter(request__case=case).select_related("by"):
+            r = by_pk[chase.request_id]
+            to = (
+                "the CDR team"
+                if chase.kind == Chase.Kind.ESCALATION
+                else f"{r.contact.name}, {r.organisation.name}"
+            )
+            entries.append(
+                Entry(
+                    at=chase.sent_at,
+                    kind="agency_form_chase",
+                    title=f"{chase.get_kind_display()}: Reporting Form from {r.organisation.name}",
+                    detail=f"Sent to {to}.",
+                    by=str(chase.by) if chase.by else "",
+                    url=reverse(
+                        "agencyforms:detail", kwargs={"reference": case.reference, "pk": r.pk}
+                    ),
+                )
+            )
+    return entries

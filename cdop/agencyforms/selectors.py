@@ -1,0 +1,130 @@
+"""Reading Reporting Form requests: per case, one request, and outstanding across an area.
+
+Every reader starts from something the user may read (case_get_for_user, or the areas they
+read in full), so anyone else gets a 404 or an empty list. Each runs a fixed number of
+queries whatever the number of requests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.accounts.models import User
+from cdop.agencies.models import Organisation
+from cdop.agencyforms.models import Chase, FormRequest, RequestedForm
+from cdop.cases.models import Case
+
+OPEN_STATUSES = (FormRequest.Status.REQUESTED, FormRequest.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request as the team reads it: with whom, since when, and how late."""
+
+    request: FormRequest
+    days_outstanding: int | None  # calendar days since requested, while open
+    days_overdue: int  # calendar days past the due date, while open (0 if not late)
+
+    @property
+    def is_open(self) -> bool:
+        return self.request.status in OPEN_STATUSES
+
+
+def request_row(request: FormRequest, *, today: datetime.date) -> RequestRow:
+    if request.status in OPEN_STATUSES:
+        since = timezone.localdate(request.requested_at)
+        return RequestRow(
+            request=request,
+            days_outstanding=(today - since).days,
+            days_overdue=max(0, (today - request.due_on).days),
+        )
+    return RequestRow(request=request, days_outstanding=None, days_overdue=0)
+
+
+def form_requests_for_case(*, case: Case) -> list[RequestRow]:
+    """Every request of the case, open ones first (oldest due first). Two queries."""
+    requests = (
+        FormRequest.objects.filter(case=case)
+        .select_related("contact", "organisation")
+        .order_by("due_on", "pk")
+    )
+    today = timezone.localdate()
+    rows = [request_row(r, today=today) for r in requests]
+    rows.sort(key=lambda row: (not row.is_open, row.request.due_on, row.request.pk))
+    return rows
+
+
+def form_request_get_for_user(*, user: User, case: Case, pk: int) -> FormRequest:
+    """A request of a case the caller already checked readable; 404 if it is not this
+    case's (so request numbers cannot be walked across cases)."""
+    found = (
+        FormRequest.objects.select_related("contact", "organisation", "requested_by", "revoked_by")
+        .filter(pk=pk, case=case)
+        .first()
+    )
+    if found is None or not permissions.can_view_case(user, case):
+        raise Http404
+    found.case = case
+    return found
+
+
+def requested_forms_of(*, form_request: FormRequest) -> list[RequestedForm]:
+    return list(form_request.forms.select_related("definition").order_by("pk"))
+
+
+def chases_of(*, form_request: FormRequest) -> list[Chase]:
+    return list(form_request.chases.select_related("by").order_by("sent_at", "pk"))
+
+
+def outstanding_form_requests(
+    *, user: User, organisation_id: int | None = None, overdue_only: bool = False
+) -> QuerySet[FormRequest]:
+    """Open requests across the areas the user reads in full, oldest due first."""
+    area_ids = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    query = FormRequest.objects.filter(
+        status__in=OPEN_STATUSES, case__area_id__in=area_ids
+    ).order_by("due_on", "pk")
+    if organisation_id is not None:
+        query = query.filter(organisation_id=organisation_id)
+    if overdue_only:
+        query = query.filter(due_on__lt=timezone.localdate())
+    return query
+
+
+def outstanding_rows(*, page_ids: list[int]) -> list[RequestRow]:
+    """The rows of one page, read by id in one query (the page is chosen on the bare
+    queryset first, so the joins run over a page, not the whole area)."""
+    found = {
+        r.pk: r
+        for r in FormRequest.objects.filter(pk__in=page_ids).select_related(
+            "case", "contact", "organisation"
+        )
+    }
+    today = timezone.localdate()
+    return [request_row(found[pk], today=today) for pk in page_ids if pk in found]
+
+
+def outstanding_organisations(*, user: User) -> list[Organisation]:
+    """Organisations of the user's areas, for the filter."""
+    area_ids = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    return list(Organisation.objects.filter(area_id__in=area_ids).order_by("name"))
+
+
+def outstanding_counts_for_cases(
+    case_ids: list[int],
+) -> dict[int, tuple[int, datetime.datetime]]:
+    """For each case with open requests: how many, and since when. One query (the
+    case-and-status index answers it)."""
+    rows = (
+        FormRequest.objects.filter(case_id__in=case_ids, status__in=OPEN_STATUSES)
+        .values("case_id")
+        .order_by()
+        .annotate(n=Count("pk"), since=Min("requested_at"))
+    )
+    return {row["case_id"]: (row["n"], row["since"]) for row in rows}
