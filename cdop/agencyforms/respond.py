@@ -11,10 +11,11 @@ against that version, whatever has been published since.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from auditlog.context import auditlog_value, set_extra_data
 from django.db import transaction
@@ -34,6 +35,7 @@ from cdop.formdefs.engine import (
 )
 
 if TYPE_CHECKING:
+    from cdop.documents.models import Document
     from cdop.securelinks.models import SecureLink
 
 ALREADY_SENT = (
@@ -246,3 +248,127 @@ def form_request_submit(*, link: SecureLink) -> FormRequest:
                 securelink_mark_used(link=other)
             link.used_at = link.used_at or now
     return form_request
+
+
+# --- Attachments -----------------------------------------------------------------------------
+#
+# A file added to a return becomes a Document on the case (category "agency document"), with
+# the same checks as any case document: size counted, type by content, virus scan when
+# configured, stored outside the web root under a random name. Document has no link to a
+# request and needs a user as uploader, so (until it has both) the request is marked in the
+# storage name, "rf" + the request's number + random hex: "r" is never hex, so no staff
+# upload can carry the mark; and the uploader is the person who made the request.
+
+
+def _storage_mark(form_request_id: int) -> str:
+    return f"rf{form_request_id:08d}"
+
+
+def attachments_for_request(*, form_request_id: int) -> list[Document]:
+    """Files the agency added to this request's return (not those it removed)."""
+    from cdop.documents.models import Category, Document
+
+    return list(
+        Document.objects.filter(
+            category=Category.AGENCY_DOCUMENT,
+            storage_name__startswith=_storage_mark(form_request_id),
+            withdrawn_at__isnull=True,
+        ).order_by("uploaded_at", "pk")
+    )
+
+
+def form_request_attach(
+    *, link: SecureLink, file: IO[bytes], filename: str, title: str = ""
+) -> Document:
+    """Add a file to the return (before it is sent). DomainError says what is wrong with it."""
+    from cdop.documents.content import check_file_type
+    from cdop.documents.models import Category, Document, ScanStatus
+    from cdop.documents.scanning import Verdict, scanner
+    from cdop.documents.services import max_upload_bytes, too_big_message
+    from cdop.documents.storage import new_storage_name, storage_remove, storage_write
+
+    filename = "".join(c for c in filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    filename = filename.strip()
+    if not filename:
+        raise DomainError("Select a file", field="file")
+
+    def chunks() -> Iterator[bytes]:
+        file.seek(0)
+        while chunk := file.read(64 * 1024):
+            yield chunk
+        file.seek(0)
+
+    size = 0
+    digest = hashlib.sha256()
+    for chunk in chunks():
+        size += len(chunk)
+        if size > max_upload_bytes():
+            raise DomainError(too_big_message(), field="file")
+        digest.update(chunk)
+    if size == 0:
+        raise DomainError("The selected file is empty", field="file")
+    accepted = check_file_type(file=file, filename=filename)
+    scan_status = ScanStatus.NOT_SCANNED
+    active = scanner()
+    if active is not None:
+        verdict = active.scan(file)
+        if verdict is Verdict.INFECTED:
+            raise DomainError(
+                "The selected file contains a virus. Do not open it again; tell your IT "
+                "service desk where it came from",
+                field="file",
+            )
+        if verdict is not Verdict.CLEAN:
+            raise DomainError(
+                "The selected file could not be checked for viruses just now, so it was not "
+                "added. Try again in a few minutes",
+                field="file",
+            )
+        scan_status = ScanStatus.CLEAN
+    storage_name = _storage_mark(link.form_request_id or 0) + new_storage_name()
+    storage_write(storage_name=storage_name, chunks=chunks())
+    try:
+        with transaction.atomic():
+            form_request = _open_request_locked(link=link)
+            number = form_request_reference(form_request)
+            label = title.strip() or filename.rsplit(".", 1)[0] or filename
+            with audit_link_holder(link, number):
+                return Document.objects.create(
+                    case=form_request.case,
+                    category=Category.AGENCY_DOCUMENT,
+                    title=f"{number}: {label}"[:200],
+                    original_filename=filename[:255],
+                    mime_type=accepted.mime,
+                    size=size,
+                    sha256=digest.hexdigest(),
+                    storage_name=storage_name,
+                    uploaded_by_id=form_request.requested_by_id,
+                    uploaded_at=timezone.now(),
+                    scan_status=scan_status,
+                )
+    except BaseException:
+        storage_remove(storage_name)  # no row, so no file
+        raise
+
+
+def form_request_detach(*, link: SecureLink, document_id: int) -> None:
+    """Take a file off the return before it is sent (it is withdrawn, never deleted)."""
+    from cdop.documents.models import Document
+
+    with transaction.atomic():
+        form_request = _open_request_locked(link=link)
+        document = (
+            Document.objects.select_for_update()
+            .filter(
+                pk=document_id,
+                storage_name__startswith=_storage_mark(form_request.pk),
+                withdrawn_at__isnull=True,
+            )
+            .first()
+        )
+        if document is None:
+            raise Http404
+        with audit_link_holder(link, form_request_reference(form_request)):
+            document.withdrawn_at = timezone.now()
+            document.withdrawn_reason = "Removed by the agency before sending its form."
+            document.save(update_fields=["withdrawn_at", "withdrawn_reason"])

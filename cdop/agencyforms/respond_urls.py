@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.start, name="start"),
     path("tasks/", views.tasks, name="tasks"),
     path("forms/<int:form_id>/<slug:section_id>/", views.section, name="section"),
+    path("files/", views.files, name="files"),
+    path("files/<int:document_id>/remove/", views.file_remove, name="file_remove"),
     path("check/", views.check, name="check"),
     path("sent/", views.receipt, name="receipt"),
 ]

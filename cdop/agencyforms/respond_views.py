@@ -14,18 +14,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cdop.agencyforms import respond
 from cdop.agencyforms.models import FormRequest, RequestedForm
+from cdop.agencyforms.respond_forms import AttachmentForm
 from cdop.agencyforms.selectors import form_request_get_for_user, requested_forms_of
 from cdop.agencyforms.services import form_request_reference
 from cdop.audit.services import audit_read
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
+from cdop.documents.services import max_upload_bytes, size_limit_text, too_big_message
+from cdop.documents.uploads import SizeLimitUploadHandler
 from cdop.formdefs.engine import SectionForm, answers_display, section_form, section_get
 from cdop.securelinks.decorators import link_required
 from cdop.securelinks.models import SecureLink
@@ -55,6 +59,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "forms": forms,
         "area": form_request.case.area,
         "child": form_request.case,
+        "attachments": respond.attachments_for_request(form_request_id=form_request.pk),
         **extra,
     }
 
@@ -185,6 +190,69 @@ def receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "agencyforms/respond/receipt.html", context)
 
 
+def _files_page(
+    request: HttpRequest, *, form: AttachmentForm | None = None, status: int = 200, error: str = ""
+) -> HttpResponse:
+    context = _context(
+        request, form=form or AttachmentForm(), size_limit=size_limit_text(), error=error
+    )
+    return render(request, "agencyforms/respond/files.html", context, status=status)
+
+
+@csrf_exempt  # checked in _files_upload, once the size-limiting handler is in place
+@require_http_methods(["GET", "HEAD", "POST"])
+@link_required(AGENCY_FORM)
+def files(request: HttpRequest) -> HttpResponse:
+    """Files the agency adds to its return (reports, chronologies), with the same checks as
+    every case document."""
+    if request.method != "POST":
+        return _files_page(request)
+    limiter = SizeLimitUploadHandler(request, max_bytes=max_upload_bytes())
+    request.upload_handlers.insert(0, limiter)  # type: ignore[union-attr]
+    try:
+        request.FILES  # noqa: B018 - reads the body now, through the handler
+    except RequestDataTooBig:
+        form = AttachmentForm(data={}, too_big_message=too_big_message())
+        form.is_valid()
+        return _files_page(request, form=form, status=400)
+    return _files_upload(request, limiter)
+
+
+@csrf_protect
+def _files_upload(request: HttpRequest, limiter: SizeLimitUploadHandler) -> HttpResponse:
+    form = AttachmentForm(
+        request.POST, request.FILES, too_big_message=too_big_message() if limiter.too_big else ""
+    )
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            respond.form_request_attach(
+                link=_link(request),
+                file=upload,
+                filename=upload.name or "",
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"“{upload.name}” has been added to your form.")
+            return redirect("agencyforms_respond:files")
+    return _files_page(request, form=form, status=400)
+
+
+@require_POST
+@link_required(AGENCY_FORM)
+def file_remove(request: HttpRequest, document_id: int) -> HttpResponse:
+    try:
+        respond.form_request_detach(link=_link(request), document_id=document_id)
+    except Http404:
+        return _not_working(request)
+    except DomainError as error:
+        return _files_page(request, status=409, error=error.message)
+    messages.success(request, "The file has been removed from your form.")
+    return redirect("agencyforms_respond:files")
+
+
 # --- Staff: reading a return ------------------------------------------------------------------
 
 
@@ -212,6 +280,8 @@ def request_answers(request: HttpRequest, reference: str, request_id: int) -> Ht
             (form, answers_display(definition=form.definition, answers=form.answers))
             for form in forms
         ],
-        "back_url": reverse("cases:detail", args=[case.reference]),
+        "attachments": (
+            respond.attachments_for_request(form_request_id=form_request.pk) if returned else []
+        ),
     }
     return render(request, "agencyforms/respond/staff_answers.html", context)

@@ -130,9 +130,11 @@ def test_files_go_with_the_return_and_staff_see_them(
     fill_everything(agency, form_request)
     agency.post("/reporting-form/check/")
     assert "report.pdf" in agency.get("/reporting-form/sent/").content.decode()
-    page = client_for(alice).get(
-        f"/staff/cases/{form_request.case.reference}/forms/{form_request.pk}/answers/"
-    ).content.decode()
+    page = (
+        client_for(alice)
+        .get(f"/staff/cases/{form_request.case.reference}/forms/{form_request.pk}/answers/")
+        .content.decode()
+    )
     assert "Safeguarding report" in page
     # After sending, nothing more can be added.
     assert _upload(agency, files.PDF, "late.pdf").status_code == 404
