@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from cdop.agencyforms.models import Chase
+from cdop.agencyforms.services import chase_stage_for, form_requests_chase
+from cdop.agencyforms.tests.factories import FormRequestFactory
+from cdop.cases.models import Task
+from cdop.chronology.registry import chronology_for_case
+from cdop.core.tests.factories import CaseFactory
+from cdop.securelinks.models import SecureLink
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = "2026-11-02 09:00 +00:00"
+DUE = datetime.date(2026, 11, 30)  # 20 working days after Monday 2 November
+
+
+@pytest.fixture
+def form_request(llr, alice, time_machine):
+    time_machine.move_to(MONDAY)
+    return FormRequestFactory(case=CaseFactory(area=llr), due_on=DUE, requested_by=alice)
+
+
+def _pass_on(time_machine, when: str) -> None:
+    time_machine.move_to(when)
+    call_command("chase_forms")
+
+
+def test_the_stages_follow_the_working_days_around_the_due_date():
+    assert chase_stage_for(due_on=DUE, today=datetime.date(2026, 11, 20)) is None
+    assert chase_stage_for(due_on=DUE, today=datetime.date(2026, 11, 23)) == "before_due"
+    assert chase_stage_for(due_on=DUE, today=DUE) == "on_due"
+    assert chase_stage_for(due_on=DUE, today=datetime.date(2026, 12, 4)) == "on_due"
+    assert chase_stage_for(due_on=DUE, today=datetime.date(2026, 12, 7)) == "escalation"
+
+
+def test_a_form_never_returned_is_chased_on_schedule_and_then_escalated(
+    form_request, time_machine, alice, ada
+):
+    _pass_on(time_machine, "2026-11-20 07:00 +00:00")
+    assert not mail.outbox
+    assert not Chase.objects.exists()
+
+    _pass_on(time_machine, "2026-11-23 07:00 +00:00")
+    (reminder,) = mail.outbox
+    assert reminder.to == [form_request.contact.email]
+    assert "is due on 30 November 2026" in reminder.subject
+    assert "/link/" in reminder.body
+    assert form_request.case.reference not in reminder.body
+    assert list(Chase.objects.values_list("kind", flat=True)) == ["before_due"]
+    assert SecureLink.objects.filter(form_request=form_request).count() == 1
+
+    _pass_on(time_machine, "2026-11-23 15:00 +00:00")  # run again the same day: nothing more
+    assert len(mail.outbox) == 1
+
+    _pass_on(time_machine, "2026-11-30 07:00 +00:00")
+    assert len(mail.outbox) == 2
+    assert "due today" in mail.outbox[1].subject
+    assert Chase.objects.filter(kind="on_due").count() == 1
+
+    _pass_on(time_machine, "2026-12-04 07:00 +00:00")
+    assert len(mail.outbox) == 2
+
+    _pass_on(time_machine, "2026-12-07 07:00 +00:00")
+    escalation = mail.outbox[2]
+    assert set(escalation.to) == {alice.email, ada.email}
+    assert form_request.case.reference in escalation.subject
+    assert form_request.case.child_last_name not in escalation.body
+    task = Task.objects.get(rule="agency_form_escalation")
+    assert task.case == form_request.case
+    assert form_request.organisation.name in task.title
+    form_request.refresh_from_db()
+    assert form_request.escalated_at is not None
+
+    _pass_on(time_machine, "2026-12-08 07:00 +00:00")
+    _pass_on(time_machine, "2027-01-08 07:00 +00:00")
+    assert len(mail.outbox) == 3
+    assert sorted(Chase.objects.values_list("kind", flat=True)) == [
+        "before_due",
+        "escalation",
+        "on_due",
+    ]
+    assert Task.objects.filter(rule="agency_form_escalation").count() == 1
+
+
+def test_a_pass_that_runs_late_sends_only_the_latest_reminder(form_request, time_machine):
+    _pass_on(time_machine, "2026-12-01 07:00 +00:00")
+    assert list(Chase.objects.values_list("kind", flat=True)) == ["on_due"]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("status", ["submitted", "revoked"])
+def test_returned_and_withdrawn_requests_are_not_chased(form_request, time_machine, status):
+    form_request.status = status
+    form_request.save()
+    for when in ("2026-11-23 07:00 +00:00", "2026-11-30 07:00 +00:00", "2026-12-07 07:00 +00:00"):
+        _pass_on(time_machine, when)
+    assert not mail.outbox
+    assert not Chase.objects.exists()
+    assert not Task.objects.exists()
+
+
+def test_the_task_runs_the_same_pass(form_request, time_machine):
+    from cdop.agencyforms.tasks import form_requests_chase_pass
+
+    time_machine.move_to("2026-11-30 07:00 +00:00")
+    result = form_requests_chase_pass.enqueue()
+    assert result.return_value == 1
+    assert form_requests_chase().total == 0
+
+
+def test_every_reminder_is_on_the_case_chronology(form_request, time_machine, alice):
+    _pass_on(time_machine, "2026-11-23 07:00 +00:00")
+    _pass_on(time_machine, "2026-11-30 07:00 +00:00")
+    _pass_on(time_machine, "2026-12-07 07:00 +00:00")
+    entries = chronology_for_case(user=alice, case=form_request.case)
+    titles = [e.title for e in entries if e.kind.startswith("agency_form")]
+    name = form_request.organisation.name
+    assert titles == [
+        f"Reporting Form requested from {name}",
+        f"Reminder before the due date: Reporting Form from {name}",
+        f"Reminder on the due date: Reporting Form from {name}",
+        f"Escalated to the CDR team: Reporting Form from {name}",
+    ]
+
+
+def test_the_chronology_runs_a_fixed_number_of_queries(llr, alice, django_assert_num_queries):
+    from cdop.agencyforms.integration import agency_forms_chronology
+
+    case = CaseFactory(area=llr)
+    for _ in range(4):
+        request = FormRequestFactory(case=case)
+        Chase.objects.create(request=request, kind="manual", sent_at=request.requested_at)
+    with django_assert_num_queries(2):
+        assert len(list(agency_forms_chronology(alice, case))) == 8
+
+
+def test_the_detail_page_lists_the_reminders(client_for, form_request, time_machine, alice):
+    _pass_on(time_machine, "2026-11-23 07:00 +00:00")
+    page = client_for(alice).get(
+        reverse("agencyforms:detail", args=[form_request.case.reference, form_request.pk])
+    )
+    assert "Reminder before the due date" in page.content.decode()
