@@ -21,6 +21,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cdop.agencyforms import respond
+from cdop.agencyforms.collation import (
+    collation_export_record,
+    collation_for_case,
+    collation_pdf,
+    collation_read_record,
+)
 from cdop.agencyforms.models import FormRequest, RequestedForm
 from cdop.agencyforms.respond_forms import AttachmentForm
 from cdop.agencyforms.selectors import form_request_get_for_user, requested_forms_of
@@ -285,3 +291,30 @@ def request_answers(request: HttpRequest, reference: str, request_id: int) -> Ht
         ),
     }
     return render(request, "agencyforms/respond/staff_answers.html", context)
+
+
+# --- Staff: all returns side by side -----------------------------------------------------------
+
+
+@login_required
+def collation(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every returned form of the case, section by section, agencies side by side."""
+    case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    collated = collation_for_case(case=case)
+    collation_read_record(case=case, by=request.user, collated=collated)  # type: ignore[arg-type]
+    return render(request, "agencyforms/collation.html", {"case": case, "collated": collated})
+
+
+@login_required
+def collation_pdf_download(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    collated = collation_for_case(case=case)
+    pdf = collation_pdf(case=case, collated=collated, prepared_by=str(request.user))
+    collation_export_record(case=case, by=request.user, collated=collated)  # type: ignore[arg-type]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reporting-forms-{case.reference}.pdf"'
+    return response

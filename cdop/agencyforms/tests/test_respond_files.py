@@ -22,7 +22,7 @@ from cdop.core.tests.factories import CaseFactory
 from cdop.documents.models import Category, Document
 from cdop.documents.tests import files
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("cdop.agencyforms.tests.respond_test_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -20,13 +20,13 @@ from cdop.core.tests.factories import CaseFactory
 from cdop.formdefs.selectors import formdef_current
 from cdop.formdefs.services import formdef_publish
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("cdop.agencyforms.tests.respond_test_urls")]
+pytestmark = pytest.mark.django_db
 
 OLD_LABEL = "Height (or length, for a baby)"
 NEW_LABEL = "Length or height in centimetres, measured lying down under 2 years"
 
 
-def _publish_version_2(by: User) -> None:
+def publish_version_2(by: User) -> None:
     current = formdef_current(code="reporting-form")
     schema: dict[str, Any] = copy.deepcopy(current.schema)
     child = next(s for s in schema["sections"] if s["id"] == "child")
@@ -63,7 +63,7 @@ def test_a_return_keeps_the_version_it_was_requested_on(
     core = form_request.forms.get()
     assert core.definition.version == 1
 
-    _publish_version_2(ada)
+    publish_version_2(ada)
     assert formdef_current(code="reporting-form").version == 2
 
     # The agency still fills version 1: its labels, and no version 2 question to answer.

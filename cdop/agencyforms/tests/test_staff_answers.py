@@ -17,7 +17,7 @@ from cdop.areas.models import Area
 from cdop.cases.models import Case
 from cdop.core.tests.factories import CaseFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("cdop.agencyforms.tests.respond_test_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
