@@ -12,6 +12,8 @@ from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.audit.services import audit_read
 from cdop.cases import selectors
+from cdop.cases.blockers import case_blockers
+from cdop.cases.case_sections import exit_context
 from cdop.cases.forms import CaseFilterForm, TransitionForm
 from cdop.cases.presenters import (
     CSV_COLUMNS,
@@ -22,7 +24,7 @@ from cdop.cases.presenters import (
     filter_select,
 )
 from cdop.cases.search import case_list_audit
-from cdop.cases.sections import sections_for
+from cdop.cases.sections import section_get, sections_for, sections_visible
 from cdop.cases.services import TRANSITION_SERVICES
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
 from cdop.core.errors import DomainError
@@ -124,10 +126,11 @@ def _case_list_export(
 def _detail_context(
     request: HttpRequest, reference: str, failed: tuple[str, TransitionForm] | None = None
 ) -> dict[str, object]:
+    """The overview: the child, where the review stands, what holds it up, the next step."""
     case = selectors.case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
     available = selectors.case_available_transitions(user=request.user, case=case)  # type: ignore[arg-type]
     line_position = REVIEW_LINE.index(case.status) if case.status in REVIEW_LINE else None
-    forms = [
+    next_forms = [
         (
             t,
             failed[1]
@@ -135,15 +138,19 @@ def _detail_context(
             else TransitionForm(transition=t, auto_id=f"id_{t.name}_%s"),
         )
         for t in available
+        if t.along_review_line
     ]
     return {
         "case": case,
-        "transitions": selectors.case_transitions_for(case=case),
-        "next_forms": [(t, f) for t, f in forms if t.along_review_line],
-        "exit_forms": [(t, f) for t, f in forms if not t.along_review_line],
+        "next_forms": next_forms,
         "failed_form": failed[1] if failed else None,
-        "failed_exit": bool(failed and not TRANSITIONS[failed[0]].along_review_line),
-        "sections": sections_for(request, case),
+        "sections": sections_for(request, case, overview_only=True),
+        "section_links": sections_visible(request.user, case),
+        "blockers": [
+            b
+            for b in case_blockers(case.pk)
+            if permissions.can_view_blocker_kind(request.user, case, b.kind)
+        ],
         "review_line": [
             (status, Status(status).label, line_position is not None and i <= line_position)
             for i, status in enumerate(REVIEW_LINE)
@@ -156,6 +163,29 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = _detail_context(request, reference)
     audit_read(obj=context["case"])  # type: ignore[arg-type]
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+def case_section(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """One part of the case (tasks, family, documents, ...) on its own page."""
+    case = selectors.case_get_for_user(user=request.user, reference=reference)  # type: ignore[arg-type]
+    section = section_get(key)
+    if section is None or section not in sections_visible(request.user, case):
+        raise Http404
+    section_context = section.context(request, case)
+    if section_context is None:
+        raise Http404
+    audit_read(obj=case)
+    return render(
+        request,
+        "cases/section.html",
+        {
+            "case": case,
+            "section": section,
+            "section_context": section_context,
+            "section_links": sections_visible(request.user, case),
+        },
+    )
 
 
 @login_required
@@ -174,6 +204,22 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
         else:
             messages.success(request, f"Case {case.reference}: {spec.target.label.lower()}.")
             return redirect(case.get_absolute_url())
-    # Show the case again with this form's errors and what was typed, with a 400.
-    context = _detail_context(request, reference, failed=(name, form))
-    return render(request, "cases/detail.html", context, status=400)
+    # Show the page the form was on again, with its errors and what was typed, with a 400.
+    if spec.along_review_line:
+        context = _detail_context(request, reference, failed=(name, form))
+        return render(request, "cases/detail.html", context, status=400)
+    section = section_get("close")
+    if section is None:  # pragma: no cover - registered by the app
+        raise Http404
+    return render(
+        request,
+        "cases/section.html",
+        {
+            "case": case,
+            "section": section,
+            "section_context": exit_context(request, case, failed=(name, form)),
+            "section_links": sections_visible(request.user, case),
+            "failed_form": form,
+        },
+        status=400,
+    )

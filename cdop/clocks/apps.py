@@ -28,6 +28,7 @@ class ClocksConfig(AppConfig):
         section_register(
             CaseSection(
                 key="stage-and-clocks",
+                overview=True,
                 title="Stage and clocks",
                 order=10,
                 template="clocks/_case_section.html",

@@ -13,6 +13,7 @@ class SafeguardingConfig(AppConfig):
         from cdop.cases.blockers import blocker_provider_register
         from cdop.cases.sections import CaseSection, section_register
         from cdop.chronology.registry import chronology_register
+        from cdop.accounts.permissions import can_view_safeguarding
         from cdop.safeguarding import integration, selectors
         from cdop.safeguarding.models import (
             SafeguardingConcern,
@@ -31,6 +32,7 @@ class SafeguardingConfig(AppConfig):
                 order=60,
                 template="safeguarding/section.html",
                 context=integration.section_context,
+                visible=can_view_safeguarding,
             )
         )
         chronology_register(

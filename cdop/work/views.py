@@ -128,29 +128,13 @@ def team_held_up(request: HttpRequest) -> HttpResponse:
 
 
 def case_tasks_section(request: HttpRequest, case: Case) -> dict[str, Any] | None:
-    """The case page's "Tasks": two queries (the tasks, the people they can go to)."""
+    """The case page's "Tasks": one query. Adding, assigning and completing each have their
+    own page, so the case page does not build a form (and a list of people) per task."""
     user = _user(request)
-    can_work = permissions.can_work_on_case(user, case)
-    tasks = selectors.tasks_for_case(case=case)
-    people = selectors.assignable_people(area_id=case.area_id, case=case) if can_work else []
-    rows = []
-    for task in tasks:
-        forms: dict[str, Any] = {}
-        if can_work and task.completed_at is None:
-            forms["assign"] = TaskAssignForm(
-                people=people,
-                initial={"assignee": _assignee_value(task)},
-                auto_id=f"id_task{task.pk}_assign_%s",
-            )
-            forms["complete"] = TaskCompleteForm(auto_id=f"id_task{task.pk}_complete_%s")
-        rows.append((task, forms))
     return {
-        "rows": rows,
+        "tasks": selectors.tasks_for_case(case=case),
         "now": timezone.now(),
-        "can_work": can_work,
-        "create_form": TaskCreateForm(people=people, auto_id="id_new_task_%s")
-        if can_work
-        else None,
+        "can_work": permissions.can_work_on_case(user, case),
     }
 
 

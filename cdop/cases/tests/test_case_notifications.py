@@ -23,7 +23,7 @@ def test_the_case_page_lists_each_notifier_with_their_contact_details(llr, clien
         )
     NotificationFactory(area=llr, notifier_name="Unrelated Notifier")
 
-    page = client_for(kim).get(case.get_absolute_url())
+    page = client_for(kim).get(f"/staff/cases/{case.reference}/section/notifications/")
 
     assert page.status_code == 200
     for text in ("Nia Nurse", "Paul Police", "notifier1@example.invalid", "0116 496 0000"):
@@ -34,6 +34,6 @@ def test_the_case_page_lists_each_notifier_with_their_contact_details(llr, clien
 def test_a_case_without_notifications_says_so(llr, client_for, alice):
     case = CaseFactory(area=llr)
 
-    page = client_for(alice).get(case.get_absolute_url())
+    page = client_for(alice).get(f"/staff/cases/{case.reference}/section/notifications/")
 
     assert "No notification is linked to this case." in page.text

@@ -63,7 +63,8 @@ def test_the_case_page_says_the_case_is_open(llr, client_for, alice):
 
     case = Case.objects.get()
     assert f"Case {case.reference} is open." in page.text
-    assert f"Opened from notification {notification.reference}" in page.text
+    history = client.get(f"/staff/cases/{case.reference}/section/history/").text
+    assert f"Opened from notification {notification.reference}" in history
 
 
 def test_opening_a_case_twice_keeps_one_case_and_says_why(llr, client_for, alice):
@@ -133,8 +134,9 @@ def test_each_step_is_shown_in_the_case_history_with_its_note(llr, client_for, a
     )
 
     assert "information gathering." in page.text
-    assert "Notified → Information gathering" in page.text
-    assert "Asked the hospital for notes" in page.text
+    history = client.get(f"/staff/cases/{case.reference}/section/history/").text
+    assert "Notified → Information gathering" in history
+    assert "Asked the hospital for notes" in history
 
 
 def test_the_next_steps_offered_are_those_the_table_allows_from_here(llr, client_for, alice):
@@ -406,21 +408,25 @@ def test_a_nonsense_status_filter_or_page_number_does_not_break_the_list(llr, cl
     assert response.status_code == 200
 
 
-def test_ways_out_of_the_review_sit_behind_a_disclosure_below_the_next_step(llr, client_for, alice):
+def test_ways_out_of_the_review_are_on_their_own_page_linked_from_the_case(llr, client_for, alice):
     case = CaseFactory(area=llr, status=Status.NOTIFIED)
+    client = client_for(alice)
 
-    page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
+    overview = client.get(f"/staff/cases/{case.reference}/").text
+    ways_out = client.get(f"/staff/cases/{case.reference}/section/close/").text
 
-    next_step = page.index(transition_url(case, "case_start_information_gathering"))
-    disclosure = page.index("Transfer, close or merge this case")
-    assert next_step < disclosure < page.index(transition_url(case, "case_transfer"))
+    assert transition_url(case, "case_start_information_gathering") in overview
+    assert transition_url(case, "case_transfer") not in overview
+    assert f'href="/staff/cases/{case.reference}/section/close/"' in overview
+    for name in ("case_transfer", "case_close_out_of_scope", "case_merge_duplicate"):
+        assert transition_url(case, name) in ways_out
 
 
-def test_a_refused_transfer_reopens_the_disclosure_with_the_error(llr, client_for, alice):
+def test_a_refused_transfer_shows_its_page_again_with_the_error(llr, client_for, alice):
     case = CaseFactory(area=llr, status=Status.NOTIFIED)
 
     response = client_for(alice).post(transition_url(case, "case_transfer"), {"reason": ""})
 
     assert response.status_code == 400
-    assert '<details class="govuk-details" open>' in response.text
+    assert "<title>Error: Transfer, close or merge" in response.text
     assert "Enter which area, and why the child was not resident here" in response.text

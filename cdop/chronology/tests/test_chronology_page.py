@@ -146,7 +146,7 @@ def test_the_case_page_shows_the_latest_ten_entries_and_links_to_the_chronology(
 
     monkeypatch.setitem(registry._PROVIDERS, "many", many)
 
-    response = client_for(alice).get(f"/staff/cases/{story.reference}/")
+    response = client_for(alice).get(f"/staff/cases/{story.reference}/section/chronology/")
 
     page = response.content.decode()
     assert 'id="chronology"' in page

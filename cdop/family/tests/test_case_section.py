@@ -43,7 +43,7 @@ def test_the_case_page_shows_the_key_worker_the_contacts_and_the_support(
     )
     FamilyProfileFactory(case=case, bereavement_support="yes", bereavement_support_what="A")
 
-    response = client_for(alice).get(case.get_absolute_url())
+    response = client_for(alice).get(f"/staff/cases/{case.reference}/section/family/")
 
     assert response.status_code == 200
     section = response.text.split('id="family"', 1)[1].split("</section>", 1)[0]

@@ -428,7 +428,7 @@ def test_the_case_page_summarises_the_events(client_for, alice, case):
     InquestFactory(case=case, adjourned_on=D(2026, 10, 8))
     MedicalExaminerReviewFactory(case=case, outcome="referred_to_coroner")
 
-    page = client_for(alice).get(f"/staff/cases/{case.reference}/").content.decode()
+    page = client_for(alice).get(f"/staff/cases/{case.reference}/section/events/").content.decode()
 
     assert 'id="events"' in page
     assert "Decision: investigation opened." in page

@@ -75,7 +75,7 @@ def test_alice_adds_a_notification_to_a_case_and_the_case_lists_both_notifiers(
     assert task.case == case
     change = LogEntry.objects.get_for_object(second).get(action=LogEntry.Action.UPDATE)
     assert change.actor == alice
-    text = response.text
+    text = client.get(f"/staff/cases/{case.reference}/section/notifications/").text
     for notifier in (first, second):
         for value in (
             notifier.notifier_name,

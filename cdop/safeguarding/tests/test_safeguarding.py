@@ -312,7 +312,8 @@ def test_a_looked_after_child_without_the_notification_cannot_be_finalised(clien
     refused = client.post(f"/staff/cases/{case.reference}/transition/case_finalise/", {})
 
     assert (
-        "The notification of the death to Ofsted and the Secretary of State is not recorded" in page
+        "The notification to Ofsted and the Secretary of State of the death of a looked-after "
+        "child is not recorded" in page
     )
     assert refused.status_code == 400
     assert (
@@ -422,6 +423,10 @@ def test_kim_reads_her_case_with_no_trace_of_safeguarding(client_for, kim, case)
     page = client_for(kim).get(case.get_absolute_url()).content.decode()
 
     assert case.reference in page
+    assert "section/safeguarding/" not in page
+    assert client_for(kim).get(
+        f"/staff/cases/{case.reference}/section/safeguarding/"
+    ).status_code == (404)
     assert 'id="safeguarding"' not in page
     assert "Secret Raiser" not in page
     assert "Ofsted" not in page
@@ -437,9 +442,13 @@ def test_the_safeguarding_roles_see_the_section_the_page_and_the_chronology(
     SafeguardingReferralFactory(concern=concern, sent_on=D(2026, 10, 5))
     client = client_for(user)
 
-    case_page = client.get(case.get_absolute_url()).content.decode()
+    case_page = client.get(f"/staff/cases/{case.reference}/section/safeguarding/").content.decode()
     overview = client.get(url(case))
 
+    assert (
+        f'href="/staff/cases/{case.reference}/section/safeguarding/"'
+        in client.get(case.get_absolute_url()).content.decode()
+    )
     assert 'id="safeguarding"' in case_page
     assert "1 concern recorded, 1 referral sent." in case_page
     assert overview.status_code == 200

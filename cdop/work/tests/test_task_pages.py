@@ -22,15 +22,23 @@ def _due(days: int) -> dict[str, str]:
     }
 
 
-def test_the_case_page_shows_its_tasks_and_the_add_a_task_form(llr, alice, client_for):
+def test_the_case_page_lists_its_tasks_with_links_to_add_assign_and_complete(
+    llr, alice, client_for
+):
     case = CaseFactory(area=llr)
-    TaskFactory(case=case, title="Ask the school for its report")
+    task = TaskFactory(case=case, title="Ask the school for its report")
+    client = client_for(alice)
 
-    page = client_for(alice).get(case.get_absolute_url())
+    text = client.get(f"/staff/cases/{case.reference}/section/tasks/").content.decode()
 
-    text = page.content.decode()
     assert "Ask the school for its report" in text
-    assert f'action="/staff/work/cases/{case.reference}/tasks/new/"' in text
+    for link in (
+        f"/staff/work/cases/{case.reference}/tasks/new/",
+        f"/staff/work/tasks/{task.pk}/assign/",
+        f"/staff/work/tasks/{task.pk}/complete/",
+    ):
+        assert f'href="{link}"' in text
+        assert client.get(link).status_code == 200
 
 
 def test_a_manager_adds_a_task_for_a_role_from_the_case_page(llr, alice, client_for):
