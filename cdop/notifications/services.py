@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -14,7 +17,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cdop.areas.models import Area
@@ -173,6 +176,34 @@ def _audit_created(notification: Notification) -> None:
     LogEntry.objects.log_create(notification, action=LogEntry.Action.CREATE, changes=changes)
 
 
+_write_turn_files: dict[str, int] = {}
+
+
+@contextmanager
+def _write_turn() -> Iterator[None]:
+    """On SQLite with a database file, wait for this process's turn to write on a file lock.
+
+    SQLite lets one writer at a time; a second one that finds the lock taken sleeps in its
+    busy handler (1, 2, 5, 10 ms…) however soon the lock is free again. Two app processes
+    sending notifications at once collided often enough that the submit's median under load
+    was about a fifth slower. The kernel wakes a process waiting on flock() as soon as the
+    other lets go. It only orders the writers that use it: SQLite's own locking still keeps
+    the database safe, and a writer that does not use it is never made to wait on it.
+    """
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or not name or "memory" in name:
+        yield
+        return
+    fd = _write_turn_files.get(name)
+    if fd is None:
+        fd = _write_turn_files[name] = os.open(f"{name}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 def _notification_by_token(submission_token: uuid.UUID) -> Notification | None:
     # The id alone first (cheap), the whole row only when found.
     found = (
@@ -226,7 +257,7 @@ def notification_submit(
             **values,
         )
         try:
-            with transaction.atomic():
+            with _write_turn(), transaction.atomic():
                 if rate_limit is not None:
                     rate_limit.count()
                 # bulk_create sends no signals, so auditlog writes no entry of its own: the

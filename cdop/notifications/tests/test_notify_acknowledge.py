@@ -5,6 +5,8 @@ Response tasks and sends both emails; and the notification's audit entry."""
 from __future__ import annotations
 
 import datetime
+import fcntl
+import os
 import uuid
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from cdop.cases.models import Task
@@ -21,6 +23,7 @@ from cdop.notifications import jar
 from cdop.notifications.models import Notification, NotificationDraft
 from cdop.notifications.services import (
     NotificationDetails,
+    _write_turn,
     jar_tasks_create,
     notification_submit,
 )
@@ -184,3 +187,17 @@ def test_the_audit_entry_of_a_sent_notification_records_its_fields_and_where_fro
     assert entry.additional_data == {"area_id": llr.pk}
     assert entry.remote_addr == "127.0.0.1"
     assert entry.actor is None  # the public form has no signed-in person
+
+
+def test_on_a_sqlite_file_each_send_waits_its_turn_on_a_file_lock(monkeypatch, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite has a single write lock")
+    database = tmp_path / "db.sqlite3"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    other = os.open(f"{database}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    with _write_turn(), pytest.raises(BlockingIOError):  # another process would wait here
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again afterwards
+    os.close(other)
