@@ -104,7 +104,7 @@ def _document_upload(
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"“{document.title}” added to case {case.reference}.")
-            return redirect(reverse("cases:detail", args=[case.reference]) + "#documents")
+            return redirect(reverse("cases:section", args=[case.reference, "documents"]))
     return render(
         request,
         "documents/list.html",

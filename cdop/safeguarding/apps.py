@@ -10,10 +10,10 @@ class SafeguardingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from cdop.accounts.permissions import can_view_safeguarding
         from cdop.cases.blockers import blocker_provider_register
         from cdop.cases.sections import CaseSection, section_register
         from cdop.chronology.registry import chronology_register
-        from cdop.accounts.permissions import can_view_safeguarding
         from cdop.safeguarding import integration, selectors
         from cdop.safeguarding.models import (
             SafeguardingConcern,

@@ -67,7 +67,7 @@ def task_rows(rows: Iterable[Any], *, now: dt.datetime) -> SafeString:
         title = escape(row.title)
         if row.case__reference:
             ref = escape(row.case__reference)
-            where = f'<a class="govuk-link" href="{case_prefix}{ref}/#tasks">{ref}</a>'
+            where = f'<a class="govuk-link" href="{case_prefix}{ref}/section/tasks/">{ref}</a>'
         elif row.notification__reference:
             where = f"Notification {escape(row.notification__reference)}"
         else:

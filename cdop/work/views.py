@@ -17,6 +17,7 @@ from cdop.accounts.models import User
 from cdop.audit.services import audit_read
 from cdop.cases.blockers import blockers_for_cases
 from cdop.cases.models import Case, Task
+from cdop.cases.sections import section_url
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
 from cdop.work import selectors
@@ -146,7 +147,7 @@ def _assignee_value(task: Task) -> str:
 
 def _back_to(task: Task) -> str:
     if task.case is not None:
-        return f"{task.case.get_absolute_url()}#tasks"
+        return section_url(task.case, "tasks")
     return "work:mine"
 
 
@@ -177,7 +178,7 @@ def task_new(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, f"Task added to case {case.reference}.")
-                return redirect(f"{case.get_absolute_url()}#tasks")
+                return redirect(section_url(case, "tasks"))
     return render(request, "work/task_new.html", {"case": case, "form": form}, status=status)
 
 

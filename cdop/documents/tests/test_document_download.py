@@ -104,7 +104,9 @@ def test_the_documents_page_lists_documents_and_is_audited_as_a_read_of_the_case
 def test_the_case_page_shows_the_documents_section_with_the_upload_form(client_for, alice, case):
     add_document(case, alice, title="Agency report from school")
 
-    page = client_for(alice).get(f"/staff/cases/{case.reference}/section/documents/").content.decode()
+    page = (
+        client_for(alice).get(f"/staff/cases/{case.reference}/section/documents/").content.decode()
+    )
 
     assert 'id="documents"' in page
     assert "Agency report from school" in page

@@ -31,7 +31,7 @@ def test_alice_adds_a_pdf_and_it_is_stored_outside_the_web_root_readable_only_by
     response = post_file(client_for(alice), case, "pm-report.pdf", files.PDF, title="PM report")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/cases/{case.reference}/#documents"
+    assert response["Location"] == f"/staff/cases/{case.reference}/section/documents/"
     document = Document.objects.get()
     assert (document.case, document.uploaded_by, document.title) == (case, alice, "PM report")
     assert (document.original_filename, document.mime_type) == ("pm-report.pdf", "application/pdf")

@@ -50,7 +50,7 @@ def test_a_manager_adds_a_task_for_a_role_from_the_case_page(llr, alice, client_
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{case.get_absolute_url()}#tasks"
+    assert response["Location"] == f"/staff/cases/{case.reference}/section/tasks/"
     task = Task.objects.get(case=case)
     assert (task.title, task.assigned_role, task.created_by) == (
         "Ask the GP",
