@@ -69,6 +69,7 @@ def send(request: HttpRequest, reference: str) -> HttpResponse:
     open_view = next((v for v in current if v.request.submitted_at is None), None)
     initial: dict[str, object] = {}
     if open_view is not None:
+        audit_read(obj=open_view.request)  # the form shows the family's email again
         initial["agreement_recorded"] = open_view.request.agreement_recorded
         if open_view.links:
             initial["email"] = open_view.links[0].link.email

@@ -76,6 +76,10 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         services.securelink_log_failure(token=token, address=client_address(request))
         return link_not_working(request)
+    if request.method == "HEAD":
+        # Mail scanners check links with HEAD: answer as a GET would, but neither count an
+        # opening nor send a code.
+        return protect(_start(link) if not link.otp_required else redirect("securelinks:code"))
     request.session.cycle_key()  # a new session key once a link is held: no fixation
     session_forget(request)
     if link.otp_required:

@@ -174,3 +174,15 @@ def test_a_family_link_lands_on_the_familys_start_page(llr, alice) -> None:
     token, _ = family_link_make(case=CaseFactory(area=llr), by=alice)
     response = land(Client(), token)
     assert response["Location"] == reverse("familyvoice_public:start")
+
+
+def test_a_mail_scanner_checking_the_link_with_head_neither_opens_nor_spends_it(llr, alice) -> None:
+    token, _ = family_link_make(case=CaseFactory(area=llr), by=alice, otp_required=True)
+    client = Client()
+    response = client.head(reverse("securelinks:land", args=[token]))
+    assert response.status_code == 302
+    link = SecureLink.objects.get()
+    assert link.open_count == 0
+    assert link.otp_hash == ""  # no code was sent
+    assert SESSION_LINK not in client.session
+    assert Client().head(reverse("securelinks:land", args=["forged"])).status_code == 404

@@ -121,3 +121,12 @@ def test_a_code_that_is_not_six_numbers_is_explained(llr, alice) -> None:
 def test_the_code_page_without_a_link_says_the_link_does_not_work(db) -> None:
     assert Client().get(CODE_URL).status_code == 404
     assert Client().post(reverse("securelinks:code_resend")).status_code == 404
+
+
+def test_typing_codes_is_rate_limited_per_address(llr, alice, settings) -> None:
+    settings.SECURE_LINK_CODE_RATE_LIMIT = "2/m"
+    client, code, _ = land_with_code(llr, alice)
+    client.post(CODE_URL, {"code": wrong(code)})
+    client.post(CODE_URL, {"code": wrong(code)})
+    assert client.post(CODE_URL, {"code": code}).status_code == 429
+    assert SecureLink.objects.get().otp_attempts == 2
