@@ -50,12 +50,17 @@ def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
     """The blocker provider: post-mortem reports awaited (these refuse the meeting) and
     inquests not yet concluded (these only explain)."""
     found: dict[int, list[Blocker]] = {}
-    awaited = PostMortem.objects.filter(case_id__in=case_ids, report_received_on=None).exclude(
-        pm_type="none"
+    awaited = (
+        PostMortem.objects.filter(case_id__in=case_ids, report_received_on=None)
+        .exclude(pm_type="none")
+        .order_by("case_id", "pk")
+        .values_list("case_id", "performed_on", "requested_on", "recorded_at")
     )
-    for pm in awaited.order_by("case_id", "pk"):
-        since = pm.awaited_since
-        found.setdefault(pm.case_id, []).append(
+    for case_id, performed_on, requested_on, recorded_at in awaited:
+        # The date we have been waiting since: performed, else requested, else recorded
+        # (as PostMortem.awaited_since).
+        since = performed_on or requested_on or recorded_at.date()
+        found.setdefault(case_id, []).append(
             Blocker(
                 kind="post_mortem_report",
                 reason=f"Waiting for the post-mortem report since {_day(since)}",
@@ -69,6 +74,7 @@ def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
     expected = (
         Notification.objects.filter(case_id__in=case_ids, post_mortem=YesNoNotKnown.YES)
         .exclude(case_id__in=recorded)
+        .order_by()
         .values_list("case_id", flat=True)
         .distinct()
     )
@@ -80,9 +86,12 @@ def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
                 "record it, or record that there was none",
             )
         )
-    for inquest in Inquest.objects.filter(case_id__in=case_ids, concluded_on=None).order_by(
-        "case_id", "pk"
-    ):
+    inquests = (
+        Inquest.objects.filter(case_id__in=case_ids, concluded_on=None)
+        .order_by("case_id", "pk")
+        .only("case_id", "opened_on")
+    )
+    for inquest in inquests:
         found.setdefault(inquest.case_id, []).append(
             Blocker(
                 kind="inquest",
