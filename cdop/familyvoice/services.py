@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 KIND_QUESTION = "question"
 KIND_VIEW = "view"
 KINDS = (KIND_QUESTION, KIND_VIEW)
+# Far more than any family writes; it stops a leaked link being used to fill the database.
+MAX_ENTRIES = 200
 
 
 def family_voice_open_request(*, case: Case) -> FamilyVoiceRequest | None:
@@ -157,6 +159,11 @@ def family_voice_entry_add(*, link: SecureLink, kind: str, text: str) -> FamilyV
         raise DomainError("Choose whether this is a question or something you want us to know.")
     with transaction.atomic():
         request = _request_for(link, lock=True)
+        if FamilyVoiceEntry.objects.filter(request=request).count() >= MAX_ENTRIES:
+            raise DomainError(
+                "You have written a lot here already, so we cannot add more pieces. Add to "
+                "one you have written, or send what you have and tell your key worker"
+            )
         return FamilyVoiceEntry.objects.create(
             request=request, kind=kind, text=text.strip(), written_at=timezone.now()
         )

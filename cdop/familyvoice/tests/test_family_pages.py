@@ -188,3 +188,17 @@ def test_the_familys_pages_keep_no_copies_and_send_no_referrer(case, kim) -> Non
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_the_number_of_pieces_has_a_ceiling(case, kim, monkeypatch) -> None:
+    from cdop.familyvoice import services
+
+    monkeypatch.setattr(services, "MAX_ENTRIES", 2)
+    client = family_client(case, kim)
+    client.post(page("add_question"), {"text": "One"})
+    client.post(page("add_view"), {"text": "Two"})
+    response = client.post(page("add_question"), {"text": "Three"})
+    assert response.status_code == 400
+    assert "Three" in response.content.decode()  # what they typed is still there
+    assert "cannot add more pieces" in response.content.decode()
+    assert FamilyVoiceEntry.objects.count() == 2
