@@ -15,7 +15,18 @@ def register_models() -> None:
         ("areas", "LocalAuthority", []),
         ("areas", "AreaPage", []),
         ("notifications", "Notification", ["submission_token"]),
-        ("cases", "Case", []),
+        # The search keys and stage position are derived (like an index): not worth an entry.
+        (
+            "cases",
+            "Case",
+            [
+                "search_first_name",
+                "search_last_name",
+                "search_first_sound",
+                "search_last_sound",
+                "stage_position",
+            ],
+        ),
         ("cases", "CaseTransition", []),
         ("cases", "Task", []),
         ("transfers", "CaseAddition", []),
