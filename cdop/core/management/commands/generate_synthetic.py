@@ -37,6 +37,7 @@ from cdop.cases.search import case_search_keys_fill
 from cdop.cases.services import case_reference
 from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
 from cdop.clocks.models import Clock
+from cdop.investigations.models import Inquest, PostMortem, PostMortemType
 from cdop.notifications.jar import RULE as JAR_RULE
 from cdop.notifications.jar import jar_rules
 from cdop.notifications.models import Notification
@@ -1020,6 +1021,62 @@ def _synthetic_tasks(
     return tasks, jar_clock
 
 
+_EARLY_STATUSES = frozenset({Status.NOTIFIED, Status.INFORMATION_GATHERING})
+
+
+def _synthetic_events(
+    rng: random.Random, case: SyntheticCase, row: Case, anchor: dt.datetime, by: int
+) -> tuple[list[_Row], list[_Row]]:
+    """Post-mortems for unexpected deaths (some reports still awaited while a case is early
+    in its review, which holds up the meeting) and an inquest for a few of them."""
+    if case.expectedness != Expectedness.UNEXPECTED or case.duplicate_of is not None:
+        return [], []
+    death = case.child.date_of_death
+    today = anchor.date()
+    recorded = dt.datetime.combine(death, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=1)
+    base = {
+        "case_id": row.pk,
+        "notes": "",
+        "recorded_at": recorded,
+        "recorded_by_id": by,
+        "updated_at": recorded,
+    }
+    requested = min(death + dt.timedelta(days=1), today)
+    performed = min(death + dt.timedelta(days=rng.randint(2, 6)), today)
+    awaited = case.status in _EARLY_STATUSES and rng.random() < 0.6
+    report = None if awaited else min(performed + dt.timedelta(days=rng.randint(30, 90)), today)
+    post_mortems = [
+        _Row(
+            base,
+            pm_type=PostMortemType.CORONIAL,
+            requested_on=requested,
+            performed_on=performed,
+            report_received_on=report,
+            result_summary="" if awaited else "Synthetic report summary.",
+            cause_of_death="",
+        )
+    ]
+    inquests: list[_Row] = []
+    if rng.random() < 0.15:
+        opened = min(death + dt.timedelta(days=rng.randint(5, 14)), today)
+        concluded = None
+        if case.status == Status.FINALISED:
+            concluded = min(opened + dt.timedelta(days=rng.randint(90, 300)), today)
+        inquests.append(
+            _Row(
+                base,
+                opened_on=opened,
+                adjourned_on=None,
+                resumed_on=None,
+                concluded_on=concluded,
+                conclusion="accident" if concluded else "",
+                conclusion_text="",
+                pfd_report=False,
+            )
+        )
+    return post_mortems, inquests
+
+
 def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSummary:
     """Store the records in one transaction, with bulk inserts."""
     rng = random.Random(f"references-{seed}")
@@ -1098,6 +1155,16 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
             clocks += [jar_clock] if jar_clock is not None else []
         _insert(Clock, clocks)
         _insert(Task, tasks)
+        if key_workers:
+            event_rng = random.Random(f"events-{seed}")
+            post_mortems: list[_Row] = []
+            inquests: list[_Row] = []
+            for case, row in zip(data.cases, rows, strict=True):
+                pms, inqs = _synthetic_events(event_rng, case, row, anchor, key_workers[0])
+                post_mortems += pms
+                inquests += inqs
+            _insert(PostMortem, post_mortems)
+            _insert(Inquest, inquests)
         Notification.objects.bulk_create(
             [
                 _notification_row(area, n, Notification.Status.CASE_OPENED, row)
