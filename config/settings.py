@@ -260,6 +260,14 @@ NOTIFY_RATE_LIMIT = env.str("NOTIFY_RATE_LIMIT", "120/10m")
 TRANSFER_DOWNLOAD_RATE_LIMIT = env.str("TRANSFER_DOWNLOAD_RATE_LIMIT", "20/h")
 # Days a transfer pack link works; hours within which a death should be notified (domain.md §4).
 TRANSFER_LINK_DAYS = env.int("TRANSFER_LINK_DAYS", 14)
+# Secure links for agencies and families (cdop.securelinks)
+SECURE_LINK_AGENCY_DAYS = env.int("SECURE_LINK_AGENCY_DAYS", 30)
+SECURE_LINK_FAMILY_DAYS = env.int("SECURE_LINK_FAMILY_DAYS", 90)
+SECURE_LINK_OTP_MINUTES = env.int("SECURE_LINK_OTP_MINUTES", 10)
+SECURE_LINK_OTP_ATTEMPTS = env.int("SECURE_LINK_OTP_ATTEMPTS", 5)
+SECURE_LINK_IDLE_MINUTES = env.int("SECURE_LINK_IDLE_MINUTES", 60)
+SECURE_LINK_RATE_LIMIT = env.str("SECURE_LINK_RATE_LIMIT", "30/10m")
+SECURE_LINK_CODE_RATE_LIMIT = env.str("SECURE_LINK_CODE_RATE_LIMIT", "20/10m")
 NOTIFICATION_EXPECTED_HOURS = env.int("NOTIFICATION_EXPECTED_HOURS", 24)
 
 # --- Email ---------------------------------------------------------------------------
