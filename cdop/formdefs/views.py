@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -110,6 +111,31 @@ def formdef_detail(request: HttpRequest, code: str, version: int) -> HttpRespons
             "suggest": _suggest_text(definition.suggest_when or {}),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def formdef_json(request: HttpRequest, code: str, version: int) -> HttpResponse:
+    """One version in the shape `publish` and the definition files take: the starting point
+    for the next version."""
+    _readable(request)
+    definition = selectors.formdef_get(code=code, version=version)
+    audit_read(obj=definition)
+    data = {
+        "code": definition.code,
+        "kind": definition.kind,
+        "title": definition.title,
+        "description": definition.description,
+        "status_confirmed": definition.status_confirmed,
+        "suggest_when": definition.suggest_when,
+        "schema": definition.schema,
+    }
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}-v{version}.json"'
+    return response
 
 
 @login_required

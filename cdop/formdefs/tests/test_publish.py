@@ -144,3 +144,15 @@ def test_malformed_json_is_shown_again_with_every_problem(client_for: Any, ada: 
     assert "is used twice" in page
     assert "needs a list of choices" in page
     assert not FormDefinition.objects.filter(code="new-form").exists()
+
+
+def test_a_version_downloads_as_json_that_publishes_as_the_next(client_for: Any, ada: User) -> None:
+    client = client_for(ada)
+    response = client.get("/staff/form-definitions/drowning/1/json/")
+    assert response["Content-Disposition"] == 'attachment; filename="drowning-v1.json"'
+    data = json.loads(response.content)
+    data["schema"]["sections"][0]["questions"].append(
+        {"id": "lifeguard", "label": "Was a lifeguard on duty?", "type": "yesno"}
+    )
+    response = client.post("/staff/form-definitions/publish/", {"definition": json.dumps(data)})
+    assert response["Location"] == "/staff/form-definitions/drowning/2/"
