@@ -225,3 +225,30 @@ def test_a_withdrawn_request_stops_the_pages(
     assert response.status_code == 404
     core.refresh_from_db()
     assert core.answers == {}
+
+
+def test_every_page_of_every_national_form_opens_and_saves(case: Case, alice: User) -> None:
+    from cdop.agencyforms.tests.respond_helpers import a_complete_answer
+    from cdop.formdefs.models import FormDefinition
+    from cdop.formdefs.selectors import formdefs_available
+
+    codes = tuple(
+        d.code
+        for kind in (FormDefinition.Kind.CORE, FormDefinition.Kind.SUPPLEMENTARY)
+        for d in formdefs_available(kind=kind)
+    )
+    form_request = request_with_forms(case=case, by=alice, codes=codes)
+    agency = open_link(issue_link(form_request))
+    for requested in form_request.forms.select_related("definition"):
+        for section in requested.definition.schema["sections"]:
+            url = f"/reporting-form/forms/{requested.pk}/{section['id']}/"
+            assert agency.get(url).status_code == 200, url
+            data: dict[str, object] = {"action": "continue"}
+            for question in section["questions"]:
+                data.update(a_complete_answer(question))
+            response = agency.post(url, data)
+            assert response.status_code == 302, (url, response.content.decode()[:500])
+    assert (
+        "Some questions still need an answer"
+        not in agency.get("/reporting-form/check/").content.decode()
+    )
