@@ -91,3 +91,25 @@ def formdef_publish(*, data: dict[str, Any], by: User) -> FormDefinition:
             published_at=timezone.now(),
             **content,
         )
+
+
+def formdef_retire(*, code: str, by: User) -> FormDefinition:
+    """Stop offering a form for new requests. Requests already made, and returns, keep it;
+    publishing a new version offers the form again."""
+    with audit_actor(by), transaction.atomic():
+        latest = (
+            FormDefinition.objects.select_for_update()
+            .filter(code=code)
+            .order_by("-version")
+            .first()
+        )
+        if latest is None:
+            raise DomainError("There is no such form.")
+        if latest.kind == FormDefinition.Kind.CORE:
+            raise DomainError(
+                "The core Reporting Form cannot be retired: publish a new version instead."
+            )
+        if latest.retired_at is None:
+            latest.retired_at = timezone.now()
+            latest.save(update_fields=["retired_at"])
+    return latest

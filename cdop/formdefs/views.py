@@ -109,6 +109,12 @@ def formdef_detail(request: HttpRequest, code: str, version: int) -> HttpRespons
             "sections": sections,
             "versions": versions,
             "suggest": _suggest_text(definition.suggest_when or {}),
+            "can_retire": (
+                permissions.can_publish_form_definitions(request.user)
+                and definition.kind == FormDefinition.Kind.SUPPLEMENTARY
+                and definition.retired_at is None
+                and versions[0].pk == definition.pk
+            ),
         },
     )
 
@@ -160,3 +166,17 @@ def formdef_publish(request: HttpRequest) -> HttpResponse:
             return redirect("formdefs:detail", code=definition.code, version=definition.version)
     status = 400 if form.errors else 200
     return render(request, "formdefs/publish.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def formdef_retire(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_publish_form_definitions(request.user):
+        raise Http404
+    try:
+        definition = services.formdef_retire(code=code, by=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("formdefs:index")
+    messages.success(request, f"{definition.title} is no longer offered for new requests.")
+    return redirect("formdefs:detail", code=definition.code, version=definition.version)

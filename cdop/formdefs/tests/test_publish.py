@@ -156,3 +156,21 @@ def test_a_version_downloads_as_json_that_publishes_as_the_next(client_for: Any,
     )
     response = client.post("/staff/form-definitions/publish/", {"definition": json.dumps(data)})
     assert response["Location"] == "/staff/form-definitions/drowning/2/"
+
+
+def test_an_administrator_retires_a_supplementary_form(client_for: Any, ada: User) -> None:
+    from cdop.formdefs.selectors import formdefs_available
+
+    response = client_for(ada).post("/staff/form-definitions/drowning/retire/")
+    assert response["Location"] == "/staff/form-definitions/drowning/1/"
+    assert "drowning" not in {d.code for d in formdefs_available(kind="supplementary")}
+    assert FormDefinition.objects.get(code="drowning").retired_at is not None
+
+
+def test_the_core_form_cannot_be_retired_and_managers_cannot_retire(
+    client_for: Any, ada: User, alice: User
+) -> None:
+    client_for(ada).post("/staff/form-definitions/reporting-form/retire/")
+    assert formdef_current(code="reporting-form").retired_at is None
+    assert client_for(alice).post("/staff/form-definitions/drowning/retire/").status_code == 404
+    assert FormDefinition.objects.get(code="drowning").retired_at is None
