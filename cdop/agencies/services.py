@@ -25,7 +25,10 @@ def _check_editor(*, by: User, area: Area) -> None:
 
 
 def _name_taken(*, area: Area, name: str, exclude_pk: int | None) -> bool:
-    return Organisation.objects.filter(area=area, name__iexact=name).exclude(pk=exclude_pk).exists()
+    query = Organisation.objects.filter(area=area, name__iexact=name)
+    if exclude_pk is not None:
+        query = query.exclude(pk=exclude_pk)
+    return query.exists()
 
 
 def organisation_create(

@@ -18,6 +18,9 @@ class FormRequest(models.Model):
         REVOKED = "revoked", "Withdrawn"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="form_requests")
+    # The case's area, copied (a case never changes area): the area's list of outstanding
+    # forms then reads one index instead of joining every case of the area.
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
     contact = models.ForeignKey(
         "agencies.AgencyContact", on_delete=models.PROTECT, related_name="form_requests"
     )
@@ -46,10 +49,21 @@ class FormRequest(models.Model):
         indexes = [
             models.Index(fields=["case", "status"], name="formrequest_case_status"),
             models.Index(fields=["status", "due_on"], name="formrequest_status_due"),
+            # The outstanding forms of an area, oldest due first: counted and paged from the
+            # index alone. Not a partial index: SQLite uses one only when the query spells
+            # the condition's values literally, and Django sends them as parameters.
+            models.Index(
+                fields=["area", "status", "due_on", "id"], name="formrequest_area_open_due"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} for {self.case}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.area_id is None and self.case_id is not None:
+            self.area_id = self.case.area_id
+        super().save(*args, **kwargs)
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.case.area_id, "case": self.case.reference}

@@ -197,8 +197,8 @@ def revoke(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, form_request = _managed_request(request, reference, pk)
     try:
@@ -210,8 +210,8 @@ def resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return redirect(_detail_url(case, form_request))
 
 
-@require_POST
 @login_required
+@require_POST
 def chase(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, form_request = _managed_request(request, reference, pk)
     try:
