@@ -191,7 +191,9 @@ def _write_turn() -> Iterator[None]:
     the database safe, and a writer that does not use it is never made to wait on it.
     """
     name = str(connection.settings_dict.get("NAME") or "")
-    if connection.vendor != "sqlite" or not name or "memory" in name:
+    # Inside a caller's transaction this process may already hold SQLite's lock: waiting on
+    # the file lock then could leave another process waiting on us while we wait on it.
+    if connection.vendor != "sqlite" or not name or "memory" in name or connection.in_atomic_block:
         yield
         return
     fd = _write_turn_files.get(name)

@@ -14,7 +14,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django_tasks_db.models import DBTaskResult
 
 from cdop.cases.models import Task
@@ -189,15 +189,33 @@ def test_the_audit_entry_of_a_sent_notification_records_its_fields_and_where_fro
     assert entry.actor is None  # the public form has no signed-in person
 
 
+def _other_process_lock(database: Any) -> int:
+    return os.open(f"{database}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+
+
 def test_on_a_sqlite_file_each_send_waits_its_turn_on_a_file_lock(monkeypatch, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite has a single write lock")
     database = tmp_path / "db.sqlite3"
     monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
-    other = os.open(f"{database}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)  # as in a request
+    other = _other_process_lock(database)
 
     with _write_turn(), pytest.raises(BlockingIOError):  # another process would wait here
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again afterwards
+    os.close(other)
+
+
+def test_inside_a_callers_transaction_no_file_lock_is_taken(monkeypatch, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite has a single write lock")
+    database = tmp_path / "db.sqlite3"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    other = _other_process_lock(database)
+
+    with transaction.atomic(), _write_turn():
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nothing held: no wait
+
     os.close(other)
