@@ -235,7 +235,7 @@ def notification_submit(
     the commit cannot lose it) that makes the Joint Agency Response tasks of an unexpected
     death and sends the team alert and the notifier's confirmation.
 
-    `rate_limit`, when given, is counted first inside the same transaction (over the limit:
+    `rate_limit`, when given, is counted inside the same transaction (over the limit:
     Ratelimited, and nothing is stored or counted). Everything that only reads is done
     before the transaction, so that on SQLite the one write lock is held for the writes alone.
     """
@@ -260,8 +260,6 @@ def notification_submit(
         )
         try:
             with _write_turn(), transaction.atomic():
-                if rate_limit is not None:
-                    rate_limit.count()
                 # bulk_create sends no signals, so auditlog writes no entry of its own: the
                 # entry is _audit_created's. It also skips save()'s machinery (~0.3 ms).
                 Notification.objects.bulk_create([notification])
@@ -269,6 +267,10 @@ def notification_submit(
                 _acknowledge_enqueue(notification.pk)
                 if draft is not None:
                     notification_draft_delete(draft=draft)
+                if rate_limit is not None:
+                    # Last, so that on PostgreSQL the counter's row (one per address: a
+                    # hospital behind one address shares it) is locked only until the commit.
+                    rate_limit.count()
         except IntegrityError:
             existing = _notification_by_token(submission_token)
             if existing is not None:
