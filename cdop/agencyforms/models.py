@@ -55,6 +55,10 @@ class FormRequest(models.Model):
             models.Index(
                 fields=["area", "status", "due_on", "id"], name="formrequest_area_open_due"
             ),
+            # The same list filtered to one organisation.
+            models.Index(
+                fields=["organisation", "status", "due_on", "id"], name="formrequest_org_open_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -110,16 +110,23 @@ class OutstandingRow:
     case_reference: str
     organisation: str
     contact: str
-    status: str
     status_label: str
+    status_colour: str  # the GOV.UK tag's modifier
     due_on: str  # "3 Nov 2026"
+    overdue: str  # "3 days overdue", or ""
     days_outstanding: int
-    days_overdue: int
-    last_chased_on: str  # "" if never
+    last_chased_on: str  # "Not yet" if never
 
 
 def _short_date(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def _overdue(today: datetime.date, due_on: datetime.date) -> str:
+    days = (today - due_on).days
+    if days <= 0:
+        return ""
+    return f"{days} day{'s' if days != 1 else ''} overdue"
 
 
 def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
@@ -155,12 +162,12 @@ def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
                 case_reference=reference,
                 organisation=organisation,
                 contact=contact,
-                status=status,
                 status_label=str(labels.get(status, status)),
+                status_colour="blue" if status == FormRequest.Status.IN_PROGRESS else "yellow",
                 due_on=_short_date(due_on),
+                overdue=_overdue(today, due_on),
                 days_outstanding=(today - timezone.localdate(requested_at)).days,
-                days_overdue=max(0, (today - due_on).days),
-                last_chased_on=_short_date(timezone.localdate(chased)) if chased else "",
+                last_chased_on=_short_date(timezone.localdate(chased)) if chased else "Not yet",
             )
         )
     return rows

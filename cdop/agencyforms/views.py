@@ -31,7 +31,8 @@ from cdop.core.errors import DomainError
 from cdop.formdefs.models import FormDefinition
 from cdop.formdefs.selectors import formdefs_available, formdefs_suggested_for_case
 
-PAGE_SIZE = 50
+# Outstanding forms a page: a screenful to act on (the list is work, not a report).
+PAGE_SIZE = 25
 
 
 def _user(request: HttpRequest) -> User:
@@ -261,7 +262,10 @@ def outstanding(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "organisations": organisations,
+            "organisation_options": [
+                (o.pk, o.name, " selected" if o.pk == organisation_id else "")
+                for o in organisations
+            ],
             "organisation_id": organisation_id,
             "overdue_only": overdue_only,
             "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
