@@ -17,6 +17,7 @@ from cdop.agencyforms.selectors import (
 )
 from cdop.cases.blockers import Blocker
 from cdop.chronology.registry import Entry, Kind
+from cdop.securelinks.models import SecureLink
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -57,7 +58,7 @@ def agency_forms_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
 
 
 def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
-    """Requests, first opens, returns, withdrawals and reminders: two queries."""
+    """Requests, starts, link opens, returns, withdrawals and reminders: three queries."""
     entries: list[Entry] = []
     requests = list(
         FormRequest.objects.filter(case=case).select_related(
@@ -83,7 +84,7 @@ def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
                 Entry(
                     at=r.first_opened_at,
                     kind="agency_form",
-                    title=f"Reporting Form first opened by {r.organisation.name}",
+                    title=f"Reporting Form started by {r.organisation.name}",
                     detail=who,
                     url=url,
                 )
@@ -110,6 +111,25 @@ def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
                 )
             )
     if by_pk:
+        # Each open is in the audit log; the chronology says when each link was last used.
+        for link in SecureLink.objects.filter(
+            form_request__case=case, last_opened_at__isnull=False
+        ).only("form_request_id", "last_opened_at", "open_count"):
+            opened = by_pk.get(link.form_request_id or 0)
+            if opened is None or link.last_opened_at is None:
+                continue
+            entries.append(
+                Entry(
+                    at=link.last_opened_at,
+                    kind="agency_form",
+                    title=f"Reporting Form link opened by {opened.organisation.name}",
+                    detail=f"Opened {link.open_count} time{'s' if link.open_count != 1 else ''}"
+                    " with this link, most recently at this time.",
+                    url=reverse(
+                        "agencyforms:detail", kwargs={"reference": case.reference, "pk": opened.pk}
+                    ),
+                )
+            )
         for chase in Chase.objects.filter(request__case=case).select_related("by"):
             r = by_pk[chase.request_id]
             to = (

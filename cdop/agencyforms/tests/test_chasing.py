@@ -137,7 +137,7 @@ def test_the_chronology_runs_a_fixed_number_of_queries(llr, alice, django_assert
     for _ in range(4):
         request = FormRequestFactory(case=case)
         Chase.objects.create(request=request, kind="manual", sent_at=request.requested_at)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(list(agency_forms_chronology(alice, case))) == 8
 
 
