@@ -149,6 +149,7 @@ def form_request_create(
             for definition in definitions:
                 RequestedForm.objects.create(request=form_request, definition=definition)
             transaction.on_commit(partial(_enqueue_link_email, form_request.pk, "request"))
+            transaction.on_commit(partial(_schedule_chases, form_request.pk, due_on))
             created.append(form_request)
     return created
 
@@ -374,6 +375,52 @@ def form_requests_chase(*, today: datetime.date | None = None) -> ChasePass:
         if _chase_one(form_request_id=request_id, kind=stage):
             getattr(result, stage).append(request_id)
     return result
+
+
+def chase_times(*, due_on: datetime.date) -> list[datetime.datetime]:
+    """When the automatic reminders fall due: 08:00 on the day of each stage."""
+    days = [
+        working_days_before(due_on, reminder_working_days()),
+        due_on,
+        add_working_days(due_on, escalation_working_days()),
+    ]
+    return [timezone.make_aware(datetime.datetime.combine(day, datetime.time(8))) for day in days]
+
+
+def _schedule_chases(form_request_id: int, due_on: datetime.date) -> int:
+    """Queue a job for each reminder date (django-tasks' run_after), so the worker started by
+    `make run` chases with no cron. Backends that cannot defer (the test suite's immediate
+    one) schedule nothing; the daily `chase_forms` pass catches anything a job missed."""
+    from cdop.agencyforms.tasks import form_request_chase_due
+
+    if not form_request_chase_due.get_backend().supports_defer:
+        return 0
+    now = timezone.now()
+    scheduled = 0
+    for when in chase_times(due_on=due_on):
+        if when > now:
+            form_request_chase_due.using(run_after=when).enqueue(form_request_id=form_request_id)
+            scheduled += 1
+    return scheduled
+
+
+def form_request_chase_one(
+    *, form_request_id: int, today: datetime.date | None = None
+) -> str | None:
+    """The reminder due today for one request, if any and not sent yet (the body of the
+    scheduled job); the kind sent, or None."""
+    today = today or timezone.localdate()
+    found = (
+        FormRequest.objects.filter(pk=form_request_id, status__in=OPEN_STATUSES)
+        .values_list("due_on", "escalated_at")
+        .first()
+    )
+    if found is None or found[1] is not None:
+        return None
+    stage = chase_stage_for(due_on=found[0], today=today)
+    if stage is None or Chase.objects.filter(request_id=form_request_id, kind=stage).exists():
+        return None
+    return stage if _chase_one(form_request_id=form_request_id, kind=stage) else None
 
 
 def _chase_one(*, form_request_id: int, kind: str) -> bool:

@@ -147,3 +147,56 @@ def test_the_detail_page_lists_the_reminders(client_for, form_request, time_mach
         reverse("agencyforms:detail", args=[form_request.case.reference, form_request.pk])
     )
     assert "Reminder before the due date" in page.content.decode()
+
+
+def test_the_scheduled_job_sends_the_reminder_due_and_only_once(form_request, time_machine):
+    from cdop.agencyforms.tasks import form_request_chase_due
+
+    time_machine.move_to("2026-11-23 08:00 +00:00")
+    assert form_request_chase_due.enqueue(form_request_id=form_request.pk).return_value == (
+        "before_due"
+    )
+    assert form_request_chase_due.enqueue(form_request_id=form_request.pk).return_value == ""
+    assert len(mail.outbox) == 1
+    time_machine.move_to("2026-11-20 08:00 +00:00")  # a job run early does nothing
+    form_request.chases.all().delete()
+    assert form_request_chase_due.enqueue(form_request_id=form_request.pk).return_value == ""
+
+
+def test_making_a_request_schedules_a_job_for_each_reminder_date(
+    llr, alice, monkeypatch, time_machine, django_capture_on_commit_callbacks
+):
+    from cdop.agencies.tests.factories import AgencyContactFactory, OrganisationFactory
+    from cdop.agencyforms import services, tasks
+    from cdop.agencyforms.tests.factories import FormDefinitionFactory
+
+    time_machine.move_to(MONDAY)
+    scheduled: list[tuple[datetime.datetime, int]] = []
+
+    class Deferred:
+        def __init__(self, run_after: datetime.datetime) -> None:
+            self.run_after = run_after
+
+        def enqueue(self, *, form_request_id: int) -> None:
+            scheduled.append((self.run_after, form_request_id))
+
+    backend = tasks.form_request_chase_due.get_backend()
+    monkeypatch.setattr(type(backend), "supports_defer", True)
+    monkeypatch.setattr(
+        type(tasks.form_request_chase_due), "using", lambda self, **kw: Deferred(kw["run_after"])
+    )
+    contact = AgencyContactFactory(organisation=OrganisationFactory(area=llr))
+    with django_capture_on_commit_callbacks(execute=True):
+        (made,) = services.form_request_create(
+            case=CaseFactory(area=llr),
+            contacts=[contact],
+            definitions=[FormDefinitionFactory(code="scheduled-core")],
+            due_on=DUE,
+            note="",
+            by=alice,
+        )
+    assert [(when.date(), pk) for when, pk in scheduled] == [
+        (datetime.date(2026, 11, 23), made.pk),
+        (datetime.date(2026, 11, 30), made.pk),
+        (datetime.date(2026, 12, 7), made.pk),
+    ]
