@@ -219,10 +219,10 @@ def chase(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         services.form_request_chase_now(form_request=form_request, by=_user(request))
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(_detail_url(case, form_request))
-    messages.success(request, f"Reminder sent to {form_request.contact.name}.")
-    back = request.POST.get("next", "")
-    if back == "index":
+    else:
+        messages.success(request, f"Reminder sent to {form_request.contact.name}.")
+    # Back where the button was: the case's list of requests, or the request's page.
+    if request.POST.get("next") == "index":
         return redirect(_index_url(case))
     return redirect(_detail_url(case, form_request))
 

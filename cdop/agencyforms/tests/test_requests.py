@@ -317,3 +317,20 @@ def test_chase_now_sends_a_reminder_once_a_day(
         client_for(alice).post(url)
     assert Chase.objects.count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_chase_now_from_the_case_s_list_comes_back_to_the_list(
+    client_for, alice, case, django_capture_on_commit_callbacks
+):
+    form_request = FormRequestFactory(case=case)
+    client = client_for(alice)
+    index = reverse("agencyforms:index", args=[case.reference])
+    assert "Chase now" in client.get(index).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("agencyforms:chase", args=[case.reference, form_request.pk]),
+            {"next": "index"},
+        )
+    assert response["Location"] == index
+    assert Chase.objects.filter(request=form_request, kind="manual").count() == 1
+    assert len(mail.outbox) == 1
