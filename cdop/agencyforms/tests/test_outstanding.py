@@ -127,3 +127,13 @@ def test_the_case_section_shows_what_is_outstanding_in_a_fixed_number_of_queries
     assert request.organisation.name in html
     assert "2 days overdue" in html
     assert "Request Reporting Forms" in html
+
+
+def test_the_case_has_a_reporting_forms_section_page(client_for, alice, llr):
+    from cdop.cases.sections import section_url
+
+    case = CaseFactory(area=llr)
+    request = FormRequestFactory(case=case)
+    page = client_for(alice).get(section_url(case, "agency-forms"))
+    assert page.status_code == 200
+    assert request.organisation.name in page.content.decode()
