@@ -548,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     info = _seed(env, args.cases, fresh=fresh)
     cookies = {"sessionid": str(info["session_key"])}
     references = [str(r) for r in info["references"]]  # type: ignore[attr-defined]
+    surnames = ["Smith", "Patel", "Khan", "Jones", "Williams", "Brown", "Taylor", "Ali"]
     port = args.port or _free_port()
     load_before = os.getloadavg()[0]
 
@@ -570,6 +571,20 @@ def main(argv: list[str] | None = None) -> int:
                 "/staff/cases/<ref>/",
                 lambda i: _get(port, f"/staff/cases/{references[i % len(references)]}/", cookies),
             ),
+            (
+                "case list, filtered (overdue, by stage)",
+                "/staff/cases/?clock=overdue&status=information_gathering",
+                lambda i: _get(
+                    port, "/staff/cases/?clock=overdue&status=information_gathering", cookies
+                ),
+            ),
+            (
+                "case list, name search",
+                "/staff/cases/?q=<surname>",
+                lambda i: _get(port, f"/staff/cases/?q={surnames[i % len(surnames)]}", cookies),
+            ),
+            ("my work", "/staff/work/", lambda i: _get(port, "/staff/work/", cookies)),
+            ("team work", "/staff/work/team/", lambda i: _get(port, "/staff/work/team/", cookies)),
             ("public form start page", "/llr/notify/", notify.get),
             ("public form page POST", "/llr/notify/child/", notify.page_post),
             ("public submit (check answers)", "/llr/notify/check/", notify.submit),
