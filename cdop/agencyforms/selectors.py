@@ -129,7 +129,9 @@ def _overdue(today: datetime.date, due_on: datetime.date) -> str:
     return f"{days} day{'s' if days != 1 else ''} overdue"
 
 
-def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
+def outstanding_rows(
+    *, page_ids: list[int], organisation_names: dict[int, str]
+) -> list[OutstandingRow]:
     """The rows of one page, read by id in one query (the page is chosen on the bare
     queryset first, so the joins run over a page, not the whole area)."""
     labels = dict(FormRequest.Status.choices)
@@ -139,10 +141,14 @@ def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
     url_pattern = url_pattern.replace("/REF/", "/{reference}/").replace("/1/", "/{pk}/")
     found = {
         values[0]: values
-        for values in FormRequest.objects.filter(pk__in=page_ids).values_list(
+        # The organisations' names come from the filter's list (already read), so this
+        # query joins only what it must; no ORDER BY, as the page's order is page_ids'.
+        for values in FormRequest.objects.filter(pk__in=page_ids)
+        .order_by()
+        .values_list(
             "pk",
             "case__reference",
-            "organisation__name",
+            "organisation_id",
             "contact__name",
             "status",
             "requested_at",
@@ -154,13 +160,13 @@ def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
     for pk in page_ids:
         if pk not in found:
             continue
-        _, reference, organisation, contact, status, requested_at, due_on, chased = found[pk]
+        _, reference, organisation_id, contact, status, requested_at, due_on, chased = found[pk]
         rows.append(
             OutstandingRow(
                 pk=pk,
                 url=url_pattern.format(reference=quote(reference), pk=pk),
                 case_reference=reference,
-                organisation=organisation,
+                organisation=organisation_names.get(organisation_id, ""),
                 contact=contact,
                 status_label=str(labels.get(status, status)),
                 status_colour="blue" if status == FormRequest.Status.IN_PROGRESS else "yellow",
@@ -176,7 +182,9 @@ def outstanding_rows(*, page_ids: list[int]) -> list[OutstandingRow]:
 def outstanding_organisations(*, user: User) -> list[Organisation]:
     """Organisations of the user's areas, for the filter."""
     area_ids = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    return list(Organisation.objects.filter(area_id__in=area_ids).order_by("name"))
+    return list(
+        Organisation.objects.filter(area_id__in=area_ids).only("pk", "name").order_by("name")
+    )
 
 
 def outstanding_counts_for_cases(

@@ -247,7 +247,10 @@ def outstanding(request: HttpRequest) -> HttpResponse:
     page = Paginator(query.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = selectors.outstanding_rows(page_ids=list(page.object_list))
+    rows = selectors.outstanding_rows(
+        page_ids=list(page.object_list),
+        organisation_names={o.pk: o.name for o in organisations},
+    )
     filters = {
         k: v
         for k, v in (
