@@ -254,14 +254,8 @@ def form_request_submit(*, link: SecureLink) -> FormRequest:
 #
 # A file added to a return becomes a Document on the case (category "agency document"), with
 # the same checks as any case document: size counted, type by content, virus scan when
-# configured, stored outside the web root under a random name. Document has no link to a
-# request and needs a user as uploader, so (until it has both) the request is marked in the
-# storage name, "rf" + the request's number + random hex: "r" is never hex, so no staff
-# upload can carry the mark; and the uploader is the person who made the request.
-
-
-def _storage_mark(form_request_id: int) -> str:
-    return f"rf{form_request_id:08d}"
+# configured, stored outside the web root under a random name. The document points to its
+# request; its uploader is the person who made the request (the audit entry names the agency).
 
 
 def attachments_for_request(*, form_request_id: int) -> list[Document]:
@@ -271,7 +265,7 @@ def attachments_for_request(*, form_request_id: int) -> list[Document]:
     return list(
         Document.objects.filter(
             category=Category.AGENCY_DOCUMENT,
-            storage_name__startswith=_storage_mark(form_request_id),
+            form_request_id=form_request_id,
             withdrawn_at__isnull=True,
         ).order_by("uploaded_at", "pk")
     )
@@ -325,7 +319,7 @@ def form_request_attach(
                 field="file",
             )
         scan_status = ScanStatus.CLEAN
-    storage_name = _storage_mark(link.form_request_id or 0) + new_storage_name()
+    storage_name = new_storage_name()
     storage_write(storage_name=storage_name, chunks=chunks())
     try:
         with transaction.atomic():
@@ -343,6 +337,7 @@ def form_request_attach(
                     sha256=digest.hexdigest(),
                     storage_name=storage_name,
                     uploaded_by_id=form_request.requested_by_id,
+                    form_request=form_request,
                     uploaded_at=timezone.now(),
                     scan_status=scan_status,
                 )
@@ -361,7 +356,7 @@ def form_request_detach(*, link: SecureLink, document_id: int) -> None:
             Document.objects.select_for_update()
             .filter(
                 pk=document_id,
-                storage_name__startswith=_storage_mark(form_request.pk),
+                form_request=form_request,
                 withdrawn_at__isnull=True,
             )
             .first()

@@ -41,6 +41,15 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+    # A file an agency attached to its Reporting Form (through its link). uploaded_by is then
+    # the person who made the request; the audit entry names the agency's email.
+    form_request = models.ForeignKey(
+        "agencyforms.FormRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     scan_status = models.CharField(
         max_length=16, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
     )
