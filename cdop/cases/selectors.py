@@ -216,11 +216,11 @@ def case_key_worker_choices(*, user: User) -> list[tuple[int, str]] | None:
 
 def case_get_for_user(*, user: User, reference: str) -> Case:
     """The case, or a 404 for anyone who may not read it (so a reference reveals nothing)."""
-    case = (
-        Case.objects.select_related("area", "merged_into", "opened_by")
-        .filter(reference=reference)
-        .first()
+    # Only the area comes along: the page shows it; anything else is read when needed.
+    found = list(
+        Case.objects.select_related("area").filter(reference=reference[:24]).order_by()[:1]
     )
+    case = found[0] if found else None
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("No such case")
     return case

@@ -26,7 +26,7 @@ from cdop.cases.presenters import (
 from cdop.cases.search import case_list_audit
 from cdop.cases.sections import section_get, sections_for, sections_visible
 from cdop.cases.services import TRANSITION_SERVICES
-from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
+from cdop.cases.workflow import OPEN, REVIEW_LINE, TRANSITIONS, Status
 from cdop.core.errors import DomainError
 
 PAGE_SIZE = 50
@@ -146,9 +146,10 @@ def _detail_context(
         "failed_form": failed[1] if failed else None,
         "sections": sections_for(request, case, overview_only=True),
         "section_links": sections_visible(request.user, case),
+        # A closed case has nothing left to hold up.
         "blockers": [
             b
-            for b in case_blockers(case.pk)
+            for b in (case_blockers(case.pk) if case.status in OPEN else [])
             if permissions.can_view_blocker_kind(request.user, case, b.kind)
         ],
         "review_line": [
