@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -17,11 +14,12 @@ from typing import Any
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cdop.areas.models import Area
 from cdop.cases.models import Expectedness, Task
+from cdop.core.db import write_turn
 from cdop.core.ratelimit import RateLimit
 from cdop.notifications import jar
 from cdop.notifications.models import ApiClient, Notification, NotificationDraft
@@ -176,36 +174,6 @@ def _audit_created(notification: Notification) -> None:
     LogEntry.objects.log_create(notification, action=LogEntry.Action.CREATE, changes=changes)
 
 
-_write_turn_files: dict[str, int] = {}
-
-
-@contextmanager
-def _write_turn() -> Iterator[None]:
-    """On SQLite with a database file, wait for this process's turn to write on a file lock.
-
-    SQLite lets one writer at a time; a second one that finds the lock taken sleeps in its
-    busy handler (1, 2, 5, 10 ms…) however soon the lock is free again. Two app processes
-    sending notifications at once collided often enough that the submit's median under load
-    was about a fifth slower. The kernel wakes a process waiting on flock() as soon as the
-    other lets go. It only orders the writers that use it: SQLite's own locking still keeps
-    the database safe, and a writer that does not use it is never made to wait on it.
-    """
-    name = str(connection.settings_dict.get("NAME") or "")
-    # Inside a caller's transaction this process may already hold SQLite's lock: waiting on
-    # the file lock then could leave another process waiting on us while we wait on it.
-    if connection.vendor != "sqlite" or not name or "memory" in name or connection.in_atomic_block:
-        yield
-        return
-    fd = _write_turn_files.get(name)
-    if fd is None:
-        fd = _write_turn_files[name] = os.open(f"{name}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 def _notification_by_token(submission_token: uuid.UUID) -> Notification | None:
     # The id alone first (cheap), the whole row only when found.
     found = (
@@ -259,7 +227,7 @@ def notification_submit(
             **values,
         )
         try:
-            with _write_turn(), transaction.atomic():
+            with write_turn(), transaction.atomic():
                 # bulk_create sends no signals, so auditlog writes no entry of its own: the
                 # entry is _audit_created's. It also skips save()'s machinery (~0.3 ms).
                 Notification.objects.bulk_create([notification])

@@ -18,12 +18,12 @@ from django.db import connection, connections, transaction
 from django_tasks_db.models import DBTaskResult
 
 from cdop.cases.models import Task
+from cdop.core.db import write_turn
 from cdop.core.tests.factories import CaseFactory
 from cdop.notifications import jar
 from cdop.notifications.models import Notification, NotificationDraft
 from cdop.notifications.services import (
     NotificationDetails,
-    _write_turn,
     jar_tasks_create,
     notification_submit,
 )
@@ -201,7 +201,7 @@ def test_on_a_sqlite_file_each_send_waits_its_turn_on_a_file_lock(monkeypatch, t
     monkeypatch.setattr(connections["default"], "in_atomic_block", False)  # as in a request
     other = _other_process_lock(database)
 
-    with _write_turn(), pytest.raises(BlockingIOError):  # another process would wait here
+    with write_turn(), pytest.raises(BlockingIOError):  # another process would wait here
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again afterwards
@@ -215,7 +215,7 @@ def test_inside_a_callers_transaction_no_file_lock_is_taken(monkeypatch, tmp_pat
     monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
     other = _other_process_lock(database)
 
-    with transaction.atomic(), _write_turn():
+    with transaction.atomic(), write_turn():
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nothing held: no wait
 
     os.close(other)
