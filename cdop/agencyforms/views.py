@@ -62,12 +62,14 @@ def _detail_url(case: Case, form_request: FormRequest) -> str:
 def index(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     audit_read(obj=case)
+    rows = selectors.form_requests_for_case(case=case)
     return render(
         request,
         "agencyforms/index.html",
         {
             "case": case,
-            "rows": selectors.form_requests_for_case(case=case),
+            "rows": rows,
+            "returned": any(r.request.status == FormRequest.Status.SUBMITTED for r in rows),
             "can_manage": permissions.can_manage_case(request.user, case),
         },
     )

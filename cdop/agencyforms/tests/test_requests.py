@@ -334,3 +334,14 @@ def test_chase_now_from_the_case_s_list_comes_back_to_the_list(
     assert response["Location"] == index
     assert Chase.objects.filter(request=form_request, kind="manual").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_returned_request_links_to_its_answers_and_the_side_by_side_view(client_for, alice, case):
+    form_request = FormRequestFactory(case=case, status="submitted", submitted_at=timezone.now())
+    client = client_for(alice)
+    detail = client.get(reverse("agencyforms:detail", args=[case.reference, form_request.pk]))
+    assert reverse("agencyforms:answers", args=[case.reference, form_request.pk]) in (
+        detail.content.decode()
+    )
+    index = client.get(reverse("agencyforms:index", args=[case.reference]))
+    assert reverse("agencyforms:collation", args=[case.reference]) in index.content.decode()
