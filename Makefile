@@ -34,6 +34,7 @@ demo: install var ## Migrate and load the synthetic demo data (idempotent)
 	$(MANAGE) createcachetable
 	$(MANAGE) load_postcodes --if-empty
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_agencies
 
 run: demo ## Set up everything, load demo data, and serve on http://127.0.0.1:8000 with the task worker
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"

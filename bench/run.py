@@ -418,6 +418,8 @@ def _seed(env: dict[str, str], cases: int, *, fresh: bool) -> dict[str, object]:
                 ],
                 env,
             )
+    # About three Reporting Form requests a case (adds only what is missing).
+    _run([*manage, "generate_synthetic_forms"], env)
     seeded = time.perf_counter()
     info = json.loads(
         _run([sys.executable, str(ROOT / "bench" / "session.py")], env, capture=True)
@@ -584,6 +586,11 @@ def main(argv: list[str] | None = None) -> int:
                 lambda i: _get(port, f"/staff/cases/?q={surnames[i % len(surnames)]}", cookies),
             ),
             ("my work", "/staff/work/", lambda i: _get(port, "/staff/work/", cookies)),
+            (
+                "outstanding Reporting Forms",
+                "/staff/reporting-forms/",
+                lambda i: _get(port, "/staff/reporting-forms/", cookies),
+            ),
             ("team work", "/staff/work/team/", lambda i: _get(port, "/staff/work/team/", cookies)),
             ("public form start page", "/llr/notify/", notify.get),
             ("public form page POST", "/llr/notify/child/", notify.page_post),

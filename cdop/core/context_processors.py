@@ -30,6 +30,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
             ]
         elif permissions.area_ids_with_roles(user, permissions.CASE_READERS):
             items += [("Cases", reverse_cached("cases:list"))]
+        if permissions.can_view_outstanding_forms(user):
+            items.append(("Reporting Forms", reverse_cached("agencyforms_area:outstanding")))
+        if permissions.area_ids_with_roles(user, permissions.CASE_MANAGERS):
+            items.append(("Agencies", reverse_cached("agencies:directory")))
+        if permissions.can_view_form_definitions(user):
+            items.append(("Form definitions", reverse_cached("formdefs:index")))
         items.append(("Statistics", reverse_cached("reporting:statistics")))
         if permissions.can_read_audit_log(user):
             items += [
