@@ -28,7 +28,11 @@ class Clock(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         indexes = [
-            models.Index(fields=["stopped_at", "due_at"], name="clock_running_due"),
+            # Running clocks by due date; the case and kind end it so that the overdue
+            # queues (and their counts) filter by case and safeguarding kind off the index.
+            models.Index(
+                fields=["stopped_at", "due_at", "case", "kind"], name="clock_running_due_case"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

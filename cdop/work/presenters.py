@@ -117,3 +117,17 @@ def clock_rows(
             f'<td class="govuk-table__cell">{why}</td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+
+
+def stage_rows(stages: Iterable[Any]) -> SafeString:
+    """Team work's "Open cases by stage": each stage's count, linking to the case list."""
+    list_url = escape(cached_reverse("cases:list"))
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "\n".join(
+            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">'
+            f'<a class="govuk-link" href="{list_url}?status={escape(stage.status)}">'
+            f"{escape(stage.label)}</a></dt>"
+            f'<dd class="govuk-summary-list__value">{stage.count}</dd></div>'
+            for stage in stages
+        )
+    )

@@ -32,7 +32,7 @@ def task_queue_mine(*, user: User) -> QuerySet[Task]:
     for area_id in permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES)):
         roles = permissions.roles_in_area(user, area_id)
         for_me |= Q(area_id=area_id, assigned_to__isnull=True, assigned_role__in=sorted(roles))
-    # By due date: what is overdue comes first, and the task_queue index serves the order.
+    # By due date: what is overdue comes first, and the task_queue_who index serves the order.
     return (
         _open_tasks()
         .filter(permissions.task_visibility_q(user))
@@ -43,7 +43,7 @@ def task_queue_mine(*, user: User) -> QuerySet[Task]:
 
 def task_queue_team(*, user: User) -> QuerySet[Task]:
     """Every open task of the areas whose cases the user reads in full, by due date (so
-    overdue first), served by the task_queue index."""
+    overdue first), served by the task_queue_who index."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     return _open_tasks().filter(area_id__in=areas).order_by("due_at", "pk")
 
@@ -88,41 +88,73 @@ def assignable_people(*, area_id: int, case: Case | None) -> list[User]:
 
 def clocks_overdue_mine(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
     """Overdue clocks on "my" cases: those I am the key worker of, or hold an open task on."""
-    # My cases are few: their ids come first from two indexed lookups (an OR across the two
-    # would scan every case), so the clocks' query checks a short list.
-    # No ordering, so the planner takes the assigned_to / key_worker indexes.
-    mine = set(Case.objects.filter(key_worker_id=user.pk).order_by().values_list("pk", flat=True))
+    # My cases come as two subqueries, each on its own index (an OR across the two would scan
+    # every case): those I am the key worker of (which may be many: they stay in the
+    # database rather than come through Python), and those I hold an open task on.
     # Only the person's own tasks are read, and the open ones kept here: with "completed_at
     # IS NULL" in the query SQLite's planner prefers the area queue index and reads every
     # open task of the area.
-    mine.update(
-        case_id
-        for case_id, completed_at in Task.objects.filter(assigned_to_id=user.pk)
-        .order_by()
-        .values_list("case_id", "completed_at")
-        if case_id is not None and completed_at is None
+    task_cases = sorted(
+        {
+            case_id
+            for case_id, completed_at in Task.objects.filter(assigned_to_id=user.pk)
+            .order_by()
+            .values_list("case_id", "completed_at")
+            if case_id is not None and completed_at is None
+        }
     )
-    readable = Case.objects.filter(permissions.case_visibility_q(user), pk__in=sorted(mine))
+    readable = Case.objects.filter(permissions.case_visibility_q(user))
+    mine = [readable.filter(key_worker_id=user.pk)]
+    if task_cases:
+        mine.append(readable.filter(pk__in=task_cases))
+    return clocks_overdue(now=now).filter(_clock_kinds_visible_q(user, mine))
+
+
+def _clock_kinds_visible_q(user: User, cases: list[QuerySet[Case]]) -> Q:
+    """Clocks of any of `cases` (each read by the database as a list), with
+    permissions.clock_kind_visibility_q but without its join to the cases table (which reads
+    a case row for every overdue clock): safeguarding clocks count only on those of `cases`
+    in an area where the user may read safeguarding."""
+    safeguarding_areas = permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
+    of_cases = Q()
+    seen = Q()
+    for some in cases:
+        of_cases |= Q(case_id__in=some.values("pk"))
+        if safeguarding_areas:
+            seen |= Q(case_id__in=some.filter(area_id__in=safeguarding_areas).values("pk"))
+    not_safeguarding = ~Q(kind__in=permissions.SAFEGUARDING_CLOCK_KINDS)
     return (
-        clocks_overdue(now=now)
-        .filter(case_id__in=readable.values("pk"))
-        .filter(permissions.clock_kind_visibility_q(user))
-        .select_related("case")
+        of_cases & (not_safeguarding | seen) if safeguarding_areas else of_cases & not_safeguarding
     )
 
 
 def clocks_overdue_team(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
     """Overdue clocks on the open cases of the user's areas. (Closing a case stops every
-    clock on it, so a closed case has none running.)"""
+    clock on it, so a closed case has none running.) For counting them: see
+    clocks_overdue_team_joined for reading the first pages."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     # The open cases' ids come off the (area, status, ...) index alone; joining the cases
-    # table instead would read every case of the area.
-    open_cases = Case.objects.filter(area_id__in=areas, status__in=OPEN).values("pk")
-    clocks = clocks_overdue(now=now).filter(case_id__in=open_cases)
+    # table instead would read a case row for every overdue clock.
+    open_cases = Case.objects.filter(area_id__in=areas, status__in=OPEN)
     safeguarding_areas = permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
-    if not set(areas) <= set(safeguarding_areas):
-        clocks = clocks.filter(permissions.clock_kind_visibility_q(user))
-    return clocks
+    if set(areas) <= set(safeguarding_areas):
+        return clocks_overdue(now=now).filter(case_id__in=open_cases.values("pk"))
+    return clocks_overdue(now=now).filter(_clock_kinds_visible_q(user, [open_cases]))
+
+
+def clocks_overdue_team_joined(
+    *, user: User, now: datetime.datetime | None = None
+) -> QuerySet[Clock]:
+    """The same clocks as clocks_overdue_team, filtered through the join to each clock's
+    case instead: the database walks the overdue clocks in order and stops after the page,
+    reading only the cases of the clocks it passes (the list of every open case, which the
+    count needs, costs more than that for the first pages; for deep pages it costs less)."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    return (
+        clocks_overdue(now=now)
+        .filter(case__area_id__in=areas, case__status__in=OPEN)
+        .filter(permissions.clock_kind_visibility_q(user))
+    )
 
 
 @dataclass(frozen=True)

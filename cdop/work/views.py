@@ -22,7 +22,13 @@ from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
 from cdop.work import selectors
 from cdop.work.forms import TaskAssignForm, TaskCompleteForm, TaskCreateForm
-from cdop.work.presenters import CLOCK_COLUMNS, TASK_COLUMNS, clock_rows, task_rows
+from cdop.work.presenters import (
+    CLOCK_COLUMNS,
+    TASK_COLUMNS,
+    clock_rows,
+    stage_rows,
+    task_rows,
+)
 from cdop.work.services import task_assign, task_can_work_on, task_complete, task_create
 
 
@@ -30,16 +36,40 @@ def page_size() -> int:
     return int(getattr(settings, "WORK_PAGE_SIZE", 25))
 
 
-def _page(queryset: QuerySet[Any], columns: tuple[str, ...], number: str | None) -> Page[Any]:
-    """A page of named rows with only `columns`, in three queries whatever the page size:
-    the total and the page's ids on the bare queryset (no joins, so the database sorts only
-    ids), then the page's rows by id."""
+# The first pages are read in one query, which the queues' indexes (task_queue_who,
+# clock_running_due_case) serve in order: the database stops after the page and joins only
+# the rows it passes. Deeper pages take the page's ids off the bare queryset (skipping rows
+# without joining them), then the rows by id.
+_DIRECT_ROWS_UP_TO = 250
+
+
+def _page(
+    queryset: QuerySet[Any],
+    columns: tuple[str, ...],
+    number: str | None,
+    *,
+    joined: QuerySet[Any] | None = None,
+) -> Page[Any]:
+    """A page of named rows with only `columns`, in at most three queries whatever the page
+    size (two for the first pages): the total on `queryset`, then the page's rows (from
+    `joined`, the same rows filtered through joins, for the first pages if given)."""
     paginator = Paginator(queryset.values_list("pk", flat=True), page_size())
     paginator.__dict__["count"] = queryset.order_by().count()  # fills the cached property
     page = paginator.get_page(number)
+    if not paginator.count:
+        page.object_list = []
+        return page
+    if page.end_index() <= _DIRECT_ROWS_UP_TO:
+        rows = (joined if joined is not None else queryset).values_list(*columns, named=True)
+        page.object_list = list(rows[page.start_index() - 1 : page.end_index()])
+        return page
     ids = list(page.object_list)
-    rows = queryset.model._default_manager.filter(pk__in=ids).values_list(*columns, named=True)
-    by_id = {row.pk: row for row in rows}
+    by_id = {
+        row.pk: row
+        for row in queryset.model._default_manager.filter(pk__in=ids).values_list(
+            *columns, named=True
+        )
+    }
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
 
@@ -99,11 +129,17 @@ def team_work(request: HttpRequest) -> HttpResponse:
         selectors.clocks_overdue_team(user=user, now=now),
         CLOCK_COLUMNS,
         request.GET.get("clocks_page"),
+        joined=selectors.clocks_overdue_team_joined(user=user, now=now),
     )
+    stages = selectors.cases_by_stage(user=user)
     return render(
         request,
         "work/team.html",
-        {**_queue_rows(user, tasks, clocks, now), "stages": selectors.cases_by_stage(user=user)},
+        {
+            **_queue_rows(user, tasks, clocks, now),
+            "stages": stages,
+            "stage_rows": stage_rows(stages),
+        },
     )
 
 
