@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from html import escape
 
 from django.forms import BoundField
@@ -137,10 +138,21 @@ def case_list_csv(rows: Iterable[CsvRow]) -> Iterator[str]:
         )
 
 
+@lru_cache(maxsize=64)
+def _options(choices: tuple[tuple[str, str], ...]) -> str:
+    """A select's options, escaped once for each list of choices (most lists are the same for
+    every request; the key workers' differs by area, hence a bounded cache keyed by the
+    choices themselves, so it is right in every process without expiring)."""
+    return "".join(
+        f'<option value="{escape(value)}">{escape(text)}</option>' for value, text in choices
+    )
+
+
 def filter_select(field: BoundField) -> SafeString:
     """One filter of the list as a GOV.UK select, built here rather than by the widget
     templates: the filters hold about 70 options, and rendering each through a template
-    cost more than the rest of the page."""
+    cost more than the rest of the page. The options are made once per list of choices;
+    the chosen one is marked by replacing its (unique) opening tag."""
     name = field.html_name
     ident = f"id_{name}"
     chosen = field.data if isinstance(field.data, str) else ""
@@ -158,8 +170,71 @@ def filter_select(field: BoundField) -> SafeString:
     aria = f' aria-describedby="{" ".join(described)}"' if described else ""
     css = "govuk-select govuk-select--error" if errors else "govuk-select"
     parts.append(f'<select class="{css}" id="{ident}" name="{escape(name)}"{aria}>')
-    for value, text in field.field.choices:  # type: ignore[attr-defined]
-        selected = " selected" if str(value) == chosen else ""
-        parts.append(f'<option value="{escape(str(value))}"{selected}>{escape(str(text))}</option>')
+    choices = tuple(
+        (str(value), str(text))
+        for value, text in field.field.choices  # type: ignore[attr-defined]
+    )
+    options = _options(choices)
+    if any(value == chosen for value, _text in choices):
+        tag = f'<option value="{escape(chosen)}">'
+        options = options.replace(tag, f'<option value="{escape(chosen)}" selected>', 1)
+    parts.append(options)
     parts.append("</select></div>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+_STAGE_BOXES = tuple(
+    (
+        value,
+        '<div class="govuk-checkboxes__item">'
+        f'<input class="govuk-checkboxes__input" id="id_status_{i}" name="status" '
+        f'type="checkbox" value="{escape(value)}"',
+        f'><label class="govuk-label govuk-checkboxes__label" for="id_status_{i}">'
+        f"{escape(str(label))}</label></div>",
+    )
+    for i, (value, label) in enumerate(Status.choices)
+)
+
+
+def stage_checkboxes(chosen: Iterable[str]) -> SafeString:
+    """The Stage filter's checkboxes (one per stage, the chosen ones ticked), as plain HTML."""
+    ticked = set(chosen)
+    return mark_safe(  # noqa: S308 - the values and labels are escaped above
+        "\n".join(
+            f"{start}{' checked' if value in ticked else ''}{end}"
+            for value, start, end in _STAGE_BOXES
+        )
+    )
+
+
+def search_box(field: BoundField) -> SafeString:
+    """The search box as a GOV.UK text input, built here like the filters (through the form
+    renderer's templates it cost about as much as the rest of the list's own markup)."""
+    ident = f"id_{field.html_name}"
+    value = field.value() or ""
+    errors = field.errors
+    hint = f"{ident}_helptext"
+    described = [hint]
+    label = escape(str(field.label))
+    parts = [
+        f'<div class="govuk-form-group{" govuk-form-group--error" if errors else ""}">',
+        f'<label class="govuk-label govuk-label--s" for="{ident}">{label}</label>',
+        f'<div id="{hint}" class="govuk-hint">{escape(str(field.help_text))}</div>',
+    ]
+    if errors:
+        described.append(f"{ident}-error")
+        parts.append(
+            f'<p id="{ident}-error" class="govuk-error-message">'
+            f'<span class="govuk-visually-hidden">Error:</span> {escape(str(errors[0]))}</p>'
+        )
+    css = "govuk-input govuk-input--error" if errors else "govuk-input"
+    invalid = ' aria-invalid="true"' if errors else ""
+    shown = f' value="{escape(str(value))}"' if value else ""
+    max_length = getattr(field.field, "max_length", None)
+    limit = f' maxlength="{max_length}"' if max_length else ""
+    parts.append(
+        f'<input type="text" name="{escape(field.html_name)}"{shown}{limit} class="{css}"'
+        f'{invalid} aria-describedby="{" ".join(described)}" id="{ident}">'
+    )
+    parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

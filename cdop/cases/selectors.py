@@ -3,9 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -134,6 +137,25 @@ def _search(cases: QuerySet[Case], search: SearchQuery) -> tuple[QuerySet[Case],
     return ranked, True
 
 
+class _Unindexed(Func):
+    """The column as it is, except on SQLite, where it is written `+column`.
+
+    SQLite answers "id IN (list)" by looking each listed id up in the table, then sorting
+    what it found: with a thousand overdue cases that is a thousand row reads to show fifty.
+    The unary plus keeps it from using the primary key for the IN, so it reads the list's
+    own index (an area's cases, of a stage, newest first) in order, checks each id against
+    the list and stops at the page's end; a count reads that index alone. PostgreSQL plans
+    a semi-join either way. With the overdue filter and a stage, at 20,000 cases: the page's
+    query 7 ms -> 2.6 ms and its count 3.0 ms -> 1.3 ms (with the running clocks' index
+    holding the case, as cdop.clocks' clock_running_due_case does).
+    """
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
 def _clock_condition(clock: str, now: dt.datetime) -> Q | None:
     """The timescales filter, by each case's worst running clock (as the case page shows).
 
@@ -141,13 +163,14 @@ def _clock_condition(clock: str, now: dt.datetime) -> Q | None:
     answers EXISTS by scanning the running clocks' index once per case (seconds at 20,000
     cases); the IN list is computed once from that index, on both databases.
     """
-    running = Clock.objects.filter(stopped_at__isnull=True)
-    overdue = Q(pk__in=running.filter(due_at__lt=now).values("case_id"))
+    running = Clock.objects.filter(stopped_at__isnull=True).order_by()
+    overdue = Q(In(_Unindexed(F("pk")), running.filter(due_at__lt=now).values("case_id")))
     if clock == ClockFilter.OVERDUE:
         return overdue
     if clock == ClockFilter.DUE_SOON:
         soon = now + dt.timedelta(days=DUE_SOON_DAYS)
         due_soon = running.filter(due_at__gte=now, due_at__lte=soon).values("case_id")
+        # Seven days' worth of clocks is a short list: there, looking each case up is best.
         return Q(pk__in=due_soon) & ~overdue
     if clock == ClockFilter.ON_TIME:
         return ~overdue
@@ -198,20 +221,25 @@ def case_list_for_user(*, user: User, filters: CaseListFilters | None = None) ->
 
 def case_key_worker_choices(*, user: User) -> list[tuple[int, str]] | None:
     """The people who hold the key-worker role in the areas where the user reads every case;
-    None for a key worker who reads only their own cases (nothing to choose)."""
-    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    None for a key worker who reads only their own cases (nothing to choose).
+
+    Written as SQL: the case list asks for it on every request, and building the same query
+    through the ORM cost twenty times what running it does (about 0.6 ms against 0.03 ms).
+    """
+    areas = sorted(permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS))
     if not areas:
         return None
-    return list(
-        User.objects.filter(
-            is_active=True,
-            pk__in=Membership.objects.filter(area_id__in=areas, role=Role.KEY_WORKER).values(
-                "user_id"
-            ),
-        )
-        .order_by("full_name", "pk")
-        .values_list("pk", "full_name")
+    users, memberships = User._meta.db_table, Membership._meta.db_table
+    marks = ", ".join(["%s"] * len(areas))
+    sql = (
+        f"SELECT DISTINCT u.id, u.full_name FROM {users} u "  # noqa: S608 - table names only
+        f"JOIN {memberships} m ON m.user_id = u.id "
+        f"WHERE u.is_active AND m.role = %s AND m.area_id IN ({marks}) "
+        "ORDER BY u.full_name, u.id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Role.KEY_WORKER.value, *areas])
+        return [(int(pk), str(name)) for pk, name in cursor.fetchall()]
 
 
 def case_get_for_user(*, user: User, reference: str) -> Case:

@@ -22,6 +22,8 @@ from cdop.cases.presenters import (
     case_list_csv,
     case_list_rows,
     filter_select,
+    search_box,
+    stage_checkboxes,
 )
 from cdop.cases.search import case_list_audit
 from cdop.cases.sections import section_get, sections_for, sections_visible
@@ -64,7 +66,8 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": _rows(page, key_workers, user) if page is not None else "",  # type: ignore[arg-type]
             "form": form,
-            "stages": _stage_options(form),
+            "search_box": search_box(form["q"]),
+            "stages": stage_checkboxes(filters.statuses),
             "selects": [filter_select(form[name]) for name in _SELECTS if name in form.fields],
             "filtered": any(request.GET.get(k) for k in form.fields if k != "sort"),
         },
@@ -84,11 +87,6 @@ def _rows(page: Page[CaseRow], key_workers: list[tuple[int, str]] | None, user: 
     if missing:
         names |= selectors.user_names(ids=missing)
     return case_list_rows(rows, names)
-
-
-def _stage_options(form: CaseFilterForm) -> list[tuple[str, str, bool]]:
-    chosen = set(form.list_filters().statuses)
-    return [(value, label, value in chosen) for value, label in Status.choices]
 
 
 def _audit_terms(request: HttpRequest, typed: str) -> dict[str, object]:

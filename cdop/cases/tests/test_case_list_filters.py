@@ -128,6 +128,41 @@ def test_the_key_workers_offered_are_those_of_the_users_areas(
     assert "Not A Keyworker" not in page
 
 
+def test_a_key_worker_is_offered_once_and_only_while_active(llr, other_area, client_for, alice):
+    both = UserFactory(full_name="Both Areas Keyworker")
+    MembershipFactory(user=both, area=llr, role=Role.KEY_WORKER)
+    MembershipFactory(user=alice, area=other_area, role=Role.CDR_MANAGER)
+    MembershipFactory(user=both, area=other_area, role=Role.KEY_WORKER)
+    gone = UserFactory(full_name="Gone Keyworker", is_active=False)
+    MembershipFactory(user=gone, area=llr, role=Role.KEY_WORKER)
+
+    page = _page(client_for(alice))
+
+    assert page.count(f'<option value="{both.pk}">Both Areas Keyworker</option>') == 1
+    assert "Gone Keyworker" not in page
+
+
+def _chosen_options(page: str) -> int:
+    """How many filters show a choice other than their "Any"."""
+    return page.count(" selected>") - page.count('<option value="" selected>')
+
+
+def test_the_chosen_filters_are_shown_chosen_and_no_others(llr, client_for, alice, kim):
+    client = client_for(alice)
+
+    first = _page(client, key_worker=str(kim.pk), status=["notified", "awaiting_panel"])
+    second = _page(client, clock="overdue")
+
+    assert f'<option value="{kim.pk}" selected>' in first
+    assert _chosen_options(first) == 1
+    assert first.count(" checked>") == 2
+    assert 'value="notified" checked>' in first
+    assert 'value="awaiting_panel" checked>' in first
+    assert '<option value="overdue" selected>' in second
+    assert _chosen_options(second) == 1
+    assert " checked>" not in second
+
+
 def test_kim_sees_only_her_cases_and_no_key_worker_filter(llr, client_for, kim):
     hers = CaseFactory(area=llr, key_worker=kim)
     not_hers = CaseFactory(area=llr, key_worker=None)
