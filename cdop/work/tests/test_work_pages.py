@@ -323,3 +323,33 @@ def test_deep_pages_show_the_same_rows_as_the_first_pages_way_of_reading_them(
     assert direct[-1] == direct[-2]  # past the end: the last page
     with django_assert_max_num_queries(22):
         client.get(f"{url}?page=2&clocks_page=2")
+
+
+def test_my_work_shows_overdue_clocks_of_cases_i_hold_an_open_task_on_or_key_work(
+    llr, alice, client_for
+):
+    now = timezone.now()
+    with_task, with_done_task, key_worked, other = (CaseFactory(area=llr) for _ in range(4))
+    TaskFactory(case=with_task, assigned_to=alice, due_at=now + DAY)
+    TaskFactory(case=with_done_task, assigned_to=alice, due_at=now, completed_at=now)
+    key_worked.key_worker = alice
+    key_worked.save(update_fields=["key_worker"])
+    for case in (with_task, with_done_task, key_worked, other):
+        clock_start(case=case, kind="cdrm", label="M", started_at=now, due_at=now - DAY)
+    client = client_for(alice)
+
+    shown = {row.case_id for row in client.get("/staff/work/").context["clocks"].object_list}
+
+    assert shown == {with_task.pk, key_worked.pk}
+
+
+def test_my_work_with_no_cases_of_mine_lists_no_clocks(llr, alice, client_for):
+    now = timezone.now()
+    clock_start(
+        case=CaseFactory(area=llr), kind="cdrm", label="M", started_at=now, due_at=now - DAY
+    )
+
+    page = client_for(alice).get("/staff/work/")
+
+    assert page.context["clocks"].paginator.count == 0
+    assert "Overdue timescales on my cases (0)" in page.content.decode()
