@@ -40,7 +40,8 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
         raise Http404
     key_workers = selectors.case_key_worker_choices(user=user)  # type: ignore[arg-type]
-    form = CaseFilterForm(request.GET, key_workers=key_workers)
+    # The page's controls are made in Python (presenters), not by the widgets: no dressing.
+    form = CaseFilterForm(request.GET, key_workers=key_workers, for_rendering=False)
     form.is_valid()  # invalid choices are ignored (and marked); only the search stops the list
     filters = form.list_filters()
     typed = request.GET.get("q", "").strip()[:200]
