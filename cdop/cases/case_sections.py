@@ -18,7 +18,13 @@ def notifications_context(request: HttpRequest, case: Case) -> dict[str, Any] | 
 
 
 def history_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
-    return {"transitions": selectors.case_transitions_for(case=case)}
+    from cdop.clocks.selectors import case_time_in_stages
+
+    transitions = list(selectors.case_transitions_for(case=case))
+    return {
+        "transitions": transitions,
+        "stages": case_time_in_stages(case=case, transitions=transitions),
+    }
 
 
 def exit_context(

@@ -11,10 +11,8 @@ from cdop.accounts import permissions
 from cdop.areas.models import Area
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
-from cdop.cases.selectors import case_transitions_for
 from cdop.clocks.forms import SETTING_FIELDS, ClockSettingsForm
 from cdop.clocks.selectors import (
-    case_time_in_stages,
     clock_settings_for_area,
     clock_status,
     clocks_for_case,
@@ -23,12 +21,12 @@ from cdop.clocks.services import clock_settings_update
 
 
 def stage_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
-    """The case page's "Stage and clocks": two queries (the clocks, the transitions)."""
+    """The case overview's "Stage and clocks": one query (the clocks). The time spent in
+    each stage is on the case's status history page, which reads the transitions anyway."""
     clocks = clocks_for_case(case=case, user=request.user)  # type: ignore[arg-type]
     return {
         "stage": case.get_status_display(),
         "clocks": [(clock, clock_status(clock)) for clock in clocks],
-        "stages": case_time_in_stages(case=case, transitions=case_transitions_for(case=case)),
     }
 
 

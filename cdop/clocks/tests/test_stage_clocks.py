@@ -208,7 +208,7 @@ def test_time_in_each_stage_comes_from_the_transition_log(llr, alice):
     ]
 
 
-def test_the_case_page_shows_the_stage_the_clocks_and_time_in_stage(llr, alice, client_for):
+def test_the_case_page_shows_the_clocks_and_its_history_the_time_in_stage(llr, alice, client_for):
     case = open_case(llr, alice, expectedness=Expectedness.UNEXPECTED)
     Clock.objects.filter(case=case, kind="jar").update(
         due_at=timezone.now() - datetime.timedelta(hours=1)
@@ -221,7 +221,9 @@ def test_the_case_page_shows_the_stage_the_clocks_and_time_in_stage(llr, alice, 
     assert "Stage and clocks" in text
     assert "Joint Agency Response tasks done within 48 hours" in text
     assert "Overdue" in text
-    assert "Time in each stage" in text
+    history = client_for(alice).get(f"/staff/cases/{case.reference}/section/history/").text
+    assert "Time in each stage" in history
+    assert "Notified (now)" in history
 
 
 def test_the_jar_clock_keeps_running_when_the_jar_tasks_come_after_the_case_is_opened(llr, alice):
