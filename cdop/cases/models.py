@@ -101,6 +101,11 @@ class Case(ChildDeath):
             models.Index(fields=["area", "search_first_sound"], name="case_area_first_sound"),
             models.Index(fields=["area", "child_nhs_number"], name="case_area_nhs_number"),
             models.Index(fields=["area", "date_of_death", "id"], name="case_area_death_id"),
+            # A year of deaths listed newest first: its page's ids are picked from this index
+            # alone (selectors.LateRows), and only those fifty rows are read.
+            models.Index(
+                fields=["area", "date_of_death", "opened_at", "id"], name="case_area_death_opened"
+            ),
             models.Index(
                 fields=["area", "stage_position", "-opened_at", "-id"], name="case_area_stage"
             ),

@@ -219,6 +219,47 @@ def case_list_for_user(*, user: User, filters: CaseListFilters | None = None) ->
     return cases.order_by(*(("search_rank",) if ranked else ()), *order)
 
 
+class LateRows:
+    """A list's rows for the paginator, read in two steps: the page's ids first, from an
+    index that holds both the filter and the order, then only those rows.
+
+    Read in one step, a year of deaths listed newest first reads every case of that year
+    (4,000 at 20,000 cases) to sort them, about 8 ms on SQLite; picked from the index
+    (area, date of death, opened) first, about 2 ms. Still one query a page, and the count.
+    """
+
+    def __init__(self, cases: QuerySet[Case], columns: Sequence[str], order: Sequence[str]) -> None:
+        self._cases = cases
+        self._columns = tuple(columns)
+        self._order = tuple(order)
+
+    def count(self) -> int:
+        return self._cases.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[tuple[Any, ...]]:
+        ids = self._cases.values("pk")[key]
+        rows = Case.objects.filter(pk__in=ids).order_by(*self._order)
+        return list(rows.values_list(*self._columns))
+
+
+def case_list_values(
+    cases: QuerySet[Case], filters: CaseListFilters, columns: Sequence[str]
+) -> QuerySet[Case, tuple[Any, ...]] | LateRows:
+    """The list's rows as plain values in the list's order; in two steps (LateRows) where
+    that is the cheaper way: a year of deaths by when the cases were opened, with no other
+    filter that the index does not hold (a stage, a key worker, expectedness or a search
+    would need each row read anyway; the timescales filter reads only the ids)."""
+    cases = cases.select_related(None)
+    by_year = filters.year is not None or filters.reporting_year is not None
+    others = filters.statuses or filters.key_worker or filters.expectedness or filters.search
+    if by_year and not others and filters.sort in {"opened", "opened_oldest"}:
+        return LateRows(cases, columns, SORTS[filters.sort][1])
+    return cases.values_list(*columns)
+
+
 def case_key_worker_choices(*, user: User) -> list[tuple[int, str]] | None:
     """The people who hold the key-worker role in the areas where the user reads every case;
     None for a key worker who reads only their own cases (nothing to choose).

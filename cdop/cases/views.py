@@ -51,8 +51,8 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     if not form.search_failed:
         # Only what the rows show, as plain values: the list is the page staff open most.
         cases = selectors.case_list_for_user(user=user, filters=filters)  # type: ignore[arg-type]
-        rows = cases.select_related(None).values_list(*LIST_COLUMNS)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = selectors.case_list_values(cases, filters, LIST_COLUMNS)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     if typed:
         case_list_audit(
             user=user,  # type: ignore[arg-type]
