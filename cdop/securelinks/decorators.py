@@ -32,10 +32,14 @@ def idle_minutes() -> int:
     return int(getattr(settings, "SECURE_LINK_IDLE_MINUTES", 60))
 
 
-def protect(response: HttpResponse) -> HttpResponse:
+def protect(response: HttpResponse, *, referrer: str = "same-origin") -> HttpResponse:
     """No address from these pages goes to another site, and no copy is kept by a browser
-    or a proxy: the pages hold what someone wrote about a child's death."""
-    response["Referrer-Policy"] = "no-referrer"
+    or a proxy: the pages hold what someone wrote about a child's death.
+
+    "same-origin", not "no-referrer", on pages with forms: under "no-referrer" browsers send
+    `Origin: null` with a form's POST, which Django's CSRF check (rightly) refuses. The
+    address with the token (the landing page) sends no referrer at all."""
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"

@@ -45,7 +45,10 @@ def _code_rate() -> str:
 def link_not_working(request: HttpRequest) -> HttpResponse:
     """The one page for any link that does not work (never existed, mistyped, expired,
     withdrawn, used, or opened on the wrong kind of page)."""
-    return protect(render(request, "securelinks/not_working.html", status=404))
+    # Shown at the address that holds the token: no referrer at all.
+    return protect(
+        render(request, "securelinks/not_working.html", status=404), referrer="no-referrer"
+    )
 
 
 def link_timed_out(request: HttpRequest) -> HttpResponse:
@@ -79,17 +82,20 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "HEAD":
         # Mail scanners check links with HEAD: answer as a GET would, but neither count an
         # opening nor send a code.
-        return protect(_start(link) if not link.otp_required else redirect("securelinks:code"))
+        return protect(
+            _start(link) if not link.otp_required else redirect("securelinks:code"),
+            referrer="no-referrer",
+        )
     request.session.cycle_key()  # a new session key once a link is held: no fixation
     session_forget(request)
     if link.otp_required:
         request.session[SESSION_PENDING] = link.pk
         if not services.securelink_otp_live(link):
             services.securelink_otp_send(link=link)
-        return protect(redirect("securelinks:code"))
+        return protect(redirect("securelinks:code"), referrer="no-referrer")
     session_hold(request, link)
     services.securelink_open(link=link)
-    return protect(_start(link))
+    return protect(_start(link), referrer="no-referrer")
 
 
 def _pending_link(request: HttpRequest) -> SecureLink | None:
