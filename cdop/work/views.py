@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,7 +60,10 @@ def _page(
     if not paginator.count:
         page.object_list = []
         return page
-    if page.end_index() <= _DIRECT_ROWS_UP_TO:
+    # SQLite walks the index in order and stops after the page even through the joins;
+    # PostgreSQL's planner instead hash-joins every matching row and sorts, so there the
+    # page's ids come first (from the index alone), then only their rows.
+    if page.end_index() <= _DIRECT_ROWS_UP_TO and connection.vendor == "sqlite":
         rows = (joined if joined is not None else queryset).values_list(*columns, named=True)
         page.object_list = list(rows[page.start_index() - 1 : page.end_index()])
         return page
