@@ -144,7 +144,9 @@ def test_walking_skeleton_journey(page: Page) -> None:
     page.get_by_role("navigation", name="Parts of this case").get_by_role(
         "link", name="Status history"
     ).click()
-    history = page.locator("table.govuk-table tbody tr")
+    history = page.get_by_role("table", name="Every change of status, oldest first").locator(
+        "tbody tr"
+    )
     expect(history).to_have_count(len(NEXT_STEPS) + 1)  # and the opening
     for number, (label, _status_text) in enumerate(NEXT_STEPS):
         expect(history.nth(number + 1)).to_contain_text(f"Browser note {number + 1}: {label}")
