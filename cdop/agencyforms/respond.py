@@ -11,7 +11,6 @@ against that version, whatever has been published since.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -275,52 +274,14 @@ def form_request_attach(
     *, link: SecureLink, file: IO[bytes], filename: str, title: str = ""
 ) -> Document:
     """Add a file to the return (before it is sent). DomainError says what is wrong with it."""
-    from cdop.documents.content import check_file_type
-    from cdop.documents.models import Category, Document, ScanStatus
-    from cdop.documents.scanning import Verdict, scanner
-    from cdop.documents.services import max_upload_bytes, too_big_message
+    from cdop.documents.models import Category, Document
+    from cdop.documents.services import document_file_check, file_chunks
     from cdop.documents.storage import new_storage_name, storage_remove, storage_write
 
-    filename = "".join(c for c in filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
-    filename = filename.strip()
-    if not filename:
-        raise DomainError("Select a file", field="file")
-
-    def chunks() -> Iterator[bytes]:
-        file.seek(0)
-        while chunk := file.read(64 * 1024):
-            yield chunk
-        file.seek(0)
-
-    size = 0
-    digest = hashlib.sha256()
-    for chunk in chunks():
-        size += len(chunk)
-        if size > max_upload_bytes():
-            raise DomainError(too_big_message(), field="file")
-        digest.update(chunk)
-    if size == 0:
-        raise DomainError("The selected file is empty", field="file")
-    accepted = check_file_type(file=file, filename=filename)
-    scan_status = ScanStatus.NOT_SCANNED
-    active = scanner()
-    if active is not None:
-        verdict = active.scan(file)
-        if verdict is Verdict.INFECTED:
-            raise DomainError(
-                "The selected file contains a virus. Do not open it again; tell your IT "
-                "service desk where it came from",
-                field="file",
-            )
-        if verdict is not Verdict.CLEAN:
-            raise DomainError(
-                "The selected file could not be checked for viruses just now, so it was not "
-                "added. Try again in a few minutes",
-                field="file",
-            )
-        scan_status = ScanStatus.CLEAN
+    checked = document_file_check(file=file, filename=filename)
+    filename = checked.filename
     storage_name = new_storage_name()
-    storage_write(storage_name=storage_name, chunks=chunks())
+    storage_write(storage_name=storage_name, chunks=file_chunks(file))
     try:
         with transaction.atomic():
             form_request = _open_request_locked(link=link)
@@ -332,14 +293,14 @@ def form_request_attach(
                     category=Category.AGENCY_DOCUMENT,
                     title=f"{number}: {label}"[:200],
                     original_filename=filename[:255],
-                    mime_type=accepted.mime,
-                    size=size,
-                    sha256=digest.hexdigest(),
+                    mime_type=checked.mime,
+                    size=checked.size,
+                    sha256=checked.sha256,
                     storage_name=storage_name,
                     uploaded_by_id=form_request.requested_by_id,
                     form_request=form_request,
                     uploaded_at=timezone.now(),
-                    scan_status=scan_status,
+                    scan_status=checked.scan_status,
                 )
     except BaseException:
         storage_remove(storage_name)  # no row, so no file

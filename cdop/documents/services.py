@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -47,33 +48,26 @@ def too_big_message() -> str:
     return f"The selected file must be smaller than {size_limit_text()}"
 
 
-def _chunks(file: IO[bytes]) -> Iterator[bytes]:
+def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
     file.seek(0)
     while chunk := file.read(CHUNK):
         yield chunk
     file.seek(0)
 
 
-def document_upload(
-    *,
-    case: Case,
-    by: User,
-    file: IO[bytes],
-    filename: str,
-    category: str,
-    title: str = "",
-) -> Document:
-    """Check the file (size, type by content, virus scan when configured), store it outside
-    the web root under a random name, and record it on the case.
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    size: int
+    sha256: str
+    mime: str
+    scan_status: str
 
-    Every check runs before anything is written, so a refused file leaves no file and no row.
-    """
-    if not permissions.can_view_case(by, case):
-        raise Http404("No such case")
-    if not permissions.can_work_on_case(by, case):
-        raise PermissionDenied("Your role does not allow you to add documents to this case.")
-    if category not in Category.values:
-        raise DomainError("Select what kind of document this is", field="category")
+
+def document_file_check(*, file: IO[bytes], filename: str) -> CheckedFile:
+    """Every check a file must pass before it is stored, for any upload (a case document,
+    a file an agency attaches to its return): the name, the size counted, the type by
+    content, the virus scan when configured. DomainError says what is wrong with it."""
     # Only the name is kept (shown, and given back on download): no folders, no control
     # characters. It is never used for a path.
     filename = "".join(c for c in filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
@@ -83,7 +77,7 @@ def document_upload(
     # Count the bytes rather than trust a size someone else worked out.
     size = 0
     digest = hashlib.sha256()
-    for chunk in _chunks(file):
+    for chunk in file_chunks(file):
         size += len(chunk)
         if size > max_upload_bytes():
             raise DomainError(too_big_message(), field="file")
@@ -108,9 +102,40 @@ def document_upload(
                 field="file",
             )
         scan_status = ScanStatus.CLEAN
+    return CheckedFile(
+        filename=filename,
+        size=size,
+        sha256=digest.hexdigest(),
+        mime=accepted.mime,
+        scan_status=scan_status,
+    )
+
+
+def document_upload(
+    *,
+    case: Case,
+    by: User,
+    file: IO[bytes],
+    filename: str,
+    category: str,
+    title: str = "",
+) -> Document:
+    """Check the file (size, type by content, virus scan when configured), store it outside
+    the web root under a random name, and record it on the case.
+
+    Every check runs before anything is written, so a refused file leaves no file and no row.
+    """
+    if not permissions.can_view_case(by, case):
+        raise Http404("No such case")
+    if not permissions.can_work_on_case(by, case):
+        raise PermissionDenied("Your role does not allow you to add documents to this case.")
+    if category not in Category.values:
+        raise DomainError("Select what kind of document this is", field="category")
+    checked = document_file_check(file=file, filename=filename)
+    filename = checked.filename
     title = title.strip() or filename.rsplit(".", 1)[0] or filename
     storage_name = new_storage_name()
-    storage_write(storage_name=storage_name, chunks=_chunks(file))
+    storage_write(storage_name=storage_name, chunks=file_chunks(file))
     try:
         with audit_actor(by), transaction.atomic():
             return Document.objects.create(
@@ -118,13 +143,13 @@ def document_upload(
                 category=category,
                 title=title[:200],
                 original_filename=filename[:255],
-                mime_type=accepted.mime,
-                size=size,
-                sha256=digest.hexdigest(),
+                mime_type=checked.mime,
+                size=checked.size,
+                sha256=checked.sha256,
                 storage_name=storage_name,
                 uploaded_by=by,
                 uploaded_at=timezone.now(),
-                scan_status=scan_status,
+                scan_status=checked.scan_status,
             )
     except BaseException:
         # No row, so no file: an orphan would be personal data nobody can find.
