@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "cdop.agencyforms",
     "cdop.securelinks",
     "cdop.familyvoice",
+    "cdop.meetings",
+    "cdop.papers",
+    "cdop.analysis",
+    "cdop.actions",
 ]
 
 MIDDLEWARE = [
