@@ -43,6 +43,10 @@ urlpatterns = [
         "staff/meetings/<int:meeting_id>/items/<int:item_id>/analysis/",
         include("cdop.analysis.meeting_urls"),
     ),
+    path(
+        "staff/meetings/<int:meeting_id>/items/<int:item_id>/actions/",
+        include("cdop.actions.meeting_urls"),
+    ),
     path("staff/meetings/", include("cdop.meetings.urls")),
     path("staff/papers/", include("cdop.papers.urls")),
     path("staff/actions/", include("cdop.actions.urls")),
