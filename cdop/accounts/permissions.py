@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cdop.accounts.models import User
     from cdop.areas.models import Area
     from cdop.cases.models import Case
+    from cdop.meetings.models import Meeting
     from cdop.notifications.models import Notification
 
 # Roles that may read identifiable case records. Panel chairs and members work from
@@ -235,3 +236,44 @@ def can_publish_form_definitions(user: User | AnonymousUser) -> bool:
     """A new national version is published by an administrator (of any area: the forms are
     shared; every version is kept and returns keep theirs)."""
     return bool(area_ids_with_roles(user, AREA_ADMINISTRATORS))
+
+
+# --- Meetings (cdop.meetings) ----------------------------------------------------------------
+
+# Those who schedule meetings, build agendas and triage: the people who run cases.
+MEETING_MANAGERS = CASE_MANAGERS
+# Those who record attendance and minutes for any meeting of the area (besides its chair).
+MEETING_RECORDERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+
+
+def can_manage_meetings(user: User | AnonymousUser, area_id: int) -> bool:
+    """Schedule, change and cancel an area's meetings, and build their agendas."""
+    return _has_any(user, area_id, MEETING_MANAGERS)
+
+
+def _is_invited(user: User | AnonymousUser, meeting: Meeting, *, chair: bool = False) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    invitees = meeting.invitees.filter(user_id=user.pk)
+    if chair:
+        invitees = invitees.filter(sector="chair")
+    return invitees.exists()
+
+
+def can_read_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """A meeting and its anonymised agenda: whoever reads every case of its area, and the
+    people invited who have an account (chairs and members see labels, never names)."""
+    return _has_any(user, meeting.area_id, AREA_CASE_READERS) or _is_invited(user, meeting)
+
+
+def can_record_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """Attendance and minutes: the meeting's chair, or an administrator or CDR manager of
+    its area."""
+    return _has_any(user, meeting.area_id, MEETING_RECORDERS) or _is_invited(
+        user, meeting, chair=True
+    )
+
+
+def can_edit_quorum_rule(user: User | AnonymousUser, area_id: int) -> bool:
+    """When the area's panel is quorate is decided by its administrators."""
+    return _has_any(user, area_id, AREA_ADMINISTRATORS)
