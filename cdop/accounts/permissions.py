@@ -277,3 +277,26 @@ def can_record_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
 def can_edit_quorum_rule(user: User | AnonymousUser, area_id: int) -> bool:
     """When the area's panel is quorate is decided by its administrators."""
     return _has_any(user, area_id, AREA_ADMINISTRATORS)
+
+
+# --- Anonymised papers (cdop.papers) ----------------------------------------------------------
+
+# Who publishes a meeting's papers and changes when invitees may read them.
+PAPERS_PUBLISHERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+
+
+def can_publish_papers(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """Publish (and republish) a meeting's anonymised papers: its area's administrators and
+    CDR managers."""
+    return _has_any(user, meeting.area_id, PAPERS_PUBLISHERS)
+
+
+def can_read_papers_any_time(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """The area's case readers read a meeting's papers as soon as they are published; the
+    people invited, only from some days before the meeting (cdop.papers.selectors)."""
+    return _has_any(user, meeting.area_id, AREA_CASE_READERS)
+
+
+def can_edit_papers_setting(user: User | AnonymousUser, area: Area) -> bool:
+    """How many days before a meeting its papers open to invitees: the area's administrators."""
+    return _has_any(user, area.pk, AREA_ADMINISTRATORS)
