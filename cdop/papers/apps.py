@@ -8,4 +8,12 @@ class PapersConfig(AppConfig):
     label = "papers"
 
     def ready(self) -> None:
-        pass
+        from auditlog.registry import auditlog
+
+        from cdop.papers.models import PapersPack, PapersSetting
+
+        if not auditlog.contains(PapersPack):
+            # The frozen HTML and PDF stay out of the log: it records who published when.
+            auditlog.register(PapersPack, exclude_fields=["html", "pdf"])
+        if not auditlog.contains(PapersSetting):
+            auditlog.register(PapersSetting)
