@@ -58,6 +58,9 @@ class Case(ChildDeath):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # Set when a finalised review is reopened: what NCMD holds is out of date. The export to
+    # the national database (issue 7) clears it when it sends the case again.
+    ncmd_resend_needed = models.BooleanField(default=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
     )

@@ -302,7 +302,10 @@ def case_transitions_for(*, case: Case) -> QuerySet[CaseTransition]:
 def case_available_transitions(*, user: User, case: Case) -> list[Transition]:
     if not permissions.can_manage_case(user, case):
         return []
-    return transitions_from(case.status)
+    # Some steps are for fewer roles (reopening a finalised review): workflow.Transition.permission.
+    return [
+        t for t in transitions_from(case.status) if getattr(permissions, t.permission)(user, case)
+    ]
 
 
 def user_names(*, ids: set[int]) -> dict[int, str]:

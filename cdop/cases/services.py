@@ -84,10 +84,11 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
     reason = reason.strip()
     with audit_actor(by), transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not permissions.can_view_case(by, locked):
+        allowed = getattr(permissions, spec.permission)(by, locked)
+        if not allowed and not permissions.can_view_case(by, locked):
             raise Http404
-        if not permissions.can_manage_case(by, locked):
-            raise DomainError("Your role does not allow you to move cases between stages.")
+        if not allowed:
+            raise DomainError(spec.refusal)
         if locked.status not in spec.sources:
             raise DomainError(
                 f"This case is now “{locked.get_status_display()}”, so you cannot "
@@ -112,6 +113,11 @@ def _transition(*, case: Case, name: str, by: User, reason: str, into: Case | No
         if spec.target == Status.FINALISED:
             locked.finalised_at = now
             fields.append("finalised_at")
+        elif from_status == Status.FINALISED:
+            # Reopened: no longer finalised, and NCMD must be sent the amended review.
+            locked.finalised_at = None
+            locked.ncmd_resend_needed = True
+            fields += ["finalised_at", "ncmd_resend_needed"]
         if into is not None:
             locked.merged_into = into
             fields.append("merged_into")
@@ -151,6 +157,12 @@ def case_record_panel_review(*, case: Case, by: User, reason: str = "") -> Case:
 
 def case_finalise(*, case: Case, by: User, reason: str = "") -> Case:
     return _transition(case=case, name="case_finalise", by=by, reason=reason)
+
+
+def case_reopen(*, case: Case, by: User, reason: str = "") -> Case:
+    """Reopen a finalised review to amend it: a reason is required, the reopening is logged
+    and audited like every transition, and the case is marked for re-sending to NCMD."""
+    return _transition(case=case, name="case_reopen", by=by, reason=reason)
 
 
 def case_transfer(*, case: Case, by: User, reason: str = "") -> Case:
@@ -193,6 +205,7 @@ TRANSITION_SERVICES: dict[str, Callable[..., Case]] = {
     "case_refer_to_panel": case_refer_to_panel,
     "case_record_panel_review": case_record_panel_review,
     "case_finalise": case_finalise,
+    "case_reopen": case_reopen,
     "case_transfer": case_transfer,
     "case_close_out_of_scope": case_close_out_of_scope,
     "case_merge_duplicate": case_merge_duplicate,

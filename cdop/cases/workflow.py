@@ -49,6 +49,10 @@ class Transition:
     target: Status
     reason_required: bool = False
     reason_label: str = "Note (optional)"
+    # Who may take it: the name of a predicate in cdop.accounts.permissions, and what
+    # anyone else is told.
+    permission: str = "can_manage_case"
+    refusal: str = "Your role does not allow you to move cases between stages."
 
     @property
     def along_review_line(self) -> bool:
@@ -96,6 +100,18 @@ TRANSITIONS: dict[str, Transition] = {
             "Finalise the review",
             frozenset({Status.PANEL_REVIEWED}),
             Status.FINALISED,
+            # The panel's chair finalises from the meeting, without reading the case.
+            permission="can_finalise_case",
+        ),
+        Transition(
+            "case_reopen",
+            "Reopen the review",
+            frozenset({Status.FINALISED}),
+            Status.PANEL_REVIEWED,
+            reason_required=True,
+            reason_label="Why the finalised review needs to change",
+            permission="can_reopen_case",
+            refusal="Only an administrator or a CDR manager can reopen a finalised review.",
         ),
         Transition(
             "case_transfer",

@@ -150,12 +150,17 @@ def test_the_next_steps_offered_are_those_the_table_allows_from_here(llr, client
     assert transition_url(case, "case_transfer") not in page
 
 
-def test_a_finalised_case_offers_no_next_steps(llr, client_for, alice):
+def test_a_finalised_case_offers_only_reopening_and_only_to_managers(
+    llr, client_for, alice, devi
+):
     case = CaseFactory(area=llr, status=Status.FINALISED)
 
-    page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
+    managers_page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
+    doctors_page = client_for(devi).get(f"/staff/cases/{case.reference}/").text
 
-    assert "Next step" not in page
+    assert f'action="{transition_url(case, "case_reopen")}"' in managers_page
+    assert transition_url(case, "case_finalise") not in managers_page
+    assert "Next step" not in doctors_page
 
 
 def test_a_stale_transition_is_refused_with_a_clear_message_and_changes_nothing(
