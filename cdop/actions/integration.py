@@ -1,0 +1,63 @@
+"""How actions show on the case: a section, and chronology entries (a fixed number of
+queries whatever the case holds)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.actions.models import OPEN_STATUSES, ActionStatus, ActionStatusChange, FamilyFeedback
+from cdop.actions.selectors import actions_for_case
+from cdop.chronology.registry import Entry, Kind
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from cdop.accounts.models import User
+    from cdop.cases.models import Case
+
+CHRONOLOGY_KINDS = [Kind("actions", "Actions and family feedback")]
+
+
+def section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    actions = actions_for_case(case=case)
+    today = timezone.localdate()
+    return {
+        "actions": actions,
+        "open": sum(1 for a in actions if a.status in OPEN_STATUSES),
+        "overdue": sum(1 for a in actions if a.status in OPEN_STATUSES and a.due_on < today),
+        "can_manage": permissions.can_manage_actions(request.user, case),
+    }
+
+
+def chronology_entries(user: User, case: Case) -> Iterable[Entry]:
+    url = reverse("actions_case:list", kwargs={"reference": case.reference})
+    labels = dict(ActionStatus.choices)
+    changes = ActionStatusChange.objects.filter(action__case=case).select_related("by")
+    for change in changes.order_by("at", "pk"):
+        number = f"ACT-{change.action_id:05d}"
+        if not change.from_status:
+            title = f"Action {number} agreed"
+        else:
+            title = f"Action {number}: {labels.get(change.to_status, change.to_status).lower()}"
+        yield Entry(
+            at=change.at,
+            kind="actions",
+            title=title,
+            detail=change.reason,
+            by=change.by.full_name if change.by else "",
+            url=url,
+        )
+    for told in FamilyFeedback.objects.filter(case=case).select_related("told_by"):
+        yield Entry(
+            at=told.recorded_at,
+            kind="actions",
+            title="The family were told the panel's outcome",
+            detail=f"On {told.told_on:%-d %B %Y}, {told.get_method_display().lower()}",
+            by=told.told_by.full_name,
+            url=url,
+        )

@@ -1,0 +1,163 @@
+"""Reading actions: one case's, the tracker across cases and years, one action's history."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cdop.accounts import permissions
+from cdop.accounts.models import User
+from cdop.actions.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionReminder,
+    ActionStatusChange,
+    FamilyFeedback,
+)
+from cdop.agencies.models import Organisation
+from cdop.cases.models import Case
+from cdop.safeguarding.models import Recipient, SafeguardingReferral
+
+# What a row of a list needs, and nothing more.
+_ROW_FIELDS = (
+    "pk",
+    "case_id",
+    "area_id",
+    "description",
+    "category",
+    "owner_organisation_id",
+    "owner_organisation__name",
+    "owner_name",
+    "owner_email",
+    "due_on",
+    "status",
+    "closed_on",
+    "evidence",
+    "created_at",
+    "case__reference",
+)
+
+
+def actions_for_case(*, case: Case) -> list[Action]:
+    """The case's actions, open ones by due date first (one query)."""
+    return sorted(
+        Action.objects.filter(case=case).select_related("owner_organisation", "recommendation"),
+        key=lambda a: (a.status not in OPEN_STATUSES, a.due_on, a.pk),
+    )
+
+
+def action_get_for_user(*, user: User, pk: int) -> Action:
+    """One action, or a 404 for anyone who may not read its case in full (a key worker, the
+    panel, another area): the tracker's readers."""
+    action = (
+        Action.objects.select_related(
+            "case", "case__area", "owner_organisation", "recommendation", "evidence_document"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None or not permissions.can_view_case(user, action.case):
+        raise Http404("No such action")
+    if not permissions.roles_in_area(user, action.area_id) & permissions.ACTION_TRACKER_READERS:
+        raise Http404("No such action")
+    return action
+
+
+def action_history(*, action: Action) -> list[ActionStatusChange]:
+    return list(action.status_changes.select_related("by").order_by("at", "pk"))
+
+
+def action_reminders(*, action: Action) -> list[ActionReminder]:
+    return list(action.reminders.order_by("sent_at", "pk"))
+
+
+def recommendation_choices(*, case: Case) -> list[tuple[int, str]]:
+    """The panel's recommendations for the case, to turn into actions (one query)."""
+    from cdop.analysis.models import Recommendation
+
+    return [
+        (pk, f"{position}. {text[:120]}")
+        for pk, position, text in Recommendation.objects.filter(analysis__case=case)
+        .order_by("position", "pk")
+        .values_list("pk", "position", "text")
+    ]
+
+
+def organisation_choices(*, area_ids: list[int]) -> list[tuple[int, str]]:
+    return list(
+        Organisation.objects.filter(area_id__in=area_ids, active=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+
+
+# --- The tracker -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackerFilters:
+    status: str = ""  # one status, "open_any" (open or in progress), or "" for all
+    organisation_id: int | None = None
+    overdue: bool = False
+    year: int | None = None  # the year the action was agreed (made)
+    q: str = ""  # words in the action or its category
+
+
+def action_tracker_for_user(
+    *, user: User, filters: TrackerFilters, today: datetime.date | None = None
+) -> QuerySet[Action]:
+    """Every action of the areas whose cases the user reads in full, filtered, the soonest
+    due first. Rows as values (the page and the CSV need no model instances)."""
+    today = today or timezone.localdate()
+    areas = permissions.area_ids_with_roles(user, permissions.ACTION_TRACKER_READERS)
+    actions = Action.objects.filter(area_id__in=areas)
+    if filters.status == "open_any":
+        actions = actions.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.organisation_id is not None:
+        actions = actions.filter(owner_organisation_id=filters.organisation_id)
+    if filters.overdue:
+        actions = actions.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    if filters.year is not None:
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime(filters.year, 1, 1, tzinfo=tz)
+        end = datetime.datetime(filters.year + 1, 1, 1, tzinfo=tz)
+        actions = actions.filter(created_at__gte=start, created_at__lt=end)
+    for word in filters.q.split()[:5]:
+        actions = actions.filter(Q(description__icontains=word) | Q(category__icontains=word))
+    return actions.order_by("due_on", "pk")
+
+
+def tracker_rows(actions: QuerySet[Action]) -> QuerySet[Action, dict[str, Any]]:
+    """The rows' values (one query for a page, whatever its size)."""
+    return actions.values(*_ROW_FIELDS)
+
+
+# --- Escalations and family feedback ------------------------------------------------------
+
+
+def panel_escalations_for_case(*, case: Case) -> list[SafeguardingReferral]:
+    """The panel's escalations to the Safeguarding Children Partnership (one query)."""
+    from cdop.actions.services import PANEL
+
+    return list(
+        SafeguardingReferral.objects.filter(
+            case=case, recipient=Recipient.PARTNERSHIP, concern__raised_by=PANEL
+        )
+        .select_related("concern")
+        .order_by("sent_on", "pk")
+    )
+
+
+def family_feedback_for_case(*, case: Case) -> list[FamilyFeedback]:
+    return list(
+        FamilyFeedback.objects.filter(case=case)
+        .select_related("told_by", "letter")
+        .order_by("told_on", "pk")
+    )
