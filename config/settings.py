@@ -7,6 +7,7 @@ is missing or malformed.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,13 @@ from config.env import Env
 env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DJANGO_ENV = env.choice("DJANGO_ENV", ("development", "test", "production"), "development")
+# Under pytest (which sets PYTEST_VERSION) the default is the test profile, so that a bare
+# `pytest` runs the suite as `make test` does.
+DJANGO_ENV = env.choice(
+    "DJANGO_ENV",
+    ("development", "test", "production"),
+    "test" if os.environ.get("PYTEST_VERSION") else "development",
+)
 PRODUCTION = DJANGO_ENV == "production"
 
 SERVICE_NAME = env.str("SERVICE_NAME", "Child death review")

@@ -26,7 +26,7 @@ from cdop.areas.models import Area
 from cdop.cases.models import Case
 
 # The fast insert of generate_synthetic (executemany with the model's defaults).
-from cdop.core.management.commands.generate_synthetic import _insert
+from cdop.core.management.commands.generate_synthetic import _insert, refresh_planner_statistics
 from cdop.formdefs.models import FormDefinition
 
 ORGANISATIONS_PER_KIND = 5
@@ -166,6 +166,8 @@ class Command(BaseCommand):
             seed=options["seed"],
             today=timezone.localdate(),
         )
+        if made:
+            refresh_planner_statistics((FormRequest, RequestedForm, Chase))
         self.stdout.write(
             f"Added {made} requests to {area.name} in {time.monotonic() - started:.1f} s."
         )

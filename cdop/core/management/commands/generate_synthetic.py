@@ -20,6 +20,7 @@ import random
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -1183,12 +1184,12 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
     )
 
 
-def _refresh_planner_statistics() -> None:
+def refresh_planner_statistics(tables_of: Iterable[type[models.Model]]) -> None:
     """A bulk load changes the tables' shape at once; without fresh statistics PostgreSQL
     plans the case list as if the table were empty (a sort instead of the index). VACUUM
     also sets the visibility map, so counts read the index alone; it cannot run inside a
     transaction (as in tests), where ANALYZE alone has to do."""
-    tables = ", ".join(m._meta.db_table for m in (Case, CaseTransition, Notification, Clock, Task))
+    tables = ", ".join(m._meta.db_table for m in tables_of)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
@@ -1235,7 +1236,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
         )
         summary = synthetic_save(area=area, data=data, seed=options["seed"])
-        _refresh_planner_statistics()
+        refresh_planner_statistics((Case, CaseTransition, Notification, Clock, Task))
         if options["verbosity"] > 0:
             statuses = ", ".join(
                 f"{Status(s).label.lower()} {summary.statuses.get(s, 0)}" for s in Status
