@@ -53,6 +53,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The posted data for a form (bound even when nothing was sent), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _meeting(request: HttpRequest, meeting_id: int, *, manage: bool = False) -> Meeting:
     meeting = selectors.meeting_get_for_user(user=_user(request), meeting_id=meeting_id)
     if manage and not permissions.can_manage_meetings(request.user, meeting.area_id):
@@ -145,7 +150,7 @@ def meeting_new(request: HttpRequest, kind: str) -> HttpResponse:
     if not panel and request.GET.get("case"):
         initial["case"] = request.GET["case"][:24]
         initial["title"] = f"Child death review meeting {initial['case']}"
-    form = ScheduleForm(request.POST or None, panel=panel, staff_choices=choices, initial=initial)
+    form = ScheduleForm(_posted(request), panel=panel, staff_choices=choices, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -218,7 +223,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "video_link": meeting.video_link,
     }
     panel = meeting.kind == MeetingKind.PANEL
-    form = MeetingDetailsForm(request.POST or None, initial=initial, panel=panel)
+    form = MeetingDetailsForm(_posted(request), initial=initial, panel=panel)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -251,7 +256,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id, manage=True)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -328,7 +333,7 @@ def invitee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Http404
     choices, staff, _ = _staff_choices(meeting.area_id)
-    form = InviteeForm(request.POST or None, staff_choices=choices)
+    form = InviteeForm(_posted(request), staff_choices=choices)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -377,7 +382,7 @@ def invitee_change(request: HttpRequest, meeting_id: int, invitee_id: int) -> Ht
     invitee = _invitee(meeting, invitee_id)
     invitee.meeting = meeting
     form = InviteeChangeForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "sector": invitee.sector,
             "organisation": invitee.organisation,
@@ -421,7 +426,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404
     invitees = selectors.invitees_for(meeting=meeting)
     form_class = attendance_form_class(invitees)
-    form = form_class(request.POST or None, initial={f"a_{i.pk}": i.attendance for i in invitees})
+    form = form_class(_posted(request), initial={f"a_{i.pk}": i.attendance for i in invitees})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -455,7 +460,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id, manage=True)
     if meeting.status != MeetingStatus.SCHEDULED or meeting.kind != MeetingKind.PANEL:
         raise Http404
-    form = AgendaAddForm(request.POST or None)
+    form = AgendaAddForm(_posted(request))
     ready = list(selectors.cases_ready_for(meeting=meeting)[:200])
     status = 200
     if request.method == "POST":
@@ -531,7 +536,7 @@ def triage_page(
     request: HttpRequest, item: AgendaItem, *, back: str, template: str, extra: dict[str, Any]
 ) -> HttpResponse:
     form = TriageForm(
-        request.POST or None, initial={"triage": item.triage, "reason": item.triage_reason}
+        _posted(request), initial={"triage": item.triage, "reason": item.triage_reason}
     )
     status = 200
     if request.method == "POST":
@@ -574,7 +579,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     meeting = item.meeting
     can_record = permissions.can_record_meeting(user, meeting)
     can_manage = permissions.can_manage_meetings(user, meeting.area_id)
-    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes})
+    form = MinutesForm(_posted(request), initial={"minutes": item.minutes})
     status = 200
     if request.method == "POST":
         if not can_record:
@@ -634,7 +639,7 @@ def quorum_rule(request: HttpRequest, area_slug: str) -> HttpResponse:
         raise Http404
     rule = selectors.quorum_rule_for(area_id=area.pk)
     form = QuorumForm(
-        request.POST or None,
+        _posted(request),
         initial={"chair_required": rule.chair_required, "sectors": list(rule.sectors)},
     )
     status = 200
