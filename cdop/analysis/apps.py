@@ -8,4 +8,28 @@ class AnalysisConfig(AppConfig):
     label = "analysis"
 
     def ready(self) -> None:
-        pass
+        from auditlog.registry import auditlog
+
+        from cdop.analysis.blockers import analysis_blockers
+        from cdop.analysis.chronology import KINDS, analysis_chronology
+        from cdop.analysis.models import Analysis, Factor, Recommendation
+        from cdop.analysis.sections import analysis_section_context
+        from cdop.cases.blockers import blocker_provider_register
+        from cdop.cases.sections import CaseSection, section_register
+        from cdop.chronology.registry import chronology_register
+
+        for model in (Analysis, Factor, Recommendation):
+            if not auditlog.contains(model):
+                auditlog.register(model)
+        blocker_provider_register("analysis", analysis_blockers)
+        section_register(
+            CaseSection(
+                key="analysis",
+                title="Analysis Form",
+                order=80,
+                template="analysis/_case_section.html",
+                context=analysis_section_context,
+                overview=True,
+            )
+        )
+        chronology_register(name="analysis", kinds=KINDS, provider=analysis_chronology)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cdop.accounts import permissions
+from cdop.analysis.selectors import analysis_view
+from cdop.cases.workflow import Status
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from cdop.cases.models import Case
+
+
+def analysis_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """The Analysis Form on the case page: where it stands, its answers, and what it still
+    needs once the panel has reviewed the case (six queries whatever it holds)."""
+    view = analysis_view(case=case)
+    return {
+        "view": view,
+        "can_edit": permissions.can_edit_analysis(request.user, case),
+        "show_missing": case.status == Status.PANEL_REVIEWED and not view.is_complete,
+    }
