@@ -1,0 +1,158 @@
+"""The tracker: every action of the area across cases and years, filtered, paginated, with
+a fixed number of queries whatever the page holds, and an audited CSV download."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cdop.actions.models import ActionStatus
+from cdop.actions.tests.conftest import LONDON
+from cdop.actions.tests.factories import ActionFactory, OrganisationFactory
+from cdop.cases.models import Case
+from cdop.cases.workflow import Status
+from cdop.investigations.tests.helpers import opened_case
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def case(llr: object) -> Case:
+    return opened_case(area=llr, status=Status.FINALISED)
+
+
+def numbers(response) -> list[str]:
+    body = response.content.decode()
+    return sorted({"ACT-" + part[:5] for part in body.split(">ACT-")[1:]})
+
+
+def test_a_manager_sees_the_actions_of_their_area_only(client_for, alice, case, other_area) -> None:
+    mine = ActionFactory(case=case)
+    elsewhere = ActionFactory(case=opened_case(area=other_area))
+
+    response = client_for(alice).get("/staff/actions/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert mine.number in body
+    assert elsewhere.number not in body
+
+
+@pytest.mark.parametrize("persona", ["kim", "chris", "pat"])
+def test_the_tracker_is_a_404_for_those_who_do_not_read_every_case(
+    client_for, request, persona
+) -> None:
+    assert client_for(request.getfixturevalue(persona)).get("/staff/actions/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client) -> None:
+    response = client.get("/staff/actions/")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_filters_status_owner_overdue_year_and_words(client_for, alice, case, llr) -> None:
+    trust = OrganisationFactory(area=llr, name="Synthetic Children's Hospital")
+    overdue = ActionFactory(case=case, due_on=D(2027, 2, 1), description="Audit sepsis triage")
+    done = ActionFactory(
+        case=case,
+        status=ActionStatus.DONE,
+        evidence="Done",
+        closed_on=D(2027, 2, 2),
+        owner_organisation=trust,
+        owner_name="",
+        category="Sepsis",
+    )
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=LONDON), tick=False):
+        old = ActionFactory(case=case, description="Review water safety signs")
+    client = client_for(alice)
+
+    assert set(numbers(client.get("/staff/actions/?status=done"))) == {done.number}
+    assert set(numbers(client.get("/staff/actions/?status=open_any"))) == {
+        overdue.number,
+        old.number,
+    }
+    assert set(numbers(client.get(f"/staff/actions/?organisation={trust.pk}"))) == {done.number}
+    assert set(numbers(client.get("/staff/actions/?overdue=on"))) == {overdue.number}
+    assert set(numbers(client.get("/staff/actions/?year=2025"))) == {old.number}
+    assert set(numbers(client.get("/staff/actions/?q=sepsis"))) == {overdue.number, done.number}
+    assert set(numbers(client.get("/staff/actions/?q=sepsis+audit"))) == {overdue.number}
+
+
+def test_filters_that_make_no_sense_are_ignored_not_a_500(client_for, alice, case) -> None:
+    ActionFactory(case=case)
+
+    response = client_for(alice).get("/staff/actions/?status=nonsense&year=abc&organisation=x")
+
+    assert response.status_code == 200
+    assert "ACT-" in response.content.decode()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_page_reads_the_same_number_of_queries_for_one_action_or_a_full_page(
+    client_for, alice, case, llr
+) -> None:
+    trust = OrganisationFactory(area=llr)
+    client = client_for(alice)
+    ActionFactory(case=case, owner_organisation=trust, owner_name="")
+    client.get("/staff/actions/")  # the session settles
+    one = _queries(client, "/staff/actions/")
+    for n in range(60):
+        ActionFactory(case=opened_case(area=llr), owner_organisation=trust if n % 2 else None)
+    full = _queries(client, "/staff/actions/")
+    second = _queries(client, "/staff/actions/?page=2")
+
+    assert one == full == second
+
+
+def test_pages_of_fifty(client_for, alice, case) -> None:
+    for _ in range(51):
+        ActionFactory(case=case)
+    client = client_for(alice)
+
+    first = client.get("/staff/actions/")
+    second = client.get("/staff/actions/?page=2")
+
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(numbers(first)) == 50
+    assert len(numbers(second)) == 1
+
+
+def test_the_csv_download_is_audited_and_cannot_run_formulas(client_for, alice, case) -> None:
+    ActionFactory(case=case, description='=HYPERLINK("http://bad.invalid")', category="+SUM(1)")
+
+    response = client_for(alice).get("/staff/actions/?format=csv&status=open")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Action"
+    assert rows[1][2].startswith("'=HYPERLINK")
+    assert rows[1][3] == "'+SUM(1)"
+    assert rows[1][1] == case.reference
+    entry = LogEntry.objects.get(object_repr="action tracker export")
+    assert entry.actor == alice
+    assert entry.additional_data["results"] == 1
+    assert entry.additional_data["filters"] == {"status": "open"}
+    assert entry.additional_data["area_id"] == case.area_id
+
+
+def test_the_csv_is_a_404_for_a_key_worker(client_for, kim) -> None:
+    assert client_for(kim).get("/staff/actions/?format=csv").status_code == 404
+    assert not LogEntry.objects.filter(object_repr="action tracker export").exists()
