@@ -174,7 +174,7 @@ class RecommendationLineForm(GovUKFormMixin, forms.Form):
 
 def _line_count(value: Any) -> int:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 6 else 0
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def _raw(form: forms.Form, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,14 +225,19 @@ class Lines:
         self.can_add = len(self.forms) < MAX_LINES
 
     def is_valid(self) -> bool:
-        valid = all(form.is_valid() for form in self.forms)
+        # An unbound line is the empty one offered after the posted ones: nothing to check.
+        valid = all(form.is_valid() for form in self.forms if form.is_bound)
         if self.too_many:
             self.errors.append(f"There can be no more than {MAX_LINES} lines here")
         return valid and not self.too_many
 
     def kept(self) -> list[Any]:
         """The lines to save: not removed, not left empty."""
-        return [f for f in self.forms if not f.cleaned_data.get("remove") and not f.is_blank]
+        return [
+            f
+            for f in self.forms
+            if f.is_bound and not f.cleaned_data.get("remove") and not f.is_blank
+        ]
 
 
 class AnalysisPage:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def analysis_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     """The Analysis Form on the case page: where it stands, its answers, and what it still
-    needs once the panel has reviewed the case (six queries whatever it holds)."""
+    needs once the panel has reviewed the case (five queries whatever it holds)."""
     view = analysis_view(case=case)
     return {
         "view": view,

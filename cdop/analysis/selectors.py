@@ -78,7 +78,7 @@ def analysis_for_case(*, case: Case) -> Analysis | None:
 
 
 def analysis_view(*, case: Case) -> AnalysisView:
-    """The case's analysis for reading (six queries whatever it holds)."""
+    """The case's analysis for reading (five queries whatever it holds)."""
     analysis = analysis_for_case(case=case)
     lists = form_lists(version=analysis.form_version if analysis else form_version_current())
     domains = [DomainFactors(domain=d) for d in lists.domains]

@@ -153,7 +153,10 @@ def _meeting_detail(
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     item = _item(request, meeting_id, item_id)
-    if not permissions.can_record_meeting(_user(request), item.meeting):
+    # A cancelled meeting records nothing (the service refuses it too).
+    if item.meeting.status == "cancelled" or not permissions.can_record_meeting(
+        _user(request), item.meeting
+    ):
         raise Http404
     return _edit(
         request,

@@ -52,9 +52,7 @@ def test_modifiable_yes_needs_a_factor_graded_2_named_as_modifiable():
 
 
 def test_modifiable_yes_with_no_factors_at_all_is_a_contradiction():
-    assert fields(analysis_contradictions(complete(modifiable="yes", factors=[]))) == [
-        "modifiable"
-    ]
+    assert fields(analysis_contradictions(complete(modifiable="yes", factors=[]))) == ["modifiable"]
 
 
 def test_a_factor_named_modifiable_means_the_answer_cannot_be_no_or_insufficient():
