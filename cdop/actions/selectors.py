@@ -104,7 +104,7 @@ class TrackerFilters:
     status: str = ""  # one status, "open_any" (open or in progress), or "" for all
     organisation_id: int | None = None
     overdue: bool = False
-    year: int | None = None  # the year the action was agreed (made)
+    year: int | None = None  # the year of the panel that agreed it (or that it was made)
     q: str = ""  # words in the action or its category
 
 
@@ -128,7 +128,11 @@ def action_tracker_for_user(
         tz = timezone.get_current_timezone()
         start = datetime.datetime(filters.year, 1, 1, tzinfo=tz)
         end = datetime.datetime(filters.year + 1, 1, 1, tzinfo=tz)
-        actions = actions.filter(created_at__gte=start, created_at__lt=end)
+        # The year of the panel it was agreed at; made on a case page, the year it was made.
+        actions = actions.filter(
+            Q(agenda_item__meeting__starts_at__gte=start, agenda_item__meeting__starts_at__lt=end)
+            | Q(agenda_item__isnull=True, created_at__gte=start, created_at__lt=end)
+        )
     for word in filters.q.split()[:5]:
         actions = actions.filter(Q(description__icontains=word) | Q(category__icontains=word))
     return actions.order_by("due_on", "pk")

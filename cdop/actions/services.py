@@ -263,6 +263,13 @@ def _evidence_document(
     """The evidence file, checked and stored by the documents app (its checks, its storage)."""
     if file is None:
         return None
+    if not permissions.can_work_on_case(by, action.case):
+        # A finalised review takes no new documents (reopening it is an amendment).
+        raise DomainError(
+            "Documents cannot be added to this case now that its review is finalised: "
+            "describe the evidence in words instead",
+            field="file",
+        )
     from cdop.documents.models import Category
     from cdop.documents.services import document_upload
 

@@ -383,3 +383,25 @@ def test_the_case_section_page_renders(client_for, alice, case) -> None:
 
     assert response.status_code == 200
     assert "1 action: 1 open" in response.content.decode()
+
+
+def test_a_finalised_case_takes_evidence_in_words_but_no_new_document(
+    client_for, alice, llr, tmp_path
+) -> None:
+    finalised = opened_case(area=llr, status=Status.FINALISED)
+    action = ActionFactory(case=finalised)
+    with override_settings(DOCUMENTS_ROOT=tmp_path):
+        pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+        pdf.name = "evidence.pdf"
+        refused = client_for(alice).post(
+            f"/staff/actions/{action.pk}/status/",
+            {"status": "done", "evidence": "Audit attached.", "file": pdf},
+        )
+        done = client_for(alice).post(
+            f"/staff/actions/{action.pk}/status/", {"status": "done", "evidence": "Audit done."}
+        )
+
+    assert refused.status_code == 400
+    assert "describe the evidence in words instead" in refused.content.decode()
+    assert done.status_code == 302
+    assert not Document.objects.exists()

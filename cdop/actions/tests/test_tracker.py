@@ -156,3 +156,17 @@ def test_the_csv_download_is_audited_and_cannot_run_formulas(client_for, alice, 
 def test_the_csv_is_a_404_for_a_key_worker(client_for, kim) -> None:
     assert client_for(kim).get("/staff/actions/?format=csv").status_code == 404
     assert not LogEntry.objects.filter(object_repr="action tracker export").exists()
+
+
+def test_the_year_is_the_panels_for_actions_agreed_at_a_meeting(client_for, alice, case) -> None:
+    from cdop.actions.tests.factories import meeting_with_item
+
+    item = meeting_with_item(case=case)
+    item.meeting.starts_at = datetime.datetime(2026, 12, 10, 10, tzinfo=LONDON)
+    item.meeting.save()
+    at_the_panel = ActionFactory(case=case, agenda_item=item)  # recorded in 2027
+    on_the_case = ActionFactory(case=case)
+    client = client_for(alice)
+
+    assert numbers(client.get("/staff/actions/?year=2026")) == [at_the_panel.number]
+    assert numbers(client.get("/staff/actions/?year=2027")) == [on_the_case.number]
