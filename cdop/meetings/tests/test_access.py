@@ -250,3 +250,40 @@ def test_the_case_section_runs_one_query_for_its_meetings(panel, alice, client_f
     for _ in range(3):
         AgendaItemFactory(meeting=MeetingFactory(area=panel.area), case=case, position=1)
     assert _count(client, url) == before
+
+
+def test_every_page_opens_for_a_manager_and_an_administrator(panel, alice, ada, client_for):
+    item = panel.items.first()
+    invitee = panel.invitees.first()
+    for persona in (alice, ada):
+        client = client_for(persona)
+        for url in (
+            reverse("meetings:list"),
+            reverse("meetings:new", args=["panel"]),
+            reverse("meetings:new", args=["cdrm"]),
+            detail(panel),
+            reverse("meetings:change", args=[panel.pk]),
+            reverse("meetings:cancel", args=[panel.pk]),
+            reverse("meetings:attendance", args=[panel.pk]),
+            reverse("meetings:invitee_add", args=[panel.pk]),
+            reverse("meetings:invitee_change", args=[panel.pk, invitee.pk]),
+            reverse("meetings:agenda_add", args=[panel.pk]),
+            reverse("meetings:item", args=[panel.pk, item.pk]),
+            reverse("meetings:item_triage", args=[panel.pk, item.pk]),
+            f"/staff/cases/{item.case.reference}/section/meetings/",
+            reverse("meetings_case:triage", args=[item.case.reference, item.pk]),
+        ):
+            assert client.get(url).status_code == 200, url
+    assert client_for(ada).get(reverse("meetings:quorum", args=["llr"])).status_code == 200
+
+
+def test_the_key_worker_sees_their_cases_meetings_without_opening_them(
+    panel, kim, client_for
+) -> None:
+    case = panel.items.first().case
+    case.key_worker = kim
+    case.save()
+    shown = page(client_for(kim).get(f"/staff/cases/{case.reference}/section/meetings/"))
+    assert "CDOP panel, March" in shown
+    assert detail(panel) not in shown
+    assert "Change the triage" not in shown
