@@ -143,7 +143,21 @@ class StatusForm(GovUKFormMixin, forms.Form):
     file = forms.FileField(
         label="A document as evidence (optional, for Done)",
         required=False,
-        help_text="It is checked and kept with the case's documents",
+        max_length=255,
+        help_text="A PDF, Word document, ODT, image or plain text file. It is checked and "
+        "kept with the case's documents.",
+        widget=forms.FileInput(
+            attrs={
+                "class": "govuk-file-upload",
+                "accept": ".pdf,.doc,.docx,.odt,.png,.jpg,.jpeg,.tif,.tiff,.txt",
+            }
+        ),
+        error_messages={
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+            "max_length": "The file's name must be 255 characters or fewer. Rename it and "
+            "upload it again",
+        },
     )
     reason = _text("Why (needed to drop or reopen an action)", rows="3")
 

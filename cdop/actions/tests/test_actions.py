@@ -336,6 +336,7 @@ def test_a_bad_document_is_refused_and_nothing_is_closed(client_for, alice, case
         )
 
     assert response.status_code == 400
+    assert "The selected file is empty" in response.content.decode()
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
     assert not Document.objects.exists()
