@@ -195,3 +195,41 @@ def test_the_tests_backend_schedules_nothing_and_leaves_it_to_the_pass(case) -> 
     action = ActionFactory(case=case)
 
     assert reminders_schedule(action_id=action.pk, due_on=action.due_on) == 0
+
+
+def test_with_a_worker_each_new_action_schedules_its_reminders(
+    alice, case, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import override_settings
+    from django_tasks import task_backends
+
+    from cdop.actions.services import ActionDetails, action_create
+
+    dummy = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    with override_settings(TASKS=dummy):
+        with django_capture_on_commit_callbacks(execute=True):
+            action_create(
+                case=case,
+                by=alice,
+                details=ActionDetails(
+                    description="Share the learning with every GP practice.",
+                    owner_name="Synthetic Primary Care Board",
+                    owner_email="board@primary.invalid",
+                    due_on=D(2027, 6, 30),
+                ),
+            )
+        results = task_backends["default"].results  # type: ignore[attr-defined]
+        runs = sorted(r.task.run_after for r in results)
+
+    assert [r.date() for r in runs] == [D(2027, 6, 16), D(2027, 7, 1), D(2027, 7, 28)]
+
+
+def test_the_daily_pass_is_also_a_task(case) -> None:
+    from cdop.actions.tasks import actions_remind_pass
+
+    ActionFactory(case=case, due_on=D(2027, 3, 10))
+
+    with on(D(2027, 3, 1)):
+        assert actions_remind_pass.call() == 1
