@@ -111,10 +111,14 @@ def _apply_error(form: Any, error: DomainError) -> None:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     readable_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    lists = selectors.meetings_for_user(user=user)
-    if not readable_areas and not lists.upcoming and not lists.past:
+    wanted = request.GET.get("area", "")
+    area_id = int(wanted) if wanted.isdigit() else None
+    lists = selectors.meetings_for_user(user=user, area_id=area_id)
+    if not readable_areas and not lists.upcoming and not lists.past and area_id is None:
         raise Http404
     managed = _managed_areas(user)
+    if area_id is not None:
+        managed = [a for a in managed if a.pk == area_id]
     return render(
         request,
         "meetings/list.html",
@@ -124,6 +128,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "managed_areas": managed,
             "many_areas": len({m.area_id for m in [*lists.upcoming, *lists.past]}) > 1,
             "quorum_areas": [a for a in managed if permissions.can_edit_quorum_rule(user, a.pk)],
+            "area_choices": (
+                list(Area.objects.filter(pk__in=readable_areas).order_by("name"))
+                if len(readable_areas) > 1
+                else []
+            ),
+            "area_id": area_id,
         },
     )
 

@@ -287,3 +287,18 @@ def test_the_key_worker_sees_their_cases_meetings_without_opening_them(
     assert "CDOP panel, March" in shown
     assert detail(panel) not in shown
     assert "Change the triage" not in shown
+
+
+def test_the_list_narrows_to_one_area(panel, alice, llr, other_area, client_for) -> None:
+    from cdop.core.tests.factories import MembershipFactory
+
+    MembershipFactory(user=alice, area=other_area, role="cdr_manager")
+    MeetingFactory(area=other_area, title="Demo Shire panel")
+    client = client_for(alice)
+    both = page(client.get(reverse("meetings:list")))
+    assert "Demo Shire panel" in both
+    assert "CDOP panel, March" in both
+    only = page(client.get(reverse("meetings:list") + f"?area={llr.pk}"))
+    assert "CDOP panel, March" in only
+    assert "Demo Shire panel" not in only
+    assert "for Demo Shire" not in only
