@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404
 
 from cdop.accounts import permissions
@@ -9,9 +11,9 @@ from cdop.accounts.models import User
 from cdop.cases.blockers import Blocker, case_blockers
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
+from cdop.core.db import fetch_rows, ids_cte
 from cdop.investigations.kinds import KINDS, EventKind
-from cdop.investigations.models import CaseEvent, Inquest, PostMortem
-from cdop.notifications.models import Notification
+from cdop.investigations.models import CaseEvent, PostMortemType
 from cdop.notifications.reference import YesNoNotKnown
 
 # The transitions that take a case to, and through, its child death review meeting.
@@ -46,60 +48,75 @@ def _day(value: object) -> str:
     return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
 
 
+# One statement for the three kinds of blocker (fixed SQL: see cdop.core.db.fetch_rows).
+# Each row: kind, case, a date, a second date, a time, and an id to keep their order.
+_BLOCKERS_SQL = """
+{cases}
+SELECT 'post_mortem_report', pm.case_id, pm.performed_on, pm.requested_on, pm.recorded_at, pm.id
+  FROM investigations_postmortem pm
+ WHERE pm.case_id IN (SELECT id FROM cases)
+   AND pm.report_received_on IS NULL AND pm.pm_type <> %s
+UNION ALL
+SELECT 'post_mortem_unrecorded', n.case_id, NULL, NULL, NULL, MIN(n.id)
+  FROM notifications_notification n
+ WHERE n.case_id IN (SELECT id FROM cases) AND n.post_mortem = %s
+   AND NOT EXISTS (SELECT 1 FROM investigations_postmortem p WHERE p.case_id = n.case_id)
+ GROUP BY n.case_id
+UNION ALL
+SELECT 'inquest', i.case_id, i.opened_on, NULL, NULL, i.id
+  FROM investigations_inquest i
+ WHERE i.case_id IN (SELECT id FROM cases) AND i.concluded_on IS NULL
+"""
+_KIND_ORDER = {"post_mortem_report": 0, "post_mortem_unrecorded": 1, "inquest": 2}
+
+
 def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
-    """The blocker provider: post-mortem reports awaited (these refuse the meeting) and
-    inquests not yet concluded (these only explain)."""
+    """The blocker provider: post-mortem reports awaited (these refuse the meeting), a
+    post-mortem a notifier expected but nobody recorded, and inquests not yet concluded
+    (these two only explain). One query."""
     found: dict[int, list[Blocker]] = {}
-    awaited = (
-        PostMortem.objects.filter(case_id__in=case_ids, report_received_on=None)
-        .exclude(pm_type="none")
-        .order_by("case_id", "pk")
-        .values_list("case_id", "performed_on", "requested_on", "recorded_at")
+    if not case_ids:
+        return found
+    cases, ids = ids_cte("cases", case_ids)
+    rows = fetch_rows(
+        _BLOCKERS_SQL.format(cases=cases), [*ids, PostMortemType.NONE, YesNoNotKnown.YES]
     )
-    for case_id, performed_on, requested_on, recorded_at in awaited:
+    for kind, case_id, first, second, recorded_at, _pk in sorted(
+        rows, key=lambda r: (_KIND_ORDER[r[0]], r[1], r[5])
+    ):
+        found.setdefault(case_id, []).append(_blocker(kind, first, second, recorded_at))
+    return found
+
+
+def _blocker(
+    kind: str,
+    first: datetime.date | None,
+    second: datetime.date | None,
+    recorded_at: datetime.datetime | None,
+) -> Blocker:
+    if kind == "post_mortem_report":
         # The date we have been waiting since: performed, else requested, else recorded
         # (as PostMortem.awaited_since).
-        since = performed_on or requested_on or recorded_at.date()
-        found.setdefault(case_id, []).append(
-            Blocker(
-                kind="post_mortem_report",
-                reason=f"Waiting for the post-mortem report since {_day(since)}",
-                since=since,
-                blocks=CDRM_TRANSITIONS,
-            )
+        since = first or second or (recorded_at.date() if recorded_at else None)
+        return Blocker(
+            kind=kind,
+            reason=f"Waiting for the post-mortem report since {_day(since)}",
+            since=since,
+            blocks=CDRM_TRANSITIONS,
         )
-    # A notifier said there would be a post-mortem, and none is recorded: explained, not
-    # refused, since a notifier's answer is not yet the team's knowledge.
-    recorded = PostMortem.objects.filter(case_id__in=case_ids).values("case_id")
-    expected = (
-        Notification.objects.filter(case_id__in=case_ids, post_mortem=YesNoNotKnown.YES)
-        .exclude(case_id__in=recorded)
-        .order_by()
-        .values_list("case_id", flat=True)
-        .distinct()
+    if kind == "post_mortem_unrecorded":
+        # A notifier said there would be a post-mortem, and none is recorded: explained,
+        # not refused, since a notifier's answer is not yet the team's knowledge.
+        return Blocker(
+            kind=kind,
+            reason="A notifier said there would be a post-mortem, but none is recorded: "
+            "record it, or record that there was none",
+        )
+    return Blocker(
+        kind=kind,
+        reason=f"Inquest not yet concluded (opened {_day(first)})",
+        since=first,
     )
-    for case_id in sorted(expected):
-        found.setdefault(case_id, []).append(
-            Blocker(
-                kind="post_mortem_unrecorded",
-                reason="A notifier said there would be a post-mortem, but none is recorded: "
-                "record it, or record that there was none",
-            )
-        )
-    inquests = (
-        Inquest.objects.filter(case_id__in=case_ids, concluded_on=None)
-        .order_by("case_id", "pk")
-        .only("case_id", "opened_on")
-    )
-    for inquest in inquests:
-        found.setdefault(inquest.case_id, []).append(
-            Blocker(
-                kind="inquest",
-                reason=f"Inquest not yet concluded (opened {_day(inquest.opened_on)})",
-                since=inquest.opened_on,
-            )
-        )
-    return found
 
 
 def cdrm_blockers(*, case: Case) -> list[Blocker]:

@@ -38,7 +38,7 @@ def page_size() -> int:
 
 
 # The first pages are read in one query, which the queues' indexes (task_queue_who,
-# clock_running_due_case) serve in order: the database stops after the page and joins only
+# clock_running_area_due) serve in order: the database stops after the page and joins only
 # the rows it passes. Deeper pages take the page's ids off the bare queryset (skipping rows
 # without joining them), then the rows by id.
 _DIRECT_ROWS_UP_TO = 250
@@ -48,12 +48,9 @@ def _page(
     queryset: QuerySet[Any],
     columns: tuple[str, ...],
     number: str | None,
-    *,
-    joined: QuerySet[Any] | None = None,
 ) -> Page[Any]:
     """A page of named rows with only `columns`, in at most three queries whatever the page
-    size (two for the first pages): the total on `queryset`, then the page's rows (from
-    `joined`, the same rows filtered through joins, for the first pages if given)."""
+    size (two for the first pages): the total on `queryset`, then the page's rows."""
     paginator = Paginator(queryset.values_list("pk", flat=True), page_size())
     paginator.__dict__["count"] = queryset.order_by().count()  # fills the cached property
     page = paginator.get_page(number)
@@ -64,7 +61,7 @@ def _page(
     # PostgreSQL's planner instead hash-joins every matching row and sorts, so there the
     # page's ids come first (from the index alone), then only their rows.
     if page.end_index() <= _DIRECT_ROWS_UP_TO and connection.vendor == "sqlite":
-        rows = (joined if joined is not None else queryset).values_list(*columns, named=True)
+        rows = queryset.values_list(*columns, named=True)
         page.object_list = list(rows[page.start_index() - 1 : page.end_index()])
         return page
     ids = list(page.object_list)
@@ -133,7 +130,6 @@ def team_work(request: HttpRequest) -> HttpResponse:
         selectors.clocks_overdue_team(user=user, now=now),
         CLOCK_COLUMNS,
         request.GET.get("clocks_page"),
-        joined=selectors.clocks_overdue_team_joined(user=user, now=now),
     )
     stages = selectors.cases_by_stage(user=user)
     return render(

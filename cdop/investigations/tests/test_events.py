@@ -492,5 +492,5 @@ def test_the_case_section_and_blockers_run_the_same_queries_however_many_events(
     request.user = alice
     permissions.roles_in_area(alice, case.area_id)  # the roles are read once per session
 
-    with django_assert_num_queries(7):  # four kinds, three blocker reads
+    with django_assert_num_queries(5):  # four kinds, then the blockers in one statement
         section_context(request, case)

@@ -930,6 +930,7 @@ def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[_Row]:
     clocks = [
         _Row(
             case_id=row.pk,
+            area_id=row.area_id,
             kind="notification",
             label=f"Notification within {_NOTIFICATION_HOURS} hours of the death",
             started_at=death_noon,
@@ -948,6 +949,7 @@ def _synthetic_clocks(case: SyntheticCase, row: Case) -> list[_Row]:
         clocks.append(
             _Row(
                 case_id=row.pk,
+                area_id=row.area_id,
                 kind=kind,
                 label=label,
                 started_at=_death_day(case),
