@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case as Choose  # SQL CASE; not the model
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -16,6 +17,7 @@ from cdop.cases.models import Case, Task
 from cdop.cases.workflow import OPEN, REVIEW_LINE, Status
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import clocks_overdue
+from cdop.core.db import fetch_rows
 from cdop.work.services import ASSIGNABLE_ROLES
 
 
@@ -115,9 +117,7 @@ def clocks_overdue_mine(*, user: User, now: datetime.datetime | None = None) -> 
     # Named areas, so that the database reads the clock_running_area_due index.
     areas = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
     return (
-        clocks_overdue(now=now)
-        .filter(area_id__in=areas)
-        .filter(_clock_kinds_visible_q(user, mine))
+        clocks_overdue(now=now).filter(area_id__in=areas).filter(_clock_kinds_visible_q(user, mine))
     )
 
 
@@ -157,6 +157,61 @@ class StageCount:
     status: str
     label: str
     count: int
+
+
+@dataclass(frozen=True)
+class TeamCounts:
+    open_tasks: int
+    overdue_clocks: int
+    stages: list[StageCount]
+
+
+def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
+    """Team work's three totals in one fixed statement (cdop.core.db.fetch_rows): the open
+    tasks (task_queue_mine's twin, task_queue_team), the overdue clocks (clocks_overdue_team)
+    and the open cases by stage (cases_by_stage). The same counts as those querysets'; each
+    reads one index range. Built through the ORM they took about three times as long, in
+    Python, as the database took to answer them."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    if not areas:
+        return TeamCounts(0, 0, cases_by_stage(user=user))
+    in_areas = ", ".join(["%s"] * len(areas))
+    statuses = sorted(OPEN)
+    in_statuses = ", ".join(["%s"] * len(statuses))
+    params: list[object] = [*areas, *areas, connection.ops.adapt_datetimefield_value(now)]
+    kinds = ""
+    safeguarding_areas = permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
+    if not set(areas) <= set(safeguarding_areas):
+        hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
+        seen = safeguarding_areas or [0]
+        kinds = (
+            f" AND (kind NOT IN ({', '.join(['%s'] * len(hidden))})"
+            f" OR area_id IN ({', '.join(['%s'] * len(seen))}))"
+        )
+        params += [*hidden, *seen]
+    params += [*areas, *statuses]
+    # Only placeholders are formatted in; the values go as parameters.
+    sql = (
+        "SELECT 'tasks', '', COUNT(*) FROM cases_task"  # noqa: S608
+        f" WHERE completed_at IS NULL AND area_id IN ({in_areas})"
+        " UNION ALL SELECT 'clocks', '', COUNT(*) FROM clocks_clock"
+        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s{kinds}"
+        " UNION ALL SELECT 'stage', status, COUNT(*) FROM cases_case"
+        f" WHERE area_id IN ({in_areas}) AND status IN ({in_statuses}) GROUP BY status"
+    )
+    totals = {"tasks": 0, "clocks": 0}
+    by_stage: dict[str, int] = {}
+    for what, status, count in fetch_rows(sql, params):
+        if what == "stage":
+            by_stage[status] = count
+        else:
+            totals[what] = count
+    order = [s for s in REVIEW_LINE if s in OPEN]
+    return TeamCounts(
+        open_tasks=totals["tasks"],
+        overdue_clocks=totals["clocks"],
+        stages=[StageCount(s, str(Status(s).label), by_stage.get(s, 0)) for s in order],
+    )
 
 
 def cases_by_stage(*, user: User) -> list[StageCount]:

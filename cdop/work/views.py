@@ -48,11 +48,15 @@ def _page(
     queryset: QuerySet[Any],
     columns: tuple[str, ...],
     number: str | None,
+    *,
+    count: int | None = None,
 ) -> Page[Any]:
     """A page of named rows with only `columns`, in at most three queries whatever the page
-    size (two for the first pages): the total on `queryset`, then the page's rows."""
+    size (two for the first pages): the total on `queryset` (unless given), then the page's
+    rows."""
     paginator = Paginator(queryset.values_list("pk", flat=True), page_size())
-    paginator.__dict__["count"] = queryset.order_by().count()  # fills the cached property
+    # Fills the cached property.
+    paginator.__dict__["count"] = queryset.order_by().count() if count is None else count
     page = paginator.get_page(number)
     if not paginator.count:
         page.object_list = []
@@ -125,13 +129,20 @@ def team_work(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_team_work(user):
         raise Http404
     now = timezone.now()
-    tasks = _page(selectors.task_queue_team(user=user), TASK_COLUMNS, request.GET.get("page"))
+    counts = selectors.team_counts(user=user, now=now)
+    tasks = _page(
+        selectors.task_queue_team(user=user),
+        TASK_COLUMNS,
+        request.GET.get("page"),
+        count=counts.open_tasks,
+    )
     clocks = _page(
         selectors.clocks_overdue_team(user=user, now=now),
         CLOCK_COLUMNS,
         request.GET.get("clocks_page"),
+        count=counts.overdue_clocks,
     )
-    stages = selectors.cases_by_stage(user=user)
+    stages = counts.stages
     return render(
         request,
         "work/team.html",

@@ -353,3 +353,44 @@ def test_my_work_with_no_cases_of_mine_lists_no_clocks(llr, alice, client_for):
 
     assert page.context["clocks"].paginator.count == 0
     assert "Overdue timescales on my cases (0)" in page.content.decode()
+
+
+def test_team_works_totals_in_one_statement_are_the_counts_of_its_queues(
+    llr, other_area, alice, olu, monkeypatch
+):
+    from cdop.accounts import permissions
+    from cdop.work import selectors
+
+    now = timezone.now()
+    for status in (Status.NOTIFIED, Status.INFORMATION_GATHERING, Status.AWAITING_PANEL):
+        case = CaseFactory(area=llr, status=status)
+        clock_start(case=case, kind="cdrm", label="Meeting", started_at=now - 9 * DAY,
+                    due_at=now - DAY)  # fmt: skip
+        clock_start(case=case, kind="safeguarding_5wd", label="Notify", started_at=now - 9 * DAY,
+                    due_at=now - 2 * DAY)  # fmt: skip
+        clock_start(case=case, kind="panel", label="Panel", started_at=now, due_at=now + DAY)
+        TaskFactory(case=case, area=llr)
+    TaskFactory(case=CaseFactory(area=llr, status=Status.FINALISED), area=llr, completed_at=now)
+    elsewhere = CaseFactory(area=other_area, status=Status.NOTIFIED)
+    clock_start(case=elsewhere, kind="cdrm", label="Meeting", started_at=now - 9 * DAY,
+                due_at=now - DAY)  # fmt: skip
+    TaskFactory(case=elsewhere, area=other_area)
+
+    def agree(user):
+        counts = selectors.team_counts(user=user, now=now)
+        assert counts.open_tasks == selectors.task_queue_team(user=user).count()
+        assert counts.overdue_clocks == selectors.clocks_overdue_team(user=user, now=now).count()
+        assert counts.stages == selectors.cases_by_stage(user=user)
+        return counts
+
+    counts = agree(alice)
+    assert (counts.open_tasks, counts.overdue_clocks) == (3, 6)
+    assert {s.status: s.count for s in counts.stages if s.count} == {
+        "notified": 1,
+        "information_gathering": 1,
+        "awaiting_panel": 1,
+    }
+    # Someone who reads the area's cases but not its safeguarding: those clocks do not count.
+    monkeypatch.setattr(permissions, "SAFEGUARDING_READERS", frozenset())
+    assert agree(alice).overdue_clocks == 3
+    assert agree(olu).overdue_clocks == 1
