@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 
+from cdop.analysis.tests.factories import complete_analysis
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import REVIEW_LINE, Status
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
@@ -99,6 +100,7 @@ def test_opening_a_case_needs_a_post(llr, client_for, alice):
 
 def test_alice_walks_a_case_along_the_review_line_with_a_note_at_each_step(llr, client_for, alice):
     case = CaseFactory(area=llr)
+    complete_analysis(case=case, by=alice)  # finalising needs the panel's complete analysis
     client = client_for(alice)
 
     for name in LINE:
@@ -150,9 +152,7 @@ def test_the_next_steps_offered_are_those_the_table_allows_from_here(llr, client
     assert transition_url(case, "case_transfer") not in page
 
 
-def test_a_finalised_case_offers_only_reopening_and_only_to_managers(
-    llr, client_for, alice, devi
-):
+def test_a_finalised_case_offers_only_reopening_and_only_to_managers(llr, client_for, alice, devi):
     case = CaseFactory(area=llr, status=Status.FINALISED)
 
     managers_page = client_for(alice).get(f"/staff/cases/{case.reference}/").text

@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.http import Http404
 
+from cdop.analysis.tests.factories import complete_analysis
 from cdop.cases import services
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import REVIEW_LINE, Status
@@ -42,6 +43,7 @@ def test_it_walks_a_case_along_the_whole_review_line_logging_every_step(llr, ali
     case = services.case_open_from_notification(
         notification=NotificationFactory(area=llr), by=alice
     )
+    complete_analysis(case=case, by=alice)  # finalising needs the panel's complete analysis
 
     for service in LINE_SERVICES:
         case = service(case=case, by=alice, reason=f"note for {service.__name__}")

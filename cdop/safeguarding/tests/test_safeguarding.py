@@ -10,6 +10,7 @@ import time_machine
 from auditlog.models import LogEntry
 from django.utils.html import escape
 
+from cdop.analysis.tests.factories import complete_analysis
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
 from cdop.chronology.registry import chronology_for_case
@@ -305,6 +306,7 @@ def test_changing_a_referral_is_audited(client_for, ada, case):
 
 def test_a_looked_after_child_without_the_notification_cannot_be_finalised(client_for, alice, llr):
     case = opened_case(area=llr, status=Status.PANEL_REVIEWED)
+    complete_analysis(case=case, by=alice)  # finalising needs the panel's complete analysis
     client = client_for(alice)
 
     client.post(url(case, "looked-after/"), profile_form())
@@ -380,6 +382,7 @@ def test_it_refuses_a_looked_after_answer_that_does_not_add_up(
 
 def test_a_child_who_was_not_looked_after_blocks_nothing(client_for, alice, llr):
     case = opened_case(area=llr, status=Status.PANEL_REVIEWED)
+    complete_analysis(case=case, by=alice)  # finalising needs the panel's complete analysis
     client = client_for(alice)
 
     assert (
