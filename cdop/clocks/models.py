@@ -45,6 +45,13 @@ class Clock(models.Model):
                 condition=models.Q(stopped_at__isnull=True),
                 name="clock_running_area_due",
             ),
+            # A case's running clocks (the case list's clock column, and PostgreSQL's probe
+            # for "has an overdue clock" as it walks a page of cases): index-only.
+            models.Index(
+                fields=["case", "due_at"],
+                condition=models.Q(stopped_at__isnull=True),
+                name="clock_running_case_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
