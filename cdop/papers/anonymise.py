@@ -18,6 +18,7 @@ wherever it appears as a word.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -337,23 +338,36 @@ class CheckResult:
     found: list[str]  # the kinds of identifier removed: "name", "NHS number", ...
 
 
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’`-]*\w)?")
+_POSSESSIVE = re.compile(r"['’`]s$", re.IGNORECASE)
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'").replace("`", "'")
+
+
 class IdentifierCheck:
-    """Every known identifier of a case as one pattern; compiled once per case."""
+    """Every known identifier of a case, prepared once per case.
+
+    Names are looked up word by word in a set (fast, whatever the number of names); the
+    rest (NHS numbers, postcodes, dates of birth, addresses, references, phone numbers,
+    emails) is one pattern.
+    """
 
     def __init__(self, identifiers: CaseIdentifiers, *, whole_names_only: bool = False) -> None:
-        """whole_names_only: for the finished PDF, whose own words ("Day 3 after") may be a
-        family's surname: names are looked for whole (first and last, written together or
-        apart), not word by word; every piece of text in it was checked word by word."""
-        alternatives: list[tuple[str, str]] = []  # (kind, pattern)
+        """whole_names_only: for the finished papers, whose own words ("Day 3 after") may be
+        a family's surname: names are looked for whole (two of their words together), not
+        word by word; every piece of case text in them was already checked word by word."""
+        self.whole_names_only = whole_names_only
+        self.name_words: set[str] = set()
+        self.name_pairs: set[tuple[str, str]] = set()
+        for word in identifiers.name_words():
+            self.name_words.add(_norm(word))
+            self.name_words.update(p for p in _norm(word).split("-") if len(p) >= 2)
         for person in identifiers.people:
-            words = person.name.split()
-            if whole_names_only and len(words) < 2:
-                continue
-            if len(person.name.strip()) >= 2:
-                alternatives.append(("name", _flexible(person.name, joined=whole_names_only)))
-        if not whole_names_only:
-            for word in identifiers.name_words():
-                alternatives.append(("name", _flexible(word)))
+            words = [_norm(w) for w in re.split(r"[\s-]+", person.name) if w.lower() not in TITLES]
+            self.name_pairs.update(itertools.pairwise(words))
+        alternatives: list[tuple[str, str]] = []  # (kind, pattern)
         for number in identifiers.nhs_numbers:
             digits = re.sub(r"\D", "", number)
             if len(digits) == 10:
@@ -379,7 +393,7 @@ class IdentifierCheck:
         for email in identifiers.emails:
             if "@" in email:
                 alternatives.append(("email", re.escape(email.strip())))
-        # Longest first, so that "Jane Smith" goes as one before "Jane" could.
+        # Longest first, so that the longer of two overlapping identifiers goes as one.
         alternatives.sort(key=lambda a: len(a[1]), reverse=True)
         self.kinds = [kind for kind, _ in alternatives]
         self.pattern: re.Pattern[str] | None = None
@@ -387,8 +401,12 @@ class IdentifierCheck:
             joined = "|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(alternatives))
             self.pattern = re.compile(rf"(?<![\w])(?:{joined})(?![\w])", re.IGNORECASE)
 
+    def _is_name(self, word: str) -> bool:
+        base = _norm(_POSSESSIVE.sub("", word))
+        return base in self.name_words or any(p in self.name_words for p in base.split("-"))
+
     def __call__(self, text: str) -> CheckResult:
-        if not text or self.pattern is None:
+        if not text:
             return CheckResult(text=text, found=[])
         found: list[str] = []
 
@@ -397,7 +415,50 @@ class IdentifierCheck:
             found.append(kind)
             return REPLACEMENTS[kind]
 
-        return CheckResult(text=self.pattern.sub(replace, text), found=found)
+        if self.pattern is not None:
+            text = self.pattern.sub(replace, text)
+        if self.whole_names_only:
+            return CheckResult(text=self._whole_names(text, found), found=found)
+
+        def replace_name(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if not self._is_name(word):
+                return word
+            found.append("name")
+            possessive = _POSSESSIVE.search(word)
+            return REMOVED_NAME + (possessive.group(0) if possessive else "")
+
+        return CheckResult(text=_TOKEN.sub(replace_name, text), found=found)
+
+    def _whole_names(self, text: str, found: list[str]) -> str:
+        tokens = list(_TOKEN.finditer(text))
+        spans: list[tuple[int, int]] = []
+
+        def parts(token: re.Match[str]) -> list[str]:
+            return _norm(_POSSESSIVE.sub("", token.group(0))).split("-")
+
+        for token in tokens:  # "Smith-Jones" as one word
+            if any(pair in self.name_pairs for pair in itertools.pairwise(parts(token))):
+                spans.append((token.start(), token.end()))
+        for first, second in itertools.pairwise(tokens):
+            between = text[first.end() : second.start()]
+            if (parts(first)[-1], parts(second)[0]) in self.name_pairs and between.isspace():
+                spans.append((first.start(), second.end()))
+        spans = _merged(spans)
+        for start, end in reversed(spans):
+            found.append("name")
+            text = text[:start] + REMOVED_NAME + text[end:]
+        return text
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 REPLACEMENTS = {
@@ -441,6 +502,14 @@ def chronology_when(day: date, died: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+# "mum Sarah" has become "mum the mother": say it once.
+_SAID_TWICE = re.compile(
+    r"\b(?:mum|mummy|mother|mom)\s+(?P<role>the mother)\b"
+    r"|\b(?:dad|daddy|father)\s+(?P<role2>the father)\b",
+    re.IGNORECASE,
+)
+
+
 def _parse_date(match: re.Match[str]) -> date | None:
     g = match.groupdict()
     try:
@@ -469,8 +538,11 @@ class Anonymiser:
         self.label = label
         roles: dict[str, str] = {}
         for person in identifiers.people:
-            roles.setdefault(person.name.lower(), person.role)
-        # A first name alone points at its person; a surname shared by the family does not.
+            if len(person.name.split()) >= 2:
+                roles.setdefault(person.name.lower(), person.role)
+        # A first name alone points at its person (when only one person has it); a surname
+        # shared by the family does not. Before the one-word names recorded elsewhere (a
+        # contact "with Sarah"), whose role is less certain.
         first_names: dict[str, set[str]] = {}
         for person in identifiers.people:
             parts = [w for w in person.name.split() if w.lower() not in TITLES]
@@ -479,6 +551,8 @@ class Anonymiser:
         for first, its_roles in first_names.items():
             if len(its_roles) == 1:
                 roles.setdefault(first, next(iter(its_roles)))
+        for person in identifiers.people:
+            roles.setdefault(person.name.lower(), person.role)
         self.roles = roles
         titles = "|".join(TITLES)
         names = sorted(roles, key=len, reverse=True)
@@ -488,7 +562,9 @@ class Anonymiser:
             self.people_pattern = re.compile(
                 rf"(?<![\w])(?:(?:{titles})\.?\s+)?(?P<name>{joined})(?![\w])", re.IGNORECASE
             )
-        self.references = [r for r in identifiers.references if len(r) >= 4]
+        self.references = sorted(
+            (r for r in identifiers.references if len(r) >= 4), key=len, reverse=True
+        )
         self.check = IdentifierCheck(identifiers)
         self.caught = 0  # identifiers the safety net found after generalising
 
@@ -525,6 +601,7 @@ class Anonymiser:
         text = _TEN_DIGITS.sub(REMOVED_NUMBER, text)
         if self.people_pattern is not None:
             text = self.people_pattern.sub(self._role, text)
+            text = _SAID_TWICE.sub(lambda m: m.group("role") or m.group("role2"), text)
         checked = self.check(text)
         self.caught += len(checked.found)
         return checked.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
     from cdop.accounts.models import User
     from cdop.areas.models import Area
 
+logger = logging.getLogger(__name__)
 MAX_DAYS_BEFORE = 60
+# How each case's section of the papers begins (templates/papers/pack.html).
+CASE_SECTION = '<section class="case">'
 
 
 @dataclass
@@ -37,29 +41,35 @@ class BuiltPack:
     pdf: bytes
     summaries: list[CaseSummary]
     seconds: float
+    timings: dict[str, float]
 
 
 def papers_build(*, meeting: Meeting, by: User, published_at: datetime, version: int) -> BuiltPack:
-    """The anonymised papers of the meeting as HTML and PDF, checked: refused if the PDF's
-    text still holds any identifier of its cases."""
+    """The anonymised papers of the meeting as HTML and PDF, checked: refused if the text
+    the PDF is made from still holds any identifier of its cases."""
     started = time.perf_counter()
     items = agenda_items_for(meeting=meeting)
     summaries = [case_summary(item=item, reader=by) for item in items]
-    html = render_to_string(
-        "papers/pack.html",
-        {
-            "meeting": meeting,
-            "area_name": meeting.area.name,
-            "starts_at": timezone.localtime(meeting.starts_at),
-            "summaries": summaries,
-            "version": version,
-            "published_at": timezone.localtime(published_at),
-        },
+    summarised = time.perf_counter()
+    context = {
+        "meeting": meeting,
+        "area_name": meeting.area.name,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "summaries": summaries,
+        "version": version,
+        "published_at": timezone.localtime(published_at),
+        "fonts": papers_pdf.FONTS,
+    }
+    html = render_to_string("papers/pack.html", context)
+    # Each case's section against that case's identifiers, and the cover against them all.
+    cover, *sections = html.split(CASE_SECTION)
+    if len(sections) != len(summaries):  # the template and this check must agree
+        raise DomainError("The papers could not be checked, so they were not published.")
+    found = papers_pdf.html_identifiers_found(
+        cover, identifiers_join(s.identifiers for s in summaries)
     )
-    pdf = papers_pdf.html_to_pdf(html)
-    found = papers_pdf.pdf_identifiers_found(
-        pdf, identifiers_join(s.identifiers for s in summaries)
-    )
+    for section, summary in zip(sections, summaries, strict=True):
+        found += papers_pdf.html_identifiers_found(section, summary.identifiers)
     if found:
         kinds = ", ".join(sorted(set(found)))
         raise DomainError(
@@ -67,7 +77,18 @@ def papers_build(*, meeting: Meeting, by: User, published_at: datetime, version:
             f"details ({kinds}). Nothing has been published; please tell the platform's "
             "support team."
         )
-    return BuiltPack(html=html, pdf=pdf, summaries=summaries, seconds=time.perf_counter() - started)
+    checked = time.perf_counter()
+    pdf = papers_pdf.html_to_pdf(html)
+    done = time.perf_counter()
+    timings = {
+        "summaries": summarised - started,
+        "render and check": checked - summarised,
+        "pdf": done - checked,
+    }
+    logger.info("Papers of meeting %s built: %s", meeting.pk, timings)
+    return BuiltPack(
+        html=html, pdf=pdf, summaries=summaries, seconds=done - started, timings=timings
+    )
 
 
 def papers_publish(*, meeting: Meeting, by: User) -> PapersPack:
@@ -80,9 +101,9 @@ def papers_publish(*, meeting: Meeting, by: User) -> PapersPack:
     now = timezone.now()
     latest = PapersPack.objects.filter(meeting=meeting).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
-    built = papers_build(meeting=meeting, by=by, published_at=now, version=version)
-    if not built.summaries:
+    if not meeting.items.exists():
         raise DomainError("Add at least one case to the agenda before publishing the papers.")
+    built = papers_build(meeting=meeting, by=by, published_at=now, version=version)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         latest = PapersPack.objects.filter(meeting=meeting).order_by("-version").first()

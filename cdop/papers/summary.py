@@ -25,6 +25,7 @@ from cdop.papers.anonymise import (
     _PHONE_ANY,
     RELATIONSHIPS,
     REMOVED_REFERENCE,
+    STREET_WORDS,
     Anonymiser,
     CaseIdentifiers,
     Person,
@@ -51,8 +52,14 @@ PANEL_CHRONOLOGY_KINDS = (
     "family_voice",
     "safeguarding",
 )
-# Extra lines of a chronology entry that only identify (the notifier by name, the exact date).
+# Extra lines of a chronology entry that only identify (the notifier or a member of staff by
+# name, the exact date), or repeat what the summary says above it.
 SKIPPED_EXTRA = frozenset({"From", "Date of death", "Sent by system"})
+_NAMES_A_PERSON = re.compile(r"\bby\b", re.IGNORECASE)
+# Entries whose detail the summary already shows (the notifiers' accounts).
+NO_DETAIL_KINDS = frozenset({"notification"})
+# The team's own steps in asking for forms: the panel needs only when each came back.
+_ADMINISTRATIVE_TITLE = re.compile(r"^Reporting Form (?:requested|started|reminder)", re.I)
 # Reporting Form questions about the person completing it, or that identify the child.
 SKIPPED_QUESTIONS = frozenset({"completed_by_name", "completed_by_phone"})
 _IDENTIFYING_LABEL = re.compile(
@@ -98,7 +105,12 @@ def case_identifiers(
             ids.phones.extend(m.group(0) for m in _PHONE_ANY.finditer(text))
             ids.emails.extend(m.group(0) for m in _EMAIL_ANY.finditer(text))
             for line in text.splitlines():
-                ids.addresses.extend(a for a in address_fragments(line) if re.search(r"\d", a))
+                # Only what looks like a street: "aged 6" has a number but is no address.
+                ids.addresses.extend(
+                    a
+                    for a in address_fragments(line)
+                    if STREET_WORDS.intersection(a.lower().split())
+                )
     for member in FamilyMember.objects.filter(case=case):
         ids.people.append(
             Person(name=member.name, role=_role_of(member.relationship, "a family member"))
@@ -194,7 +206,7 @@ def _where_lived(notifications: list[Notification], case: Case) -> str:
     return str(case.area.name)
 
 
-def _household(notifications: list[Notification], anonymiser: Anonymiser) -> list[str]:
+def _household(notifications: list[Notification]) -> list[str]:
     lines: list[str] = []
     roles: list[str] = []
     children = 0
@@ -204,8 +216,9 @@ def _household(notifications: list[Notification], anonymiser: Anonymiser) -> lis
             if person.role not in roles:
                 roles.append(person.role)
         children = max(children, len([x for x in n.other_children.splitlines() if x.strip()]))
-        if n.carer_at_time.strip():
-            carers.append(anonymiser.text(n.carer_at_time.strip()))
+        # Who cared for the child, by role only: the line may say anything else about them.
+        for person in people_from_lines(n.carer_at_time, default_role="a carer"):
+            carers.append(person.role)
     if roles:
         lines.append("Parental responsibility: " + ", ".join(roles) + ".")
     if children:
@@ -215,7 +228,7 @@ def _household(notifications: list[Notification], anonymiser: Anonymiser) -> lis
             else f"{children} other children in the household."
         )
     for carer in dict.fromkeys(carers):
-        lines.append(f"Caring for the child at the time: {carer}")
+        lines.append(f"Caring for the child at the time: {carer}.")
     return lines
 
 
@@ -261,17 +274,22 @@ def case_summary(*, item: AgendaItem, reader: User) -> CaseSummary:
     labels = {k.key: k.label for k in chronology_kinds()}
     chronology = []
     for entry in chronology_for_case(user=reader, case=case, kinds=PANEL_CHRONOLOGY_KINDS):
+        if _ADMINISTRATIVE_TITLE.search(entry.title):
+            continue
         title = clean(entry.title).replace(f" {REMOVED_REFERENCE}", "")
+        brief = entry.kind in NO_DETAIL_KINDS
         chronology.append(
             ChronologyRow(
                 when=chronology_when(timezone.localdate(entry.at), case.date_of_death),
                 kind=labels.get(entry.kind, entry.kind),
                 title=title,
-                detail=clean(entry.detail),
-                extra=[
+                detail="" if brief else clean(entry.detail),
+                extra=[]
+                if brief
+                else [
                     (name, clean(value))
                     for name, value in entry.extra
-                    if name not in SKIPPED_EXTRA and value
+                    if value and name not in SKIPPED_EXTRA and not _NAMES_A_PERSON.search(name)
                 ],
             )
         )
@@ -284,11 +302,12 @@ def case_summary(*, item: AgendaItem, reader: User) -> CaseSummary:
             for question in section.questions:
                 if question.id in SKIPPED_QUESTIONS or _IDENTIFYING_LABEL.search(question.label):
                     continue
-                answers = [
-                    (agency, clean(cell.display))
-                    for agency, cell in zip(agencies, question.cells, strict=True)
-                    if cell.state == "answered"
-                ]
+                # The same answer from several agencies is shown once, naming them all.
+                grouped: dict[str, list[str]] = {}
+                for agency, cell in zip(agencies, question.cells, strict=True):
+                    if cell.state == "answered":
+                        grouped.setdefault(clean(cell.display), []).append(agency)
+                answers = [(", ".join(names), answer) for answer, names in grouped.items()]
                 if answers:
                     questions.append(FormQuestion(label=question.label, answers=answers))
             if questions:
@@ -300,7 +319,7 @@ def case_summary(*, item: AgendaItem, reader: User) -> CaseSummary:
         triage_reason=clean(item.triage_reason),
         facts=facts,
         circumstances=circumstances,
-        household=_household(notifications, anonymiser),
+        household=_household(notifications),
         chronology=chronology,
         forms=forms,
         identifiers=identifiers,
