@@ -318,3 +318,25 @@ def can_manage_actions(user: User | AnonymousUser, case: Case) -> bool:
 def can_view_action_tracker(user: User | AnonymousUser) -> bool:
     """The tracker lists every action of the user's areas, with case references."""
     return bool(area_ids_with_roles(user, ACTION_TRACKER_READERS))
+
+
+def can_record_panel_review(user: User | AnonymousUser, case: Case) -> bool:
+    """Record that the panel discussed a case (awaiting panel -> reviewed by panel): the
+    people who run cases, and the chair of a panel meeting (not cancelled) with the case on
+    its agenda, who records it from the agenda item without reading the case."""
+    if can_manage_case(user, case):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    from cdop.meetings.models import AgendaItem
+
+    return (
+        AgendaItem.objects.filter(
+            case_id=case.pk,
+            meeting__kind="panel",
+            meeting__invitees__user_id=user.pk,
+            meeting__invitees__sector="chair",
+        )
+        .exclude(meeting__status="cancelled")
+        .exists()
+    )

@@ -94,6 +94,8 @@ TRANSITIONS: dict[str, Transition] = {
             "Record the panel's review",
             frozenset({Status.AWAITING_PANEL}),
             Status.PANEL_REVIEWED,
+            # The panel's chair records it from the meeting's agenda, without reading the case.
+            permission="can_record_panel_review",
         ),
         Transition(
             "case_finalise",

@@ -89,6 +89,14 @@ def _must_manage(by: User, area_id: int) -> None:
         raise Http404
 
 
+def _must_run_or_chair(by: User, meeting: Meeting) -> None:
+    if not (
+        permissions.can_manage_meetings(by, meeting.area_id)
+        or permissions.can_record_meeting(by, meeting)
+    ):
+        raise Http404
+
+
 def _must_be_scheduled(meeting: Meeting, doing: str) -> None:
     if meeting.status != MeetingStatus.SCHEDULED:
         raise DomainError(
@@ -460,8 +468,9 @@ def _must_be_quorate(meeting: Meeting, doing: str) -> None:
 
 def agenda_item_discussed(*, item: AgendaItem, by: User) -> AgendaItem:
     """The panel discussed this case: the case moves from awaiting the panel to reviewed by
-    the panel (case_record_panel_review). Only when the meeting is quorate."""
-    _must_manage(by, item.meeting.area_id)
+    the panel (case_record_panel_review). Only when the meeting is quorate. Recorded by the
+    people who run meetings, or by the meeting's chair."""
+    _must_run_or_chair(by, item.meeting)
     with audit_actor(by), transaction.atomic():
         locked = (
             AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
@@ -488,7 +497,11 @@ def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
     """Record that the meeting took place. A CDRM moves its case on
     (case_record_cdrm_held); a panel must be quorate, and its cases move one by one as
     each is recorded as discussed."""
-    _must_manage(by, meeting.area_id)
+    if meeting.kind == MeetingKind.PANEL:
+        _must_run_or_chair(by, meeting)
+    else:
+        # A CDRM moves a case that only those who run cases may read.
+        _must_manage(by, meeting.area_id)
     with audit_actor(by), transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _must_be_scheduled(locked, "record it as held")

@@ -288,7 +288,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_held(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id, manage=True)
+    meeting = _meeting(request, meeting_id)  # the service checks who may record it
     try:
         services.meeting_mark_held(meeting=meeting, by=_user(request))
     except DomainError as error:
@@ -617,6 +617,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
             "item": item,
             "form": form if can_record and meeting.status != MeetingStatus.CANCELLED else None,
             "can_manage": can_manage,
+            "can_record_discussion": can_manage or can_record,
             "quorum": quorum,
             "panel": meeting.kind == MeetingKind.PANEL,
         },
@@ -627,7 +628,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 @login_required
 @require_POST
 def item_discussed(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    item = _managed_item(request, meeting_id, item_id)
+    item = _item(request, meeting_id, item_id)  # the service checks who may record it
     try:
         services.agenda_item_discussed(item=item, by=_user(request))
     except DomainError as error:

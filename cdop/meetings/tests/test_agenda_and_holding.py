@@ -346,10 +346,58 @@ def test_a_case_cannot_be_discussed_before_the_day(panel, items, alice, client_f
     assert not CaseTransition.objects.exists()
 
 
-def test_the_chair_may_not_move_cases(panel, items, chris, client_for) -> None:
+def test_the_chair_records_a_case_discussed_from_the_agenda_without_reading_the_case(
+    panel, items, chris, client_for
+) -> None:
     everyone_attends(panel)
     with time_machine.travel(MEETING_DAY, tick=False):
-        assert client_for(chris).post(url("item_discussed", panel, items[0])).status_code == 404
+        client = client_for(chris)
+        assert "Record this case as discussed" in page(client.get(url("item", panel, items[0])))
+        response = client.post(url("item_discussed", panel, items[0]))
+        assert response.status_code == 302
+        client.post(url("held", panel))
+    items[0].case.refresh_from_db()
+    assert items[0].case.status == Status.PANEL_REVIEWED
+    assert CaseTransition.objects.get(case=items[0].case).by == chris
+    panel.refresh_from_db()
+    assert panel.status == MeetingStatus.HELD
+    # The chair still cannot open the case itself.
+    case_url = f"/staff/cases/{items[0].case.reference}/"
+    assert client_for(chris).get(case_url).status_code == 404
+
+
+def test_a_member_may_not_record_a_case_discussed(panel, items, pat, client_for) -> None:
+    everyone_attends(panel)
+    with time_machine.travel(MEETING_DAY, tick=False):
+        client = client_for(pat)
+        assert client.post(url("item_discussed", panel, items[0])).status_code == 404
+        assert client.post(url("held", panel)).status_code == 404
+    items[0].case.refresh_from_db()
+    assert items[0].case.status == Status.AWAITING_PANEL
+    panel.refresh_from_db()
+    assert panel.status == MeetingStatus.SCHEDULED
+
+
+def test_the_chair_of_another_meeting_may_not_record_this_case(panel, items, chris, llr) -> None:
+    from cdop.accounts.permissions import can_record_panel_review
+
+    assert can_record_panel_review(chris, items[0].case)
+    other = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+    assert not can_record_panel_review(chris, other)
+    panel.status = MeetingStatus.CANCELLED
+    panel.save()
+    assert not can_record_panel_review(chris, items[0].case)
+
+
+def test_the_chair_of_a_cdrm_may_not_record_it_held(llr, chris, alice, client_for) -> None:
+    case = CaseFactory(area=llr, status=Status.AWAITING_CDRM)
+    meeting = MeetingFactory(area=llr, kind="cdrm", created_by=alice, starts_at=MEETING_DAY)
+    AgendaItemFactory(meeting=meeting, case=case, position=1)
+    InviteeFactory(meeting=meeting, user=chris, sector=Sector.CHAIR)
+    with time_machine.travel(MEETING_DAY, tick=False):
+        assert client_for(chris).post(url("held", meeting)).status_code == 404
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_CDRM
 
 
 def test_the_panel_is_recorded_as_held_only_when_quorate(panel, items, alice, client_for):
