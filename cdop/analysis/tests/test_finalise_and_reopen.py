@@ -232,3 +232,13 @@ def test_the_chronology_shows_the_analysis_started_and_completed(case, alice):
     titles = [e.title for e in chronology_for_case(user=alice, case=case, kinds=["analysis"])]
 
     assert titles == ["Analysis Form started", "Analysis Form completed"]
+
+
+def test_other_apps_pages_that_write_refuse_a_finalised_case(llr, client_for, alice):
+    case = CaseFactory(area=llr, status=Status.FINALISED)
+    client = client_for(alice)
+
+    send_link = client.get(f"/staff/cases/{case.reference}/family-voice/send/")
+
+    assert send_link.status_code == 404
+    assert client.get(f"/staff/cases/{case.reference}/").status_code == 200
