@@ -243,7 +243,7 @@ def date_patterns(day: date) -> list[str]:
     """A date in the usual written forms, as patterns (matched ignoring case)."""
     d, m, y = day.day, day.month, day.year
     month = MONTHS[m - 1]
-    months = rf"(?:{month}|{month[:3]}{'|sept' if m == 9 else ''})\.?"
+    months = rf"(?:{month}|{month[:3]}{'|sept' if m == 9 else ''})(?:\.(?=\s))?"
     day_num = rf"0?{d}{_ORDINAL}"
     sep = r"\s*[/.\-]\s*"
     years = rf"(?:{y}|{y % 100:02d})"
