@@ -210,7 +210,7 @@ def synthetic_case(*, area: Area, by: User, n: int, seed: int = 1) -> SyntheticC
     ):
         Notification.objects.create(
             area=area,
-            reference=f"N-{reference}-{k}",
+            reference=f"NP-{area.pk % 100:02d}{seed:02d}{n:04d}{k}",  # 16 at most
             received_at=timezone.make_aware(dt.datetime.combine(died, dt.time(9 + k))),
             status=Notification.Status.CASE_OPENED if k == 0 else Notification.Status.ADDED_TO_CASE,
             case=case,
