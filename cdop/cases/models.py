@@ -83,6 +83,11 @@ class Case(ChildDeath):
     # The status's place in STAGE_ORDER, kept by save(), so the list sorted by stage reads
     # an index instead of sorting every case by an expression.
     stage_position = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the soonest of the case's running clocks (any kind) falls due; none running: null.
+    # Kept by cdop.clocks (every clock is saved through Clock.save), so that the list's
+    # timescale filter ("overdue", "due soon", "on time") is a comparison on an index
+    # rather than a look through every running clock of the area for each page.
+    next_clock_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -112,6 +117,11 @@ class Case(ChildDeath):
             models.Index(
                 fields=["area", "stage_position", "-opened_at", "-id"], name="case_area_stage"
             ),
+            # The timescale filter's counts, with and without a stage.
+            models.Index(fields=["area", "next_clock_due_at"], name="case_area_next_due"),
+            models.Index(
+                fields=["area", "status", "next_clock_due_at"], name="case_area_status_next_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -134,6 +144,14 @@ class Case(ChildDeath):
 
         case_search_keys_fill(case=self)
         self.stage_position = stage_position(self.status)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # next_clock_due_at belongs to cdop.clocks, which writes it straight to the row:
+            # a case read before a clock changed must not put the old value back.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "next_clock_due_at"
+            ]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra: set[str] = set()

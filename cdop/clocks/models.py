@@ -66,6 +66,13 @@ class Clock(models.Model):
         if self.area_id is None and self.case_id is not None:
             self.area_id = self.case.area_id
         super().save(*args, **kwargs)
+        cases_next_clock_due_refresh(case_ids=[self.case_id])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        case_id = self.case_id
+        deleted = super().delete(*args, **kwargs)
+        cases_next_clock_due_refresh(case_ids=[case_id])
+        return deleted
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.case.area_id, "case": self.case.reference}
@@ -119,3 +126,25 @@ class ClockSettings(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
+
+
+def cases_next_clock_due_refresh(
+    *, case_ids: list[int] | None = None, area_id: int | None = None
+) -> None:
+    """Set Case.next_clock_due_at from the running clocks: for these cases, or every case of
+    an area (after a bulk load). One UPDATE; a derived column, so no audit entry."""
+    from cdop.cases.models import Case
+
+    soonest = (
+        Clock.objects.filter(case_id=models.OuterRef("pk"), stopped_at__isnull=True)
+        .order_by()
+        .values("case_id")
+        .annotate(due=models.Min("due_at"))
+        .values("due")
+    )
+    cases = Case.objects.all()
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+    if area_id is not None:
+        cases = cases.filter(area_id=area_id)
+    cases.update(next_clock_due_at=models.Subquery(soonest))

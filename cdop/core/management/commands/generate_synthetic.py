@@ -37,7 +37,7 @@ from cdop.cases.models import Case, CaseTransition, Expectedness, Sex, Task, sta
 from cdop.cases.search import case_search_keys_fill
 from cdop.cases.services import case_reference
 from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
-from cdop.clocks.models import Clock
+from cdop.clocks.models import Clock, cases_next_clock_due_refresh
 from cdop.investigations.models import Inquest, PostMortem, PostMortemType
 from cdop.notifications.jar import RULE as JAR_RULE
 from cdop.notifications.jar import jar_rules
@@ -271,7 +271,11 @@ _SIDE_EXITS = (
 _LONDON = ZoneInfo("Europe/London")
 # The transition that enters each stage of the review line.
 _LINE_TRANSITIONS: dict[str, str] = {
-    t.target: t.name for t in TRANSITIONS.values() if t.target in REVIEW_LINE
+    t.target: t.name
+    for t in TRANSITIONS.values()
+    # Forward along the line only (a reopen also ends at "reviewed by panel").
+    if t.target in REVIEW_LINE
+    and any(REVIEW_LINE.index(s) + 1 == REVIEW_LINE.index(t.target) for s in t.sources)
 }
 
 
@@ -994,6 +998,7 @@ def _synthetic_tasks(
         all_done = all(finished)
         jar_clock = _Row(
             case_id=row.pk,
+            area_id=row.area_id,
             kind="jar",
             label=f"Joint Agency Response tasks done within {_JAR_HOURS} hours",
             started_at=received,
@@ -1157,6 +1162,7 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
             tasks += case_tasks
             clocks += [jar_clock] if jar_clock is not None else []
         _insert(Clock, clocks)
+        cases_next_clock_due_refresh(area_id=area.id)
         _insert(Task, tasks)
         if key_workers:
             event_rng = random.Random(f"events-{seed}")
