@@ -6,6 +6,11 @@ from cdop.accounts import permissions
 from cdop.analysis.selectors import analysis_view
 from cdop.cases.workflow import Status
 
+# From the child death review meeting on, the case page shows the form even before it starts.
+ANALYSIS_STAGES = frozenset(
+    {Status.CDRM_HELD, Status.AWAITING_PANEL, Status.PANEL_REVIEWED, Status.FINALISED}
+)
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -16,6 +21,8 @@ def analysis_section_context(request: HttpRequest, case: Case) -> dict[str, Any]
     """The Analysis Form on the case page: where it stands, its answers, and what it still
     needs once the panel has reviewed the case (five queries whatever it holds)."""
     view = analysis_view(case=case)
+    if view.analysis is None and case.status not in ANALYSIS_STAGES:
+        return None  # nothing to show yet: the form is for the meetings
     return {
         "view": view,
         "can_edit": permissions.can_edit_analysis(request.user, case),

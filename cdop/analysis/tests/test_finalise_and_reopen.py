@@ -242,3 +242,12 @@ def test_other_apps_pages_that_write_refuse_a_finalised_case(llr, client_for, al
 
     assert send_link.status_code == 404
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 200
+
+
+def test_the_case_page_leaves_the_form_out_until_the_meetings(llr, client_for, alice):
+    early = CaseFactory(area=llr, status=Status.INFORMATION_GATHERING)
+    later = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+    client = client_for(alice)
+
+    assert "Start the Analysis Form" not in client.get(f"/staff/cases/{early.reference}/").text
+    assert "Start the Analysis Form" in client.get(f"/staff/cases/{later.reference}/").text
