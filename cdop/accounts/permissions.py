@@ -79,7 +79,9 @@ def can_view_case(user: User | AnonymousUser, case: Case) -> bool:
 
 def can_work_on_case(user: User | AnonymousUser, case: Case) -> bool:
     """Add to the case record (contacts, documents, tasks, events): the people who run the
-    case, and the case's own key worker."""
+    case, and the case's own key worker. Nobody, once the review is finalised (reopen it)."""
+    if case_is_locked(case):
+        return False
     return can_manage_case(user, case) or (
         _has_any(user, case.area_id, frozenset({Role.KEY_WORKER}))
         and case.key_worker_id is not None
@@ -340,3 +342,60 @@ def can_record_panel_review(user: User | AnonymousUser, case: Case) -> bool:
         .exclude(meeting__status="cancelled")
         .exists()
     )
+
+
+# --- The Analysis Form, finalising and reopening (cdop.analysis) ------------------------------
+
+# Who reopens a finalised review (an audited amendment): those who run the team.
+CASE_REOPENERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+
+
+def case_is_locked(case: Case) -> bool:
+    """A finalised review is locked: nothing is added to or changed in it until it is
+    reopened (can_work_on_case and the Analysis Form both refuse)."""
+    return bool(case.status == "finalised")
+
+
+def can_edit_analysis(user: User | AnonymousUser, case: Case) -> bool:
+    """The Analysis Form from the case: the people who run cases (administrators, CDR
+    managers, designated doctors), while the review is not finalised."""
+    return can_manage_case(user, case) and not case_is_locked(case)
+
+
+def can_record_analysis_at_meeting(
+    user: User | AnonymousUser, meeting: Meeting, case: Case
+) -> bool:
+    """The Analysis Form from a meeting's agenda item: whoever records the meeting (its
+    chair, or an administrator or CDR manager), unless the meeting was cancelled or the
+    review is finalised."""
+    return (
+        meeting.status != "cancelled"
+        and not case_is_locked(case)
+        and can_record_meeting(user, meeting)
+    )
+
+
+def can_finalise_case(user: User | AnonymousUser, case: Case) -> bool:
+    """Finalise a review: the people who run cases, and the chair of a panel meeting (not
+    cancelled) that has the case on its agenda, who finalises from the meeting."""
+    if can_manage_case(user, case):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    from cdop.meetings.models import AgendaItem
+
+    return (
+        AgendaItem.objects.filter(
+            case_id=case.pk,
+            meeting__kind="panel",
+            meeting__invitees__user_id=user.pk,
+            meeting__invitees__sector="chair",
+        )
+        .exclude(meeting__status="cancelled")
+        .exists()
+    )
+
+
+def can_reopen_case(user: User | AnonymousUser, case: Case) -> bool:
+    """Reopen a finalised review to amend it: administrators and CDR managers."""
+    return _has_any(user, case.area_id, CASE_REOPENERS)
