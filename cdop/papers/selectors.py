@@ -71,7 +71,11 @@ class Availability:
 
 
 def papers_availability(
-    *, user: User | AnonymousUser, meeting: Meeting, pack: PapersPack | None
+    *,
+    user: User | AnonymousUser,
+    meeting: Meeting,
+    pack: PapersPack | None,
+    days_before: int | None = None,
 ) -> Availability:
     """Whether this reader may download the papers now, and if not, why (or when)."""
     if pack is None:
@@ -80,7 +84,7 @@ def papers_availability(
         return Availability(True, None, "")
     if meeting.status == MeetingStatus.CANCELLED:
         return Availability(False, None, "The meeting was cancelled.")
-    opens_at = papers_open_at(meeting=meeting)
+    opens_at = papers_open_at(meeting=meeting, days_before=days_before)
     if timezone.now() < opens_at:
         return Availability(
             False,

@@ -56,8 +56,9 @@ PANEL_CHRONOLOGY_KINDS = (
 # name, the exact date), or repeat what the summary says above it.
 SKIPPED_EXTRA = frozenset({"From", "Date of death", "Sent by system"})
 _NAMES_A_PERSON = re.compile(r"\bby\b", re.IGNORECASE)
-# Entries whose detail the summary already shows (the notifiers' accounts).
-NO_DETAIL_KINDS = frozenset({"notification"})
+# Entries whose detail the summary already shows (the notifiers' accounts; the returned
+# forms, whose detail names the agency's contact, a professional the papers need not name).
+NO_DETAIL_KINDS = frozenset({"notification", "agency_form"})
 # The team's own steps in asking for forms: the panel needs only when each came back.
 _ADMINISTRATIVE_TITLE = re.compile(r"^Reporting Form (?:requested|started|reminder)", re.I)
 # Reporting Form questions about the person completing it, or that identify the child.

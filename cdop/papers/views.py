@@ -43,7 +43,10 @@ def _render_page(
     user = _user(request)
     pack = selectors.papers_pack_latest(meeting=meeting)
     can_publish = permissions.can_publish_papers(user, meeting)
-    availability = selectors.papers_availability(user=user, meeting=meeting, pack=pack)
+    days_before = selectors.papers_days_before(area_id=meeting.area_id)
+    availability = selectors.papers_availability(
+        user=user, meeting=meeting, pack=pack, days_before=days_before
+    )
     stale = bool(
         pack is not None
         and can_publish
@@ -59,8 +62,8 @@ def _render_page(
             "can_publish": can_publish,
             "availability": availability,
             "stale": stale,
-            "days_before": selectors.papers_days_before(area_id=meeting.area_id),
-            "opens_at": selectors.papers_open_at(meeting=meeting),
+            "days_before": days_before,
+            "opens_at": selectors.papers_open_at(meeting=meeting, days_before=days_before),
             "downloads": selectors.papers_downloads_for(meeting=meeting) if can_publish else [],
             "error": error,
         },

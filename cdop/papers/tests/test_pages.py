@@ -275,3 +275,24 @@ def test_publish_only_takes_a_post(
     small_meeting: Meeting, alice: User, client_for: ClientFor
 ) -> None:
     assert client_for(alice).get(page(small_meeting, "publish")).status_code == 405
+
+
+def test_the_papers_page_reads_a_fixed_number_of_queries_however_many_downloads(
+    published: PapersPack, small_meeting: Meeting, pat: User, alice: User, client_for: ClientFor
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client = client_for(alice)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page(small_meeting)).status_code == 200
+        return len(captured)
+
+    with time_machine.travel(OPEN, tick=False):
+        client_for(pat).get(page(small_meeting, "download"))
+        queries()  # fills the process's caches (the navigation's areas)
+        one = queries()
+        for _ in range(4):
+            client_for(pat).get(page(small_meeting, "download"))
+        assert queries() == one
