@@ -30,8 +30,13 @@ def service(request: HttpRequest) -> dict[str, Any]:
             ]
         elif permissions.area_ids_with_roles(user, permissions.CASE_READERS):
             items += [("Cases", reverse_cached("cases:list"))]
+        if permissions.is_staff_member(user):
+            # Chairs and members see the meetings they are invited to; managers all of them.
+            items.append(("Meetings", reverse_cached("meetings:list")))
         if permissions.can_view_outstanding_forms(user):
             items.append(("Reporting Forms", reverse_cached("agencyforms_area:outstanding")))
+        if permissions.can_view_action_tracker(user):
+            items.append(("Actions", reverse_cached("actions:tracker")))
         if permissions.area_ids_with_roles(user, permissions.CASE_MANAGERS):
             items.append(("Agencies", reverse_cached("agencies:directory")))
         if permissions.can_view_form_definitions(user):

@@ -7,6 +7,7 @@ panel, where too few are waiting, only through the case transition services."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import TextIO
 
 from django.utils import timezone
@@ -93,9 +94,14 @@ def load_demo(*, stdout: TextIO) -> None:
             .exclude(pk__in=busy)
             .order_by("-stage_position", "date_of_death", "pk")
         )
+        # Leave at least one case at every stage, so that the demo still shows each.
+        left = Counter(c.status for c in nearly)
         for case in nearly:
             if len(chosen) >= DEMO_CASES:
                 break
+            if left[case.status] <= 1:
+                continue
+            left[case.status] -= 1
             if _bring_to_panel(case, manager):
                 chosen.append(Case.objects.get(pk=case.pk))
     local_now = timezone.localtime()

@@ -68,6 +68,16 @@ class Command(BaseCommand):
                 verbosity=0,
             )
         _give_the_demo_key_worker_families(llr)
+        # The panel's side of the demo (issue 6): analyses for the cases the panel has
+        # reviewed, an upcoming panel of six cases, its papers, and actions. Each step adds
+        # only what is missing, so a second run changes nothing.
+        from cdop.actions.demo import load_demo as load_demo_actions
+        from cdop.analysis.demo import load_demo as load_demo_analysis
+        from cdop.meetings.demo import load_demo as load_demo_meetings
+        from cdop.papers.demo import load_demo as load_demo_papers
+
+        for step in (load_demo_analysis, load_demo_meetings, load_demo_papers, load_demo_actions):
+            step(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
