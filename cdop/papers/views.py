@@ -92,7 +92,7 @@ def papers_publish_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def papers_download_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = selectors.papers_meeting_get_for_user(user=user, meeting_id=meeting_id)
-    if request.method not in ("GET", "HEAD"):
+    if request.method != "GET":  # not HEAD either: every download is recorded
         return HttpResponseNotAllowed(["GET"])
     try:
         download = services.papers_download(meeting=meeting, user=user)

@@ -296,3 +296,10 @@ def test_the_papers_page_reads_a_fixed_number_of_queries_however_many_downloads(
         for _ in range(4):
             client_for(pat).get(page(small_meeting, "download"))
         assert queries() == one
+
+
+def test_a_download_is_only_a_get_so_that_each_one_is_a_real_read(
+    published: PapersPack, small_meeting: Meeting, alice: User, client_for: ClientFor
+) -> None:
+    assert client_for(alice).head(page(small_meeting, "download")).status_code == 405
+    assert not PapersDownload.objects.exists()
