@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -343,7 +344,9 @@ _POSSESSIVE = re.compile(r"['’`]s$", re.IGNORECASE)
 
 
 def _norm(word: str) -> str:
-    return word.lower().replace("’", "'").replace("`", "'")
+    """Lower case, one apostrophe, no accents: "Zoë" and "Zoe" are the same name."""
+    folded = unicodedata.normalize("NFKD", word.lower().replace("’", "'").replace("`", "'"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 class IdentifierCheck:

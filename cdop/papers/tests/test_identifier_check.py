@@ -156,3 +156,10 @@ def test_people_are_read_from_the_notifications_one_a_line_fields() -> None:
         ("John Smith", "the father"),
         ("Tom Smith-Jones", "a sibling"),
     ]
+
+
+def test_a_name_written_without_its_accent_is_still_found() -> None:
+    ids = CaseIdentifiers(people=[Person("Zoë Brontë", "the child")])
+    assert identifier_check("Zoe and ZOË; the Bronte family", ids).text == (
+        f"{REMOVED_NAME} and {REMOVED_NAME}; the {REMOVED_NAME} family"
+    )
