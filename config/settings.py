@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "cdop.papers",
     "cdop.analysis",
     "cdop.actions",
+    "cdop.ncmd",
 ]
 
 MIDDLEWARE = [

@@ -282,6 +282,23 @@ def can_edit_quorum_rule(user: User | AnonymousUser, area_id: int) -> bool:
     return _has_any(user, area_id, AREA_ADMINISTRATORS)
 
 
+# --- Actions and family feedback (cdop.actions) ---------------------------------------------
+
+# Who follows actions up across cases: the people who read every case of their area.
+ACTION_TRACKER_READERS = AREA_CASE_READERS
+
+
+def can_manage_actions(user: User | AnonymousUser, case: Case) -> bool:
+    """Add, change and close a case's actions from the case or the tracker: the people who
+    run cases in its area (the panel's chair adds them from the meeting instead)."""
+    return _has_any(user, case.area_id, CASE_MANAGERS)
+
+
+def can_view_action_tracker(user: User | AnonymousUser) -> bool:
+    """The tracker lists every action of the user's areas, with case references."""
+    return bool(area_ids_with_roles(user, ACTION_TRACKER_READERS))
+
+
 # --- Anonymised papers (cdop.papers) ----------------------------------------------------------
 
 # Who publishes a meeting's papers and changes when invitees may read them.
@@ -303,45 +320,6 @@ def can_read_papers_any_time(user: User | AnonymousUser, meeting: Meeting) -> bo
 def can_edit_papers_setting(user: User | AnonymousUser, area: Area) -> bool:
     """How many days before a meeting its papers open to invitees: the area's administrators."""
     return _has_any(user, area.pk, AREA_ADMINISTRATORS)
-
-
-# --- Actions and family feedback (cdop.actions) ---------------------------------------------
-
-# Who follows actions up across cases: the people who read every case of their area.
-ACTION_TRACKER_READERS = AREA_CASE_READERS
-
-
-def can_manage_actions(user: User | AnonymousUser, case: Case) -> bool:
-    """Add, change and close a case's actions from the case or the tracker: the people who
-    run cases in its area (the panel's chair adds them from the meeting instead)."""
-    return _has_any(user, case.area_id, CASE_MANAGERS)
-
-
-def can_view_action_tracker(user: User | AnonymousUser) -> bool:
-    """The tracker lists every action of the user's areas, with case references."""
-    return bool(area_ids_with_roles(user, ACTION_TRACKER_READERS))
-
-
-def can_record_panel_review(user: User | AnonymousUser, case: Case) -> bool:
-    """Record that the panel discussed a case (awaiting panel -> reviewed by panel): the
-    people who run cases, and the chair of a panel meeting (not cancelled) with the case on
-    its agenda, who records it from the agenda item without reading the case."""
-    if can_manage_case(user, case):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    from cdop.meetings.models import AgendaItem
-
-    return (
-        AgendaItem.objects.filter(
-            case_id=case.pk,
-            meeting__kind="panel",
-            meeting__invitees__user_id=user.pk,
-            meeting__invitees__sector="chair",
-        )
-        .exclude(meeting__status="cancelled")
-        .exists()
-    )
 
 
 # --- The Analysis Form, finalising and reopening (cdop.analysis) ------------------------------
@@ -399,3 +377,36 @@ def can_finalise_case(user: User | AnonymousUser, case: Case) -> bool:
 def can_reopen_case(user: User | AnonymousUser, case: Case) -> bool:
     """Reopen a finalised review to amend it: administrators and CDR managers."""
     return _has_any(user, case.area_id, CASE_REOPENERS)
+
+
+def can_record_panel_review(user: User | AnonymousUser, case: Case) -> bool:
+    """Record that the panel discussed a case (awaiting panel -> reviewed by panel): the
+    people who run cases, and the chair of a panel meeting (not cancelled) with the case on
+    its agenda, who records it from the agenda item without reading the case."""
+    if can_manage_case(user, case):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    from cdop.meetings.models import AgendaItem
+
+    return (
+        AgendaItem.objects.filter(
+            case_id=case.pk,
+            meeting__kind="panel",
+            meeting__invitees__user_id=user.pk,
+            meeting__invitees__sector="chair",
+        )
+        .exclude(meeting__status="cancelled")
+        .exists()
+    )
+
+
+# --- The national data set export (cdop.ncmd) -------------------------------------------------
+
+NCMD_EXPORTERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+
+
+def can_export_ncmd(user: User | AnonymousUser, area_id: int) -> bool:
+    """Send an area's cases to NCMD, and read what was sent: the identifiable data set
+    leaves here, so only the area's administrators and CDR managers."""
+    return _has_any(user, area_id, NCMD_EXPORTERS)

@@ -1,0 +1,380 @@
+"""Reading a case's national data set, and which cases NCMD needs again.
+
+The documents are built for a batch of cases at a time with a fixed number of queries per
+batch (one per kind of record), so one case costs the same queries as five hundred, and a
+bulk export's queries grow with the number of batches only. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cdop.agencyforms.models import FormRequest, RequestedForm
+from cdop.analysis.models import Analysis, Factor, Recommendation
+from cdop.areas.models import Area
+from cdop.cases.models import Case, CaseTransition
+from cdop.cases.workflow import Status
+from cdop.ncmd.models import NcmdBatch, NcmdExport, PeriodBasis
+from cdop.ncmd.schema import SCHEMA_VERSION
+from cdop.notifications.models import Notification
+from cdop.notifications.reference import Ethnicity, NhsNumberStatus
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class CaseDocument:
+    """One case's document and the versions of the forms it carries."""
+
+    case_id: int
+    reference: str
+    case_status: str
+    document: dict[str, Any]
+    form_versions: dict[str, Any] = field(default_factory=dict)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _notification(n: Notification) -> dict[str, Any]:
+    return {
+        "reference": n.reference,
+        "received_at": _iso(n.received_at),
+        "channel": "api" if n.api_client_id is not None else "web",
+        "child": {
+            "first_name": n.child_first_name,
+            "last_name": n.child_last_name,
+            "other_names": n.child_other_names,
+            "date_of_birth": _date(n.child_date_of_birth),
+            "sex": n.child_sex,
+            "nhs_number": n.child_nhs_number or None,
+            "nhs_number_status": n.nhs_number_status,
+            "ethnicity": n.child_ethnicity,
+            "address": n.child_address,
+            "postcode": n.child_postcode,
+            "gp_practice": n.gp_practice,
+        },
+        "death": {
+            "date_of_death": _date(n.date_of_death),
+            "time_of_death": n.time_of_death.strftime("%H:%M:%S") if n.time_of_death else None,
+            "place_of_death": n.place_of_death,
+            "place_of_death_detail": n.place_of_death_detail,
+            "expectedness": n.expectedness,
+            "post_mortem": n.post_mortem,
+            "coroner_informed": n.coroner_informed,
+            "circumstances": n.circumstances,
+            "ncmd_alert": n.ncmd_alert,
+            "ncmd_alert_reason": n.ncmd_alert_reason,
+        },
+        "household": {
+            "parental_responsibility": n.parental_responsibility,
+            "other_children": n.other_children,
+            "carer_at_time": n.carer_at_time,
+        },
+        "professionals_involved": n.professionals_involved,
+        "residence": {
+            "status": n.residence_status,
+            "lower_tier_code": n.residence_lower_code,
+            "upper_tier_code": n.residence_upper_code,
+        },
+        "notifier": {
+            "name": n.notifier_name,
+            "role": n.notifier_role,
+            "organisation": n.notifier_organisation,
+            "email": n.notifier_email,
+            "phone": n.notifier_phone,
+        },
+    }
+
+
+def _child(case: Case, notifications: Sequence[Notification]) -> dict[str, Any]:
+    """The child from the case, with what only the notifications hold (the first that
+    gives each detail; other names from all of them)."""
+
+    def first(attr: str, unknown: str = "") -> str:
+        return next(
+            (v for n in notifications if (v := getattr(n, attr)) and v != unknown), unknown
+        )
+
+    other_names: list[str] = []
+    for n in notifications:
+        if n.child_other_names and n.child_other_names not in other_names:
+            other_names.append(n.child_other_names)
+    if case.child_nhs_number:
+        nhs_status = NhsNumberStatus.GIVEN.value
+    else:
+        nhs_status = first("nhs_number_status", NhsNumberStatus.GIVEN.value)
+        if nhs_status == NhsNumberStatus.GIVEN:
+            nhs_status = NhsNumberStatus.NOT_AVAILABLE.value
+    return {
+        "first_name": case.child_first_name,
+        "last_name": case.child_last_name,
+        "other_names": "; ".join(other_names),
+        "date_of_birth": _date(case.child_date_of_birth),
+        "sex": case.child_sex,
+        "nhs_number": case.child_nhs_number or None,
+        "nhs_number_status": nhs_status,
+        "ethnicity": first("child_ethnicity", Ethnicity.NOT_KNOWN.value),
+        "postcode": case.child_postcode,
+        "address": first("child_address"),
+        "gp_practice": first("gp_practice"),
+        "date_of_death": _date(case.date_of_death),
+        "expectedness": case.expectedness,
+    }
+
+
+def _analysis(analysis: Analysis | None) -> dict[str, Any] | None:
+    if analysis is None:
+        return None
+    factors: list[Factor] = list(analysis.factors.all())
+    recommendations: list[Recommendation] = list(analysis.recommendations.all())
+    return {
+        "status": analysis.status,
+        "form_version": analysis.form_version.version,
+        "category": analysis.category.code if analysis.category else None,
+        "category_position": analysis.category.position if analysis.category else None,
+        "modifiable": analysis.modifiable or None,
+        "expectedness": analysis.expectedness or None,
+        "cause_of_death": analysis.cause_of_death,
+        "learning_points": analysis.learning_points,
+        "factors": [
+            {
+                "domain": f.domain.code,
+                "position": f.position,
+                "description": f.description,
+                "grade": f.grade,
+                "modifiable": f.modifiable,
+            }
+            for f in sorted(factors, key=lambda f: (f.domain.position, f.position, f.pk))
+        ],
+        "recommendations": [
+            {"position": r.position, "text": r.text}
+            for r in sorted(recommendations, key=lambda r: (r.position, r.pk))
+        ],
+        "updated_at": _iso(analysis.updated_at),
+        "completed_at": _iso(analysis.completed_at),
+    }
+
+
+def ncmd_documents(
+    *, case_ids: Sequence[int], exported_before: set[int] | None = None
+) -> list[CaseDocument]:
+    """The documents of these cases, in the order given: seven queries whatever their number.
+
+    `exported_before` names the cases already sent (for the `resend` flag); left out, it is
+    read (one more query).
+    """
+    ids = list(case_ids)
+    if not ids:
+        return []
+    cases = {
+        c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("area").order_by()
+    }
+    notifications: dict[int, list[Notification]] = defaultdict(list)
+    for n in Notification.objects.filter(case_id__in=ids).order_by("received_at", "pk"):
+        notifications[n.case_id].append(n)  # type: ignore[index]
+    transitions: dict[int, list[CaseTransition]] = defaultdict(list)
+    for t in CaseTransition.objects.filter(case_id__in=ids).order_by("at", "pk"):
+        transitions[t.case_id].append(t)
+    requests: dict[int, list[FormRequest]] = defaultdict(list)
+    returned = (
+        FormRequest.objects.filter(case_id__in=ids, status=FormRequest.Status.SUBMITTED)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+    request_ids: list[int] = []
+    for r in returned:
+        requests[r.case_id].append(r)
+        request_ids.append(r.pk)
+    forms: dict[int, list[RequestedForm]] = defaultdict(list)
+    for f in (
+        RequestedForm.objects.filter(request_id__in=request_ids)
+        .select_related("definition")
+        .order_by("pk")
+    ):
+        forms[f.request_id].append(f)
+    analyses = {
+        a.case_id: a
+        for a in Analysis.objects.filter(case_id__in=ids)
+        .select_related("form_version", "category")
+        .prefetch_related("factors__domain", "recommendations")
+    }
+    if exported_before is None:
+        exported_before = set(
+            NcmdExport.objects.filter(case_id__in=ids).values_list("case_id", flat=True)
+        )
+    now = _iso(timezone.now())
+    documents: list[CaseDocument] = []
+    for case_id in ids:
+        case = cases.get(case_id)
+        if case is None:
+            continue
+        case_notifications = notifications.get(case_id, [])
+        analysis = analyses.get(case_id)
+        form_entries: list[dict[str, Any]] = []
+        form_versions: dict[str, int] = {}
+        for r in requests.get(case_id, []):
+            answered = []
+            for f in forms.get(r.pk, []):
+                d = f.definition
+                form_versions[d.code] = max(form_versions.get(d.code, 0), d.version)
+                answered.append(
+                    {
+                        "code": d.code,
+                        "version": d.version,
+                        "kind": d.kind,
+                        "title": d.title,
+                        "completed_at": _iso(f.completed_at),
+                        "answers": f.answers or {},
+                    }
+                )
+            form_entries.append(
+                {
+                    "agency": {"name": r.organisation.name, "kind": r.organisation.kind},
+                    "requested_at": _iso(r.requested_at),
+                    "returned_at": _iso(r.submitted_at),
+                    "forms": answered,
+                }
+            )
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "exported_at": now,
+            "exporter": {
+                "system": settings.SERVICE_NAME,
+                "area_code": case.area.code,
+                "area_name": case.area.name,
+            },
+            "case": {
+                "reference": case.reference,
+                "status": case.status,
+                "status_changed_at": _iso(case.status_changed_at),
+                "opened_at": _iso(case.opened_at),
+                "finalised_at": _iso(case.finalised_at),
+                "first_notified_at": (
+                    _iso(case_notifications[0].received_at) if case_notifications else None
+                ),
+                "resend": case_id in exported_before,
+                "reopened": case.ncmd_resend_needed,
+                "status_history": [
+                    {"from_status": t.from_status or None, "to_status": t.to_status, "at": _iso(t.at)}
+                    for t in transitions.get(case_id, [])
+                ],
+            },
+            "child": _child(case, case_notifications),
+            "notifications": [_notification(n) for n in case_notifications],
+            "reporting_forms": form_entries,
+            "analysis": _analysis(analysis),
+        }
+        documents.append(
+            CaseDocument(
+                case_id=case_id,
+                reference=case.reference,
+                case_status=case.status,
+                document=document,
+                form_versions={
+                    "notification_form": len(case_notifications),
+                    "forms": form_versions,
+                    "analysis": analysis.form_version.version if analysis else None,
+                },
+            )
+        )
+    return documents
+
+
+def bulk_case_ids(
+    *, area: Area, basis: str, date_from: dt.date, date_to: dt.date
+) -> QuerySet[Case]:
+    """The finalised cases of the area in the period, by id (the bulk export's keyset)."""
+    cases = Case.objects.filter(area=area, status=Status.FINALISED)
+    if basis == PeriodBasis.DATE_OF_DEATH:
+        cases = cases.filter(date_of_death__gte=date_from, date_of_death__lte=date_to)
+    else:
+        cases = cases.filter(
+            finalised_at__date__gte=date_from, finalised_at__date__lte=date_to
+        )
+    return cases.order_by("pk")
+
+
+def bulk_case_id_batches(
+    *, area: Area, basis: str, date_from: dt.date, date_to: dt.date, size: int = BATCH_SIZE
+) -> Iterator[list[int]]:
+    """The ids in batches, by keyset (id > the last one seen): each batch is one small
+    query, so memory holds one batch of ids at a time however many cases match."""
+    query = bulk_case_ids(area=area, basis=basis, date_from=date_from, date_to=date_to)
+    last = 0
+    while True:
+        batch = list(query.filter(pk__gt=last).values_list("pk", flat=True)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def _last_export_at() -> Subquery:
+    return Subquery(
+        NcmdExport.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
+    )
+
+
+def cases_needing_resend(*, area: Area) -> QuerySet[Case]:
+    """Cases of the area whose record NCMD holds is out of date: reopened after being
+    finalised (Case.ncmd_resend_needed), or changed since their last export (a new stage,
+    a notification merged in, a form returned, the analysis edited). Annotated with
+    `last_export_at` (null if never exported from here)."""
+    last = OuterRef("last_export_at")
+    changed = (
+        Q(status_changed_at__gt=F("last_export_at"))
+        | Exists(Analysis.objects.filter(case=OuterRef("pk"), updated_at__gt=last))
+        | Exists(FormRequest.objects.filter(case=OuterRef("pk"), submitted_at__gt=last))
+        | Exists(Notification.objects.filter(case=OuterRef("pk"), received_at__gt=last))
+    )
+    return (
+        Case.objects.filter(area=area)
+        .exclude(status=Status.MERGED)
+        .annotate(last_export_at=_last_export_at())
+        .filter(Q(ncmd_resend_needed=True) | (Q(last_export_at__isnull=False) & changed))
+        .order_by("reference")
+    )
+
+
+def case_needs_resend(*, case: Case) -> bool:
+    return cases_needing_resend(area=case.area).filter(pk=case.pk).exists()
+
+
+def case_exports(*, case: Case) -> list[NcmdExport]:
+    return list(
+        NcmdExport.objects.filter(case=case).select_related("by", "batch").order_by("-at", "-pk")
+    )
+
+
+def area_batches(*, area: Area, limit: int = 50) -> list[NcmdBatch]:
+    return list(
+        NcmdBatch.objects.filter(area=area).select_related("requested_by").order_by(
+            "-requested_at", "-pk"
+        )[:limit]
+    )
+
+
+def area_recent_exports(*, area: Area, limit: int = 50) -> list[NcmdExport]:
+    return list(
+        NcmdExport.objects.filter(area=area, kind=NcmdExport.Kind.SINGLE)
+        .select_related("case", "by")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def batch_get(*, area: Area, pk: int) -> NcmdBatch | None:
+    return NcmdBatch.objects.filter(area=area, pk=pk).first()
