@@ -110,3 +110,8 @@ def seeded_llr(transactional_db: None) -> None:
 
     if not Area.objects.filter(slug="llr").exists():
         import_module("cdop.areas.migrations.0002_seed_llr").seed(apps, None)
+    # The Analysis Form's national lists, from their data migration too.
+    from cdop.analysis.models import AnalysisFormVersion
+
+    if not AnalysisFormVersion.objects.exists():
+        import_module("cdop.analysis.migrations.0002_load_analysis_form_v1").load(apps, None)

@@ -35,6 +35,34 @@ NEXT_STEPS = [
 ]
 
 
+def complete_the_analysis_form(page: Page) -> None:
+    """From the case page: the panel's Analysis Form, a line added without JavaScript, marked
+    complete (finalising needs it), and back to the case."""
+    page.get_by_role("link", name="Start the Analysis Form").click()
+    check_axe(page)
+    domain = "Service provision"
+    page.get_by_label(f"Factor 1 in {domain}", exact=True).fill("Advice not repeated")
+    page.get_by_role("button", name=f"Add another factor in {domain}").click()
+    expect(page.get_by_label(f"Factor 1 in {domain}", exact=True)).to_have_value(
+        "Advice not repeated"
+    )
+    page.get_by_label(f"Grade of factor 1 in {domain}", exact=True).select_option("2")
+    page.get_by_label(f"Factor 1 in {domain} is a modifiable factor", exact=True).check()
+    page.get_by_role("group", name="Did the panel find modifiable factors?").get_by_label(
+        "Yes", exact=True
+    ).check()
+    page.get_by_label("9. Infection", exact=True).check()
+    page.get_by_label("Cause of death").fill("Meningococcal septicaemia")
+    page.get_by_role("group", name=re.compile("expected or unexpected")).get_by_label(
+        "Unexpected", exact=True
+    ).check()
+    page.get_by_label("Learning points").fill("Safety-netting advice was not given.")
+    page.get_by_role("button", name="Save and mark as complete").click()
+    expect(page.get_by_text("The Analysis Form is complete.")).to_be_visible()
+    check_axe(page)
+    page.get_by_role("link", name="Back to the case").click()
+
+
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
@@ -130,6 +158,8 @@ def test_walking_skeleton_journey(page: Page) -> None:
     status = page.locator("main p .govuk-tag").first
     check_axe(page)
     for number, (label, status_text) in enumerate(NEXT_STEPS):
+        if label == "Finalise the review":
+            complete_the_analysis_form(page)
         before = status.inner_text()
         form = page.locator("form").filter(has=page.get_by_role("button", name=label))
         note = f"Browser note {number + 1}: {label}"
@@ -139,7 +169,9 @@ def test_walking_skeleton_journey(page: Page) -> None:
         if status_text:
             expect(status).to_have_text(status_text)
         check_axe(page)
-    expect(page.get_by_role("heading", name="Next step")).to_have_count(0)
+    # A finalised review is locked: the only step left is to reopen it, with a reason.
+    expect(page.get_by_text("This review is finalised. To change it, reopen it.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reopen the review")).to_be_visible()
     # Every step, with its note, in the case's status history (its own page).
     page.get_by_role("navigation", name="Parts of this case").get_by_role(
         "link", name="Status history"
