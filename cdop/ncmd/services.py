@@ -16,7 +16,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -72,6 +72,11 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _actor(user: User | None) -> AbstractContextManager[None]:
+    """Audit entries name the person who asked; the command line has nobody to name."""
+    return audit_actor(user) if user is not None else nullcontext()
 
 
 def _check(document: dict[str, Any], reference: str) -> None:
@@ -192,23 +197,28 @@ def ncmd_bulk_run(
     A failure marks the batch failed with the reason, and records nothing as sent.
     """
     with transaction.atomic():
-        batch = NcmdBatch.objects.select_for_update().select_related("area").get(pk=batch_id)
+        batch = (
+            NcmdBatch.objects.select_for_update()
+            .select_related("area", "requested_by")
+            .get(pk=batch_id)
+        )
         if batch.status != NcmdBatch.Status.QUEUED:
             return BulkResult(batch=batch, cases=batch.case_count)
-        batch.status = NcmdBatch.Status.RUNNING
-        batch.started_at = timezone.now()
-        batch.save(update_fields=["status", "started_at"])
+        with _actor(batch.requested_by):
+            batch.status = NcmdBatch.Status.RUNNING
+            batch.started_at = timezone.now()
+            batch.save(update_fields=["status", "started_at"])
     transport = transport or transport_get()
-    try:
-        result = _bulk_write_and_send(batch, transport, validate=validate, progress=progress)
-    except (DomainError, OSError, zipfile.BadZipFile) as error:
-        message = error.message if isinstance(error, DomainError) else str(error)
-        NcmdBatch.objects.filter(pk=batch.pk).update(
-            status=NcmdBatch.Status.FAILED, finished_at=timezone.now(), error=message[:2000]
-        )
-        batch.refresh_from_db()
-        raise DomainError(f"The bulk export failed: {message}") from error
-    return result
+    with _actor(batch.requested_by):
+        try:
+            return _bulk_write_and_send(batch, transport, validate=validate, progress=progress)
+        except (DomainError, OSError, zipfile.BadZipFile) as error:
+            message = error.message if isinstance(error, DomainError) else str(error)
+            batch.status = NcmdBatch.Status.FAILED
+            batch.finished_at = timezone.now()
+            batch.error = message[:2000]
+            batch.save(update_fields=["status", "finished_at", "error"])
+            raise DomainError(f"The bulk export failed: {message}") from error
 
 
 def _bulk_write_and_send(
@@ -260,17 +270,15 @@ def _bulk_write_and_send(
         size = zip_path.stat().st_size
         receipt = transport.send(zip_path, name)
         _record_bulk(batch, records_path, receipt_transport=receipt.transport, file_name=name)
-    NcmdBatch.objects.filter(pk=batch.pk).update(
-        status=NcmdBatch.Status.DONE,
-        finished_at=timezone.now(),
-        case_count=count,
-        transport=receipt.transport,
-        file_name=receipt.file_name,
-        sha256=sha,
-        size_bytes=size,
-        receipt=receipt.detail[:500],
-    )
-    batch.refresh_from_db()
+    batch.status = NcmdBatch.Status.DONE
+    batch.finished_at = timezone.now()
+    batch.case_count = count
+    batch.transport = receipt.transport
+    batch.file_name = receipt.file_name
+    batch.sha256 = sha
+    batch.size_bytes = size
+    batch.receipt = receipt.detail[:500]
+    batch.save()
     return BulkResult(batch=batch, cases=count)
 
 
@@ -353,15 +361,16 @@ def ncmd_bulk_now(
 ) -> BulkResult:
     """The command line's bulk export: queue and run at once in this process."""
     _period_check(basis=basis, date_from=date_from, date_to=date_to)
-    batch = NcmdBatch.objects.create(
-        area=area,
-        basis=basis,
-        date_from=date_from,
-        date_to=date_to,
-        requested_at=timezone.now(),
-        requested_by=by,
-        schema_version=SCHEMA_VERSION,
-    )
+    with _actor(by):
+        batch = NcmdBatch.objects.create(
+            area=area,
+            basis=basis,
+            date_from=date_from,
+            date_to=date_to,
+            requested_at=timezone.now(),
+            requested_by=by,
+            schema_version=SCHEMA_VERSION,
+        )
     return ncmd_bulk_run(
         batch_id=batch.pk, transport=transport, validate=validate, progress=progress
     )
