@@ -82,6 +82,13 @@ def can_work_on_case(user: User | AnonymousUser, case: Case) -> bool:
     case, and the case's own key worker. Nobody, once the review is finalised (reopen it)."""
     if case_is_locked(case):
         return False
+    return can_follow_up_case(user, case)
+
+
+def can_follow_up_case(user: User | AnonymousUser, case: Case) -> bool:
+    """Work that goes on after the review is finalised, so the lock does not stop it:
+    completing the case's tasks and telling the family the panel's outcome. The same people
+    as can_work_on_case."""
     return can_manage_case(user, case) or (
         _has_any(user, case.area_id, frozenset({Role.KEY_WORKER}))
         and case.key_worker_id is not None

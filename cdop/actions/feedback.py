@@ -101,7 +101,7 @@ def family_feedback_record(
         locked = Case.objects.select_for_update(of=("self",)).select_related("area").get(pk=case.pk)
         if not permissions.can_view_case(by, locked):
             raise Http404("No such case")
-        if not permissions.can_work_on_case(by, locked):
+        if not permissions.can_follow_up_case(by, locked):
             raise DomainError("Only the case's key worker and the review team can record this.")
         if locked.status not in REVIEWED:
             raise DomainError(

@@ -322,7 +322,7 @@ def case_actions(request: HttpRequest, reference: str) -> HttpResponse:
             "feedback_task": feedback.feedback_open_task(case=case),
             "reviewed": case.status in feedback.REVIEWED,
             "can_manage": permissions.can_manage_actions(user, case),
-            "can_work": permissions.can_work_on_case(user, case),
+            "can_work": permissions.can_follow_up_case(user, case),
             "can_read_actions": bool(
                 permissions.roles_in_area(user, case.area_id) & permissions.ACTION_TRACKER_READERS
             ),
@@ -369,7 +369,7 @@ def family_feedback(request: HttpRequest, reference: str) -> HttpResponse:
 
     user = _user(request)
     case = case_get_for_user(user=user, reference=reference)
-    if not permissions.can_work_on_case(user, case):
+    if not permissions.can_follow_up_case(user, case):
         raise Http404
     audit_read(obj=case)
     letters = [

@@ -27,7 +27,8 @@ ASSIGNABLE_ROLES: tuple[Role, ...] = (
 
 def task_can_work_on(user: User, task: Task) -> bool:
     if task.case_id is not None:
-        return permissions.can_work_on_case(user, task.case)  # type: ignore[arg-type]
+        # Tasks outlive the review: telling the family its outcome often comes after it.
+        return permissions.can_follow_up_case(user, task.case)  # type: ignore[arg-type]
     return task.notification is not None and permissions.can_triage_notification(
         user, task.notification
     )

@@ -186,3 +186,20 @@ def test_the_service_refuses_a_letter_of_another_case(case, alice, kim, llr) -> 
         family_feedback_record(
             case=case, by=kim, told_on=D(2027, 3, 1), method="phone", letter=letter
         )
+
+
+def test_the_family_can_be_told_after_the_review_is_finalised(client_for, case, alice, kim):
+    """Finalising locks the record, but not the follow-up: families are often told after
+    the review is finalised, and that completes the key worker's task."""
+    case_record_panel_review(case=case, by=alice)
+    Case.objects.filter(pk=case.pk).update(status=Status.FINALISED, finalised_at=case.opened_at)
+    client = client_for(kim)
+
+    assert "Record that the family were told" in client.get(
+        f"/staff/cases/{case.reference}/actions/"
+    ).content.decode()
+    response = client.post(url(case), feedback_form())
+
+    assert response.status_code == 302
+    assert FamilyFeedback.objects.get(case=case).told_by == kim
+    assert Task.objects.get(case=case, rule=FEEDBACK_RULE).completed_by == kim
