@@ -65,6 +65,7 @@ def _render_page(
             "days_before": days_before,
             "opens_at": selectors.papers_open_at(meeting=meeting, days_before=days_before),
             "downloads": selectors.papers_downloads_for(meeting=meeting) if can_publish else [],
+            "can_edit_setting": permissions.can_edit_papers_setting(user, meeting.area),
             "error": error,
         },
         status=status,

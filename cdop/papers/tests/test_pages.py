@@ -75,6 +75,7 @@ def test_a_manager_publishes_from_the_papers_page(
     shown = client.get(page(small_meeting)).content.decode()
     assert "Published (version 1)" in shown
     assert "Republish the papers" in shown
+    assert reverse("papers:setting", args=["llr"]) not in shown  # administrators only
 
 
 def test_the_page_says_when_the_agenda_changed_since_publishing(
@@ -193,10 +194,12 @@ def test_the_areas_setting_moves_the_opening_day(
 
 
 def test_an_administrator_changes_the_setting_and_bad_input_gets_a_message(
-    llr: Area, ada: User, alice: User, client_for: ClientFor
+    llr: Area, ada: User, alice: User, small_meeting: Meeting, client_for: ClientFor
 ) -> None:
     url = reverse("papers:setting", kwargs={"slug": llr.slug})
     client = client_for(ada)
+    meeting_page = client.get(page(small_meeting)).content.decode()
+    assert url in meeting_page  # the papers page links to it
     assert client.get(url).status_code == 200
     response = client.post(url, {"days_before": "ten"})
     assert response.status_code == 400
