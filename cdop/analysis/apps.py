@@ -29,7 +29,8 @@ class AnalysisConfig(AppConfig):
                 order=80,
                 template="analysis/_case_section.html",
                 context=analysis_section_context,
-                overview=True,
+                # Its own page: the overview's stage section already says, as a blocker,
+                # what the analysis still needs before the review can be finalised.
             )
         )
         chronology_register(name="analysis", kinds=KINDS, provider=analysis_chronology)
