@@ -363,8 +363,11 @@ def can_record_analysis_at_meeting(
 def can_finalise_case(user: User | AnonymousUser, case: Case) -> bool:
     """Finalise a review: the people who run cases, and the chair of a panel meeting (not
     cancelled) that has the case on its agenda, who finalises from the meeting."""
-    if can_manage_case(user, case):
-        return True
+    return can_manage_case(user, case) or _chairs_a_panel_with(user, case)
+
+
+def _chairs_a_panel_with(user: User | AnonymousUser, case: Case) -> bool:
+    """The user chairs a panel meeting (not cancelled) with the case on its agenda."""
     if not user.is_authenticated or not user.is_active:
         return False
     from cdop.meetings.models import AgendaItem
@@ -390,22 +393,7 @@ def can_record_panel_review(user: User | AnonymousUser, case: Case) -> bool:
     """Record that the panel discussed a case (awaiting panel -> reviewed by panel): the
     people who run cases, and the chair of a panel meeting (not cancelled) with the case on
     its agenda, who records it from the agenda item without reading the case."""
-    if can_manage_case(user, case):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    from cdop.meetings.models import AgendaItem
-
-    return (
-        AgendaItem.objects.filter(
-            case_id=case.pk,
-            meeting__kind="panel",
-            meeting__invitees__user_id=user.pk,
-            meeting__invitees__sector="chair",
-        )
-        .exclude(meeting__status="cancelled")
-        .exists()
-    )
+    return can_manage_case(user, case) or _chairs_a_panel_with(user, case)
 
 
 # --- The national data set export (cdop.ncmd) -------------------------------------------------
