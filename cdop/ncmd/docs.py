@@ -78,9 +78,7 @@ def _plain(description: str) -> str:
     return description.split(" Codes")[0].replace("|", "\\|").replace("\n", " ")
 
 
-def _fields(
-    node: dict[str, Any], path: str, rows: list[str], codes: list[tuple[str, str]]
-) -> None:
+def _fields(node: dict[str, Any], path: str, rows: list[str], codes: list[tuple[str, str]]) -> None:
     if "oneOf" in node:
         for option in node["oneOf"]:
             if option.get("type") == "object":
@@ -126,9 +124,7 @@ def _forms() -> list[str]:
         ]
         for section in form["schema"]["sections"]:
             for q in section["questions"]:
-                choices = "; ".join(
-                    f"`{c['value']}` {c['label']}" for c in q.get("choices", [])
-                )
+                choices = "; ".join(f"`{c['value']}` {c['label']}" for c in q.get("choices", []))
                 if q["type"] == "yesno":
                     choices = "`yes` Yes; `no` No"
                 label = q["label"].replace("|", "\\|")
@@ -156,7 +152,14 @@ def schema_markdown() -> str:
         "",
     ]
     for path, description in codes:
-        lines += [f"### `{path}`", "", _plain(description), "", "| code | meaning |", "| --- | --- |"]
+        lines += [
+            f"### `{path}`",
+            "",
+            _plain(description),
+            "",
+            "| code | meaning |",
+            "| --- | --- |",
+        ]
         for code, label in CODES.findall(description.split(" Codes", 1)[1]):
             lines.append(f"| `{code}` | {label.strip()} |")
         lines.append("")

@@ -35,5 +35,7 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
     """Every way the document breaks the schema, as 'path: message' lines (none: valid)."""
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
-        for error in sorted(_validator().iter_errors(document), key=lambda e: [str(p) for p in e.path])
+        for error in sorted(
+            _validator().iter_errors(document), key=lambda e: [str(p) for p in e.path]
+        )
     ]

@@ -105,9 +105,7 @@ def _child(case: Case, notifications: Sequence[Notification]) -> dict[str, Any]:
     gives each detail; other names from all of them)."""
 
     def first(attr: str, unknown: str = "") -> str:
-        return next(
-            (v for n in notifications if (v := getattr(n, attr)) and v != unknown), unknown
-        )
+        return next((v for n in notifications if (v := getattr(n, attr)) and v != unknown), unknown)
 
     other_names: list[str] = []
     for n in notifications:
@@ -180,9 +178,7 @@ def ncmd_documents(
     ids = list(case_ids)
     if not ids:
         return []
-    cases = {
-        c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("area").order_by()
-    }
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("area").order_by()}
     notifications: dict[int, list[Notification]] = defaultdict(list)
     for n in Notification.objects.filter(case_id__in=ids).order_by("received_at", "pk"):
         notifications[n.case_id].append(n)  # type: ignore[index]
@@ -269,7 +265,11 @@ def ncmd_documents(
                 "resend": case_id in exported_before,
                 "reopened": case.ncmd_resend_needed,
                 "status_history": [
-                    {"from_status": t.from_status or None, "to_status": t.to_status, "at": _iso(t.at)}
+                    {
+                        "from_status": t.from_status or None,
+                        "to_status": t.to_status,
+                        "at": _iso(t.at),
+                    }
                     for t in transitions.get(case_id, [])
                 ],
             },
@@ -302,9 +302,7 @@ def bulk_case_ids(
     if basis == PeriodBasis.DATE_OF_DEATH:
         cases = cases.filter(date_of_death__gte=date_from, date_of_death__lte=date_to)
     else:
-        cases = cases.filter(
-            finalised_at__date__gte=date_from, finalised_at__date__lte=date_to
-        )
+        cases = cases.filter(finalised_at__date__gte=date_from, finalised_at__date__lte=date_to)
     return cases.order_by("pk")
 
 
@@ -324,9 +322,7 @@ def bulk_case_id_batches(
 
 
 def _last_export_at() -> Subquery:
-    return Subquery(
-        NcmdExport.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
-    )
+    return Subquery(NcmdExport.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1])
 
 
 def cases_needing_resend(*, area: Area) -> QuerySet[Case]:
@@ -362,9 +358,9 @@ def case_exports(*, case: Case) -> list[NcmdExport]:
 
 def area_batches(*, area: Area, limit: int = 50) -> list[NcmdBatch]:
     return list(
-        NcmdBatch.objects.filter(area=area).select_related("requested_by").order_by(
-            "-requested_at", "-pk"
-        )[:limit]
+        NcmdBatch.objects.filter(area=area)
+        .select_related("requested_by")
+        .order_by("-requested_at", "-pk")[:limit]
     )
 
 

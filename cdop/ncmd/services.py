@@ -148,7 +148,9 @@ def _period_check(*, basis: str, date_from: dt.date, date_to: dt.date) -> None:
             "The start of the period must be the same as or before its end.", field="date_from"
         )
     if date_from > timezone.localdate():
-        raise DomainError("The start of the period must be today or in the past.", field="date_from")
+        raise DomainError(
+            "The start of the period must be today or in the past.", field="date_from"
+        )
 
 
 def ncmd_bulk_request(
@@ -311,7 +313,9 @@ def _write_manifest(archive: zipfile.ZipFile, batch: NcmdBatch, records: Path, c
         out.write(b"\n ]\n}\n")
 
 
-def _record_bulk(batch: NcmdBatch, records: Path, *, receipt_transport: str, file_name: str) -> None:
+def _record_bulk(
+    batch: NcmdBatch, records: Path, *, receipt_transport: str, file_name: str
+) -> None:
     """Record every case as sent (after the file has gone), a thousand rows at a time, and
     clear their re-send flags; one transaction, so a case is recorded with all or none."""
     now = timezone.now()
@@ -320,9 +324,9 @@ def _record_bulk(batch: NcmdBatch, records: Path, *, receipt_transport: str, fil
 
         def flush() -> None:
             NcmdExport.objects.bulk_create(chunk)
-            Case.objects.filter(
-                pk__in=[e.case_id for e in chunk], ncmd_resend_needed=True
-            ).update(ncmd_resend_needed=False)
+            Case.objects.filter(pk__in=[e.case_id for e in chunk], ncmd_resend_needed=True).update(
+                ncmd_resend_needed=False
+            )
             chunk.clear()
 
         for record in _records(records):
@@ -374,4 +378,3 @@ def ncmd_bulk_now(
     return ncmd_bulk_run(
         batch_id=batch.pk, transport=transport, validate=validate, progress=progress
     )
-

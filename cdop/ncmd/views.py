@@ -133,4 +133,3 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
         },
         status=status,
     )
-

@@ -93,7 +93,11 @@ def finalised_case(*, area: Any, by: Any, **overrides: Any) -> Case:
     returned_forms(case, by)
     complete_analysis(case=case, by=by)
     CaseTransition.objects.create(
-        case=case, name="case_finalise", from_status=Status.PANEL_REVIEWED,
-        to_status=Status.FINALISED, by=by, at=timezone.now(),
+        case=case,
+        name="case_finalise",
+        from_status=Status.PANEL_REVIEWED,
+        to_status=Status.FINALISED,
+        by=by,
+        at=timezone.now(),
     )
     return case

@@ -92,9 +92,7 @@ def test_a_reopened_case_needs_resending_until_it_is_sent(llr, alice):
     assert "ncmd_resend_needed" in change.changes_dict
 
 
-def test_a_case_amended_after_it_was_sent_is_listed_as_needing_resending(
-    llr, alice, time_machine
-):
+def test_a_case_amended_after_it_was_sent_is_listed_as_needing_resending(llr, alice, time_machine):
     time_machine.move_to(APRIL_2026)
     case = finalised_case(area=llr, by=alice)
     untouched = finalised_case(area=llr, by=alice)
@@ -160,7 +158,7 @@ def _period_cases(llr, alice):  # type: ignore[no-untyped-def]
 def test_a_bulk_export_zips_every_finalised_case_of_the_period_with_a_manifest(
     llr, alice, other_area, export_dir
 ):
-    inside, before, open_case = _period_cases(llr, alice)
+    inside, _before, _open_case = _period_cases(llr, alice)
     finalised_case(area=other_area, by=alice, date_of_death=datetime.date(2025, 6, 1))
     reopened = inside[0]
     reopened.ncmd_resend_needed = True
@@ -189,7 +187,11 @@ def test_a_bulk_export_zips_every_finalised_case_of_the_period_with_a_manifest(
         ["manifest.json", *(f"cases/{c.reference}.json" for c in inside)]
     )
     assert manifest["case_count"] == 3
-    assert manifest["period"] == {"basis": "date_of_death", "from": "2025-04-01", "to": "2026-03-31"}
+    assert manifest["period"] == {
+        "basis": "date_of_death",
+        "from": "2025-04-01",
+        "to": "2026-03-31",
+    }
     records = NcmdExport.objects.filter(batch=batch)
     assert sorted(r.case_id for r in records) == sorted(c.pk for c in inside)
     assert {(r.kind, r.by_id, r.schema_version) for r in records} == {("bulk", alice.pk, "1.0.0")}
@@ -221,8 +223,11 @@ def test_the_bulk_export_reads_cases_in_batches_so_queries_do_not_grow_per_case(
     llr, alice, monkeypatch
 ):
     monkeypatch.setattr("cdop.ncmd.selectors.BATCH_SIZE", 50)
-    period = {"basis": "date_of_death", "date_from": datetime.date(2025, 4, 1),
-              "date_to": datetime.date(2026, 3, 31)}
+    period = {
+        "basis": "date_of_death",
+        "date_from": datetime.date(2025, 4, 1),
+        "date_to": datetime.date(2026, 3, 31),
+    }
     finalised_case(area=llr, by=alice, date_of_death=datetime.date(2025, 6, 1))
     with CaptureQueriesContext(connection) as few:
         services.ncmd_bulk_now(area=llr, by=alice, **period)
@@ -245,8 +250,12 @@ def test_a_bulk_export_that_cannot_be_sent_is_marked_failed_and_records_nothing(
 
     with pytest.raises(DomainError, match="full"):
         services.ncmd_bulk_now(
-            area=llr, by=alice, basis="date_of_death", transport=Broken(),
-            date_from=datetime.date(2025, 4, 1), date_to=datetime.date(2026, 3, 31),
+            area=llr,
+            by=alice,
+            basis="date_of_death",
+            transport=Broken(),
+            date_from=datetime.date(2025, 4, 1),
+            date_to=datetime.date(2026, 3, 31),
         )
     batch = NcmdBatch.objects.get()
     assert (batch.status, batch.error) == ("failed", "The upload folder is full")
@@ -256,8 +265,11 @@ def test_a_bulk_export_that_cannot_be_sent_is_marked_failed_and_records_nothing(
 def test_a_bulk_export_runs_once_even_if_its_job_is_delivered_twice(llr, alice):
     _period_cases(llr, alice)
     result = services.ncmd_bulk_now(
-        area=llr, by=alice, basis="date_of_death",
-        date_from=datetime.date(2025, 4, 1), date_to=datetime.date(2026, 3, 31),
+        area=llr,
+        by=alice,
+        basis="date_of_death",
+        date_from=datetime.date(2025, 4, 1),
+        date_to=datetime.date(2026, 3, 31),
     )
 
     again = services.ncmd_bulk_run(batch_id=result.batch.pk)
@@ -299,8 +311,9 @@ def test_the_command_exports_an_area_for_a_period(llr, alice, export_dir):
     _period_cases(llr, alice)
     out = StringIO()
 
-    call_command("ncmd_export", "--area", "llr", "--from", "2025-04-01", "--to", "2026-03-31",
-                 stdout=out)
+    call_command(
+        "ncmd_export", "--area", "llr", "--from", "2025-04-01", "--to", "2026-03-31", stdout=out
+    )
 
     assert "Sent 3 finalised cases" in out.getvalue()
     batch = NcmdBatch.objects.get()
@@ -312,7 +325,10 @@ def test_the_command_exports_an_area_for_a_period(llr, alice, export_dir):
     ("arguments", "message"),
     [
         (["--area", "nowhere"], "There is no area with the slug “nowhere”. Known areas:"),
-        (["--area", "llr", "--from", "2025-02-30", "--to", "2025-03-31"], "--from must be a real date"),
+        (
+            ["--area", "llr", "--from", "2025-02-30", "--to", "2025-03-31"],
+            "--from must be a real date",
+        ),
         (["--area", "llr", "--from", "1/4/2025", "--to", "2026-03-31"], "YYYY-MM-DD"),
         (["--area", "llr", "--from", "2026-03-31", "--to", "2025-04-01"], "same as or before"),
         (["--area", "llr", "--from", "2025-04-01"], "Give both --from and --to"),

@@ -166,12 +166,27 @@ def test_the_area_page_takes_a_fixed_number_of_queries(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (_bulk_post(date_from_day="", date_from_month="", date_from_year=""), "Enter the start of the period"),
-        (_bulk_post(date_to_day="31", date_to_month="2", date_to_year="2026"), "End of the period must be a real date"),
+        (
+            _bulk_post(date_from_day="", date_from_month="", date_from_year=""),
+            "Enter the start of the period",
+        ),
+        (
+            _bulk_post(date_to_day="31", date_to_month="2", date_to_year="2026"),
+            "End of the period must be a real date",
+        ),
         (_bulk_post(date_from_year="25"), "Start of the period must have a 4-digit year"),
-        (_bulk_post(date_from_year="2026", date_to_year="2025"), "The end of the period must be the same as or after its start"),
-        (_bulk_post(basis="birthday"), "Select whether the period is of dates of death or finalised dates"),
-        (_bulk_post(date_from_year="2099", date_to_year="2100"), "The start of the period must be today or in the past"),
+        (
+            _bulk_post(date_from_year="2026", date_to_year="2025"),
+            "The end of the period must be the same as or after its start",
+        ),
+        (
+            _bulk_post(basis="birthday"),
+            "Select whether the period is of dates of death or finalised dates",
+        ),
+        (
+            _bulk_post(date_from_year="2099", date_to_year="2100"),
+            "The start of the period must be today or in the past",
+        ),
     ],
 )
 def test_a_bulk_export_with_bad_dates_is_refused_with_a_clear_message(
