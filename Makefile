@@ -58,8 +58,9 @@ format: install ## Format Python with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## Seed cases (CASES=20000), serve with gunicorn on loopback and print latency figures
+bench: install ## Seed cases (CASES=20000), serve with gunicorn on loopback and print latency figures; then the papers pack for twelve cases
 	$(PY) bench/run.py --cases $${CASES:-20000}
+	$(PY) bench/papers_pack.py --cases 12
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var
