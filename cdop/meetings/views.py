@@ -112,7 +112,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     readable_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     wanted = request.GET.get("area", "")
-    area_id = int(wanted) if wanted.isdigit() else None
+    # ASCII digits only, and short: "²" is a digit to str.isdigit but not to int(), and a
+    # number too large for the database raised an error instead of showing every area.
+    area_id = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
     lists = selectors.meetings_for_user(user=user, area_id=area_id)
     if not readable_areas and not lists.upcoming and not lists.past and area_id is None:
         raise Http404

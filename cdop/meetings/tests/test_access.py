@@ -302,3 +302,13 @@ def test_the_list_narrows_to_one_area(panel, alice, llr, other_area, client_for)
     assert "CDOP panel, March" in only
     assert "Demo Shire panel" not in only
     assert "for Demo Shire" not in only
+
+
+@pytest.mark.parametrize("wanted", ["99999999999999999999", "%C2%B2", "-1", "abc"])
+def test_an_area_that_is_no_number_or_too_large_shows_every_area_not_an_error(
+    panel, alice, client_for, wanted
+) -> None:
+    response = client_for(alice).get(reverse("meetings:list") + f"?area={wanted}")
+
+    assert response.status_code == 200
+    assert "CDOP panel, March" in page(response)
