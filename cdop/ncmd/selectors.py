@@ -22,6 +22,7 @@ from cdop.analysis.models import Analysis, Factor, Recommendation
 from cdop.areas.models import Area
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.workflow import Status
+from cdop.formdefs.models import FormDefinition
 from cdop.ncmd.models import NcmdBatch, NcmdExport, PeriodBasis
 from cdop.ncmd.schema import SCHEMA_VERSION
 from cdop.notifications.models import Notification
@@ -170,7 +171,8 @@ def _analysis(analysis: Analysis | None) -> dict[str, Any] | None:
 def ncmd_documents(
     *, case_ids: Sequence[int], exported_before: set[int] | None = None
 ) -> list[CaseDocument]:
-    """The documents of these cases, in the order given: seven queries whatever their number.
+    """The documents of these cases, in the order given: a fixed number of queries whatever
+    their number (one per kind of record).
 
     `exported_before` names the cases already sent (for the `resend` flag); left out, it is
     read (one more query).
@@ -196,12 +198,17 @@ def ncmd_documents(
         requests[r.case_id].append(r)
         request_ids.append(r.pk)
     forms: dict[int, list[RequestedForm]] = defaultdict(list)
-    for f in (
-        RequestedForm.objects.filter(request_id__in=request_ids)
-        .select_related("definition")
-        .order_by("pk")
-    ):
+    # The definitions apart, without their question schemas: joined to every form, each
+    # row would carry (and decode) its definition's whole schema again.
+    for f in RequestedForm.objects.filter(request_id__in=request_ids).order_by("pk"):
         forms[f.request_id].append(f)
+    definition_ids = {f.definition_id for rows in forms.values() for f in rows}
+    definitions = {
+        d.pk: d
+        for d in FormDefinition.objects.filter(pk__in=definition_ids).only(
+            "code", "version", "kind", "title"
+        )
+    }
     analyses = {
         a.case_id: a
         for a in Analysis.objects.filter(case_id__in=ids)
@@ -225,7 +232,7 @@ def ncmd_documents(
         for r in requests.get(case_id, []):
             answered = []
             for f in forms.get(r.pk, []):
-                d = f.definition
+                d = definitions[f.definition_id]
                 form_versions[d.code] = max(form_versions.get(d.code, 0), d.version)
                 answered.append(
                     {

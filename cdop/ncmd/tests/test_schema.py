@@ -224,9 +224,9 @@ def test_the_documents_of_many_cases_take_the_same_queries_as_one(
     one = finalised_case(area=llr, by=alice)
     many = [finalised_case(area=llr, by=alice) for _ in range(5)]
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         ncmd_documents(case_ids=[one.pk])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         documents = ncmd_documents(case_ids=[c.pk for c in many])
     assert len(documents) == 5
     assert json.dumps([d.document for d in documents])
