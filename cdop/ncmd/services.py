@@ -200,7 +200,7 @@ def ncmd_bulk_run(
     """
     with transaction.atomic():
         batch = (
-            NcmdBatch.objects.select_for_update()
+            NcmdBatch.objects.select_for_update(of=("self",))
             .select_related("area", "requested_by")
             .get(pk=batch_id)
         )
