@@ -208,37 +208,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
     parser.add_argument("--no-validate", action="store_true")
-    parser.add_argument("--export-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["prepare", "export", "check"], help=argparse.SUPPRESS)
     parser.add_argument("--out", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if args.export_only:
+    # Each step runs in its own process, started from this small one: a child's ru_maxrss
+    # starts from its parent's RSS at fork (Linux keeps it across exec), so the export must
+    # not be forked from the process that generated 20,000 cases.
+    if args.step == "prepare":
+        _setup(args.database_url)
+        prepare(args.cases)
+        return 0
+    if args.step == "export":
         _setup(args.database_url)
         export(not args.no_validate, args.out)
+        return 0
+    if args.step == "check":
+        _setup(args.database_url)
+        started = time.perf_counter()
+        checked, failed = check_zip(args.out)
+        print(
+            f"read back {checked} documents, {failed} failed the schema "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="ncmd-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+
+    def step(name: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, __file__, "--step", name, "--database-url", url, *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
     if not args.database_url:
-        _setup(url)
-        prepare(args.cases)
-    else:
-        _setup(url)
-    out = workdir / "out"
-    child = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--export-only",
-            "--database-url",
-            url,
-            "--out",
-            str(out),
-            *(["--no-validate"] if args.no_validate else []),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+        prepared = step("prepare", "--cases", str(args.cases))
+        print(prepared.stdout.strip().splitlines()[-1] if prepared.stdout.strip() else "")
+        if prepared.returncode != 0:
+            print(prepared.stderr)
+            return prepared.returncode
+    child = step(
+        "export", "--out", str(workdir / "out"), *(["--no-validate"] if args.no_validate else [])
     )
     if child.returncode != 0:
         print(child.stdout, child.stderr)
@@ -251,12 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(target: within 100 MB); documents checked while exporting: "
         f"{figures['validated_while_exporting']}"
     )
-    started = time.perf_counter()
-    checked, failed = check_zip(figures["file"])
-    print(
-        f"read back {checked} documents, {failed} failed the schema "
-        f"({time.perf_counter() - started:.1f} s)"
-    )
+    checked = step("check", "--out", figures["file"])
+    print(checked.stdout.strip() or checked.stderr)
     if not args.keep:
         import shutil
 
