@@ -659,14 +659,6 @@ def test_the_identifier_check_itself_catches_each_kind_of_identifier(
     assert_identifies_nobody("Case 1: boy aged 4 weeks. Age at death: 4 weeks.", [synthetic])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cdop/papers/anonymise.py: a date of birth with a hyphenated month name "
-    "(04-Mar-2026) or a two-digit year after a month name (4 Mar 26), and a surname in the "
-    "plural (the Pennyfeathers), reach the papers; and people_from_lines gives every person "
-    "on a line the first role on it, so the father becomes 'the mother'; reported to the "
-    "papers author",
-)
 def test_the_papers_remove_dates_of_birth_and_surnames_in_every_common_form(
     clock: Any, llr: Area, kim: User, alice: User, chris: User
 ) -> None:

@@ -252,8 +252,9 @@ def date_patterns(day: date) -> list[str]:
         rf"{y}{sep}0?{m}{sep}0?{d}",  # 2025-03-14
         rf"0?{d}{sep}0?{m}{sep}{years}",  # 14/03/2025, 14-3-25, 14.03.2025
         rf"0?{m}{sep}0?{d}{sep}{years}",  # 03/14/2025, an American habit
-        rf"{day_num}\s*(?:of\s+)?{months},?\s*{y}",  # 14 March 2025, 14th of Mar 2025
-        rf"{months}\s*{day_num},?\s*{y}",  # March 14, 2025
+        rf"{day_num}\s*(?:of\s+)?{months},?\s*{years}",  # 14 March 2025, 14th of Mar 25
+        rf"{day_num}{sep}{months}{sep}{years}",  # 14-Mar-2025, 14/Mar/25
+        rf"{months}\s*{day_num},?\s*{years}",  # March 14, 2025
         rf"{d:02d}{m:02d}{y}",  # 14032025
         rf"{day_num}\s+(?:of\s+)?{months}(?!\s*,?\s*\d)",  # 14 March (a birthday)
     ]
@@ -297,18 +298,30 @@ def people_from_lines(text: str, *, default_role: str) -> list[Person]:
         line = line.strip()
         if not line:
             continue
-        words = re.findall(r"[^\W\d_][\w'’-]*", line.lower())
-        role = next((RELATIONSHIPS[w] for w in words if w in RELATIONSHIPS), default_role)
+        # A role belongs to the name beside it, not to everyone on the line: "Father: John
+        # Smith" (before it), "Jane Smith (mother); Tom Smith" (after it, and Tom is not
+        # the mother).
+        pending: str | None = None
+        last_unroled: Person | None = None
         for segment in re.split(r"[,;:()/|&+]|\s[-–]\s|\sand\s", line):
             if _EMAIL_ANY.search(segment) or re.search(r"\d", segment):
                 continue
-            name_words = [
-                w
-                for w in re.findall(r"[^\W\d_][\w'’-]*", segment)
-                if w.lower() not in _NOT_NAME_WORDS
-            ]
+            words = re.findall(r"[^\W\d_][\w'’-]*", segment)
+            role = next(
+                (RELATIONSHIPS[w.lower()] for w in words if w.lower() in RELATIONSHIPS), None
+            )
+            name_words = [w for w in words if w.lower() not in _NOT_NAME_WORDS]
             if name_words:
-                people.append(Person(name=" ".join(name_words), role=role))
+                person = Person(name=" ".join(name_words), role=role or pending or default_role)
+                people.append(person)
+                last_unroled = None if (role or pending) else person
+                pending = None
+            elif role is not None:
+                if last_unroled is not None:
+                    last_unroled.role = role
+                    last_unroled = None
+                else:
+                    pending = role
     return people
 
 
@@ -405,8 +418,15 @@ class IdentifierCheck:
             self.pattern = re.compile(rf"(?<![\w])(?:{joined})(?![\w])", re.IGNORECASE)
 
     def _is_name(self, word: str) -> bool:
-        base = _norm(_POSSESSIVE.sub("", word))
-        return base in self.name_words or any(p in self.name_words for p in base.split("-"))
+        base = _norm(_POSSESSIVE.sub("", word)).rstrip("'")
+        # A family by its name in the plural: "the Pennyfeathers", "the Joneses".
+        forms = {base, base[:-1] if base.endswith("s") else base}
+        if base.endswith("es"):
+            forms.add(base[:-2])
+        return any(
+            form in self.name_words or any(p in self.name_words for p in form.split("-"))
+            for form in forms
+        )
 
     def __call__(self, text: str) -> CheckResult:
         if not text:
@@ -563,7 +583,10 @@ class Anonymiser:
         if names:
             joined = "|".join(_flexible(n) for n in names)
             self.people_pattern = re.compile(
-                rf"(?<![\w])(?:(?:{titles})\.?\s+)?(?P<name>{joined})(?![\w])", re.IGNORECASE
+                # Not the first part of a hyphenated word ("Jessamy" of "Jessamy-Rose"): that
+                # word goes whole, to the safety net, rather than leave "the child-Rose".
+                rf"(?<![\w-])(?:(?:{titles})\.?\s+)?(?P<name>{joined})(?![\w])(?!-\w)",
+                re.IGNORECASE,
             )
         self.references = sorted(
             (r for r in identifiers.references if len(r) >= 4), key=len, reverse=True
