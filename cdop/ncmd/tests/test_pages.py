@@ -198,3 +198,15 @@ def test_a_bulk_export_with_bad_dates_is_refused_with_a_clear_message(
     assert message in response.text
     assert "There is a problem" in response.text
     assert not NcmdBatch.objects.exists()
+
+
+def test_the_case_has_an_ncmd_section_for_the_people_who_send_it(case, client_for, alice, devi):
+    ncmd_export_case(case=case, by=alice)
+    url = f"/staff/cases/{case.reference}/section/ncmd/"
+
+    page = client_for(alice).get(url)
+
+    assert page.status_code == 200
+    assert "Last sent to NCMD on" in page.text
+    assert _case_url(case) in page.text
+    assert client_for(devi).get(url).status_code == 404
