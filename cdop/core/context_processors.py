@@ -37,6 +37,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             items.append(("Reporting Forms", reverse_cached("agencyforms_area:outstanding")))
         if permissions.can_view_action_tracker(user):
             items.append(("Actions", reverse_cached("actions:tracker")))
+        if permissions.area_ids_with_roles(user, permissions.NCMD_EXPORTERS):
+            items.append(("NCMD", reverse_cached("ncmd:index")))
         if permissions.area_ids_with_roles(user, permissions.CASE_MANAGERS):
             items.append(("Agencies", reverse_cached("agencies:directory")))
         if permissions.can_view_form_definitions(user):

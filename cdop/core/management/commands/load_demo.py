@@ -74,9 +74,16 @@ class Command(BaseCommand):
         from cdop.actions.demo import load_demo as load_demo_actions
         from cdop.analysis.demo import load_demo as load_demo_analysis
         from cdop.meetings.demo import load_demo as load_demo_meetings
+        from cdop.ncmd.demo import load_demo as load_demo_ncmd
         from cdop.papers.demo import load_demo as load_demo_papers
 
-        for step in (load_demo_analysis, load_demo_meetings, load_demo_papers, load_demo_actions):
+        for step in (
+            load_demo_analysis,
+            load_demo_meetings,
+            load_demo_papers,
+            load_demo_actions,
+            load_demo_ncmd,
+        ):
             step(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
