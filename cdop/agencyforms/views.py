@@ -24,6 +24,7 @@ from cdop.agencies.selectors import contacts_available
 from cdop.agencyforms import selectors, services
 from cdop.agencyforms.forms import RequestForm, RevokeForm
 from cdop.agencyforms.models import FormRequest
+from cdop.agencyforms.presenters import organisation_options_html, outstanding_rows_html
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
@@ -267,10 +268,8 @@ def outstanding(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "organisation_options": [
-                (o.pk, o.name, " selected" if o.pk == organisation_id else "")
-                for o in organisations
-            ],
+            "rows_html": outstanding_rows_html(rows),
+            "organisation_options_html": organisation_options_html(organisations, organisation_id),
             "organisation_id": organisation_id,
             "overdue_only": overdue_only,
             "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
