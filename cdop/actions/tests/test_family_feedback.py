@@ -195,9 +195,10 @@ def test_the_family_can_be_told_after_the_review_is_finalised(client_for, case, 
     Case.objects.filter(pk=case.pk).update(status=Status.FINALISED, finalised_at=case.opened_at)
     client = client_for(kim)
 
-    assert "Record that the family were told" in client.get(
-        f"/staff/cases/{case.reference}/actions/"
-    ).content.decode()
+    assert (
+        "Record that the family were told"
+        in client.get(f"/staff/cases/{case.reference}/actions/").content.decode()
+    )
     response = client.post(url(case), feedback_form())
 
     assert response.status_code == 302
