@@ -5,7 +5,7 @@ Idempotent: a second run adds nothing. Refuses to run in production.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management import call_command
@@ -84,7 +84,7 @@ class Command(BaseCommand):
             load_demo_actions,
             load_demo_ncmd,
         ):
-            step(stdout=self.stdout)
+            step(stdout=cast(TextIO, self.stdout))  # an OutputWrapper writes like one
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
