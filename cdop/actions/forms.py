@@ -7,18 +7,11 @@ from django import forms
 from cdop.actions.models import ActionStatus, FamilyTold
 from cdop.actions.services import ActionDetails, EscalationDetails
 from cdop.agencies.models import Organisation
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, date_field
 
 
 def _date(label: str, *, required: str = "", hint: str = "For example, 14 3 2027") -> DateField:
-    field = DateField(
-        label=label,
-        required=bool(required),
-        help_text=hint,
-        error_messages={"required": required} if required else {},
-    )
-    field.label_text = label.removesuffix(" (optional)")
-    return field
+    return date_field(label, hint=hint, required=required)
 
 
 def _text(label: str, *, required: str = "", rows: str = "4", **kwargs: Any) -> forms.CharField:

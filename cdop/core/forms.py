@@ -125,3 +125,16 @@ class GovUKFormMixin:
                     if base in css.split() and f"{base}--error" not in css:
                         css = f"{css} {base}--error"
                 sub.attrs["class"] = css.strip()
+
+
+def date_field(label: str, *, hint: str, required: str = "") -> DateField:
+    """A GOV.UK date (day, month, year boxes): required when `required` holds the message for
+    a missing date. Messages name the date without the label's "(optional)"."""
+    field = DateField(
+        label=label,
+        required=bool(required),
+        help_text=hint,
+        error_messages={"required": required} if required else {},
+    )
+    field.label_text = label.removesuffix(" (optional)")
+    return field

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cdop.cases.models import Case
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, date_field
 from cdop.investigations import rules
 from cdop.investigations.models import (
     CoronerDecision,
@@ -18,15 +18,7 @@ from cdop.investigations.models import (
 
 
 def _date(label: str, *, required: str = "", hint: str = "For example, 14 11 2026") -> DateField:
-    field = DateField(
-        label=label,
-        required=bool(required),
-        help_text=hint,
-        error_messages={"required": required} if required else {},
-    )
-    # Messages name the date without the label's "(optional)": "Date performed must be…"
-    field.label_text = label.removesuffix(" (optional)")
-    return field
+    return date_field(label, hint=hint, required=required)
 
 
 def _text(label: str, *, max_length: int = 5000, rows: str = "3", **kwargs: Any) -> forms.CharField:

@@ -5,19 +5,12 @@ from typing import Any
 
 from django import forms
 
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, date_field
 from cdop.ncmd.models import PeriodBasis
 
 
 def _date(label: str, required: str) -> DateField:
-    field = DateField(
-        label=label,
-        required=True,
-        help_text="For example, 1 4 2025",
-        error_messages={"required": required},
-    )
-    field.label_text = label
-    return field
+    return date_field(label, hint="For example, 1 4 2025", required=required)
 
 
 class BulkExportForm(GovUKFormMixin, forms.Form):
