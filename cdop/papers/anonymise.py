@@ -254,7 +254,9 @@ def date_patterns(day: date) -> list[str]:
         rf"0?{m}{sep}0?{d}{sep}{years}",  # 03/14/2025, an American habit
         rf"{day_num}\s*(?:of\s+)?{months},?\s*{years}",  # 14 March 2025, 14th of Mar 25
         rf"{day_num}{sep}{months}{sep}{years}",  # 14-Mar-2025, 14/Mar/25
-        rf"{months}\s*{day_num},?\s*{years}",  # March 14, 2025
+        # March 14, 2025 / March 14 25; the short year only after a space or comma, or
+        # "December 2025" would read as December 20, (20)25.
+        rf"{months}\s*{day_num}(?:,?\s*{y}|(?:,\s*|\s+){y % 100:02d})",
         rf"{d:02d}{m:02d}{y}",  # 14032025
         rf"{day_num}\s+(?:of\s+)?{months}(?!\s*,?\s*\d)",  # 14 March (a birthday)
     ]

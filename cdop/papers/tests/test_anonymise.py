@@ -12,6 +12,7 @@ from cdop.papers.anonymise import (
     REMOVED_REFERENCE,
     Anonymiser,
     CaseIdentifiers,
+    IdentifierCheck,
     Person,
     chronology_when,
     relative_to_death,
@@ -70,3 +71,15 @@ def test_the_chronologys_when_column() -> None:
     assert chronology_when(date(2026, 2, 28), DIED) == "Day 10 before"
     assert chronology_when(date(2025, 9, 1), DIED) == "September 2025"
     assert relative_to_death(date(2026, 3, 11), DIED) == "day 1 after the death"
+
+
+def test_a_month_and_year_is_not_taken_for_a_date_of_birth_in_it():
+    """Born 20 December 2025: "December 2025" (the papers' month of death) is not "December
+    20, (20)25", while the short-year forms of the birthday still are."""
+    check = IdentifierCheck(
+        CaseIdentifiers(dates_of_birth=[date(2025, 12, 20)]), whole_names_only=True
+    )
+
+    assert check("Month of death: December 2025").found == []
+    assert check("Born December 20 25.").found == ["date of birth"]
+    assert check("Born December 20, 2025.").found == ["date of birth"]
