@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "cdop.analysis",
     "cdop.actions",
     "cdop.ncmd",
+    "cdop.learning",
+    "cdop.surveillance",
+    "cdop.dataquality",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,8 @@ urlpatterns = [
     path("staff/cases/<str:reference>/analysis/", include("cdop.analysis.urls")),
     path("staff/cases/<str:reference>/actions/", include("cdop.actions.case_urls")),
     path("staff/cases/<str:reference>/ncmd/", include("cdop.ncmd.case_urls")),
+    path("staff/cases/<str:reference>/learning/", include("cdop.learning.case_urls")),
+    path("staff/cases/<str:reference>/data-quality/", include("cdop.dataquality.case_urls")),
     path("staff/cases/", include("cdop.cases.urls")),
     path("staff/work/", include("cdop.work.urls")),
     path("staff/agencies/", include("cdop.agencies.urls")),
@@ -53,6 +55,9 @@ urlpatterns = [
     path("staff/actions/", include("cdop.actions.urls")),
     path("staff/ncmd/", include("cdop.ncmd.urls")),
     path("staff/statistics/", include("cdop.reporting.urls")),
+    path("staff/learning/", include("cdop.learning.urls")),
+    path("staff/surveillance/", include("cdop.surveillance.urls")),
+    path("staff/data-quality/", include("cdop.dataquality.urls")),
     path("staff/audit/", include("cdop.audit.urls")),
     path("staff/transfers/", include("cdop.transfers.urls")),
     path("transfer-pack/", include("cdop.transfers.public_urls")),
@@ -67,6 +72,7 @@ urlpatterns = [
     path("your-words/", include("cdop.familyvoice.public_urls")),
     # Public pages last: /<area>/... would otherwise shadow the paths above.
     path("", include("cdop.notifications.public_urls")),
+    path("", include("cdop.learning.public_urls")),
     path("", include("cdop.areas.urls")),
 ]
 

@@ -405,3 +405,42 @@ def can_export_ncmd(user: User | AnonymousUser, area_id: int) -> bool:
     """Send an area's cases to NCMD, and read what was sent: the identifiable data set
     leaves here, so only the area's administrators and CDR managers."""
     return _has_any(user, area_id, NCMD_EXPORTERS)
+
+
+# --- Aggregate figures, learning, surveillance and data quality (issue 7) -------------------
+
+# The annual report shows only suppressed aggregates: every role of the area may read it.
+REPORT_READERS = STATISTICS_READERS
+# Tag cases with learning themes, and read a theme's anonymised learning and actions.
+LEARNING_TAGGERS = CASE_MANAGERS
+LEARNING_READERS = frozenset(Role)
+# Approve text for the area's public learning page.
+PUBLIC_LEARNING_APPROVERS = frozenset({Role.ADMINISTRATOR, Role.CDR_MANAGER})
+# Recent patterns against the area's history: the team, and the chair who leads the panel.
+SURVEILLANCE_READERS = AREA_CASE_READERS | {Role.PANEL_CHAIR}
+# Completeness and consistency of each case: names cases, so the area's case readers only.
+DATA_QUALITY_READERS = AREA_CASE_READERS
+
+
+def can_read_annual_report(user: User | AnonymousUser, area_id: int) -> bool:
+    return _has_any(user, area_id, REPORT_READERS)
+
+
+def can_tag_learning(user: User | AnonymousUser, case: Case) -> bool:
+    return _has_any(user, case.area_id, LEARNING_TAGGERS)
+
+
+def can_read_learning(user: User | AnonymousUser, area_id: int) -> bool:
+    return _has_any(user, area_id, LEARNING_READERS)
+
+
+def can_approve_public_learning(user: User | AnonymousUser, area_id: int) -> bool:
+    return _has_any(user, area_id, PUBLIC_LEARNING_APPROVERS)
+
+
+def can_read_surveillance(user: User | AnonymousUser, area_id: int) -> bool:
+    return _has_any(user, area_id, SURVEILLANCE_READERS)
+
+
+def can_read_data_quality(user: User | AnonymousUser, area_id: int) -> bool:
+    return _has_any(user, area_id, DATA_QUALITY_READERS)
