@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "cdop.learning",
     "cdop.surveillance",
     "cdop.dataquality",
+    "cdop.ops",
+    "cdop.retention",
 ]
 
 MIDDLEWARE = [
