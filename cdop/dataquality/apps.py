@@ -6,3 +6,22 @@ from django.apps import AppConfig
 class DataQualityConfig(AppConfig):
     name = "cdop.dataquality"
     label = "dataquality"
+    verbose_name = "Data quality"
+
+    def ready(self) -> None:
+        from cdop.cases.sections import CaseSection, section_register
+        from cdop.dataquality.sections import (
+            dataquality_section_context,
+            dataquality_section_visible,
+        )
+
+        section_register(
+            CaseSection(
+                key="data-quality",
+                title="Data quality",
+                order=94,
+                template="dataquality/_case_section.html",
+                context=dataquality_section_context,
+                visible=dataquality_section_visible,
+            )
+        )

@@ -1,0 +1,51 @@
+"""Each case's data-quality score as last checked, so that an area's page sorts and counts
+20,000 cases from an index instead of running every rule on every case for each view.
+
+The score is derived data: cdop.dataquality.services writes it from the rules in
+checks.py whenever a case's own data-quality page is opened (and before finalising), and
+`manage.py dataquality_refresh` rechecks every case in scope (from cron, or the area page's
+button through the task worker). A case's own page always checks live.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CaseQualityScore(models.Model):
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="quality_score"
+    )
+    # The case's area, copied: a case never changes area.
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    errors = models.PositiveSmallIntegerField()
+    warnings = models.PositiveSmallIntegerField()
+    contradictions = models.PositiveSmallIntegerField()
+    required_applicable = models.PositiveSmallIntegerField()
+    required_missing = models.PositiveSmallIntegerField()
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["area", "-errors", "-warnings"], name="dq_score_area_worst"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.errors} errors, {self.warnings} warnings"
+
+
+class CaseQualityIssue(models.Model):
+    """One rule that found a problem on a case when it was last checked."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=48)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["area", "rule", "case"], name="dq_issue_area_rule"),
+            models.Index(fields=["case", "rule"], name="dq_issue_case_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.rule}"

@@ -1,0 +1,394 @@
+"""Reading data quality: one case's issues and score, an area's cases worst first, and the
+area's most common problems.
+
+A case's quality is checked live, from the rules of cdop.dataquality.checks as SQL: one
+query (two when a Reporting Form answers "not known", to name the questions). An area's
+page reads the scores stored at the last check (cdop.dataquality.models): a count, the
+page of cases in order off an index, the stored issues of those fifty rows and two
+aggregates for the summary, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
+from django.utils import timezone
+
+from cdop.agencyforms.models import FormRequest, RequestedForm
+from cdop.areas.models import Area
+from cdop.cases.models import Case
+from cdop.cases.sections import section_url
+from cdop.cases.workflow import OPEN, Status
+from cdop.dataquality.checks import RULES, RULES_BY_ID, Kind, Rule, Severity, flag
+from cdop.dataquality.models import CaseQualityIssue, CaseQualityScore
+
+# Finalised cases stay on the area's page for a year after finalising: long enough to
+# correct what NCMD was sent, short enough that the page is about current work.
+RECENT_FINALISED_DAYS = 365
+
+TAGS = {
+    "problems": ("Problems", "govuk-tag--red"),
+    "attention": ("Needs attention", "govuk-tag--yellow"),
+    "good": ("Good", "govuk-tag--green"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: Rule
+    fix_url: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+
+@dataclass
+class CaseQuality:
+    """A case's score: completeness (required items present of those that apply at its
+    stage), consistency (contradictions found), and every issue with where to fix it."""
+
+    issues: list[Issue] = field(default_factory=list)
+    required_applicable: int = 0
+    required_missing: int = 0
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == Severity.WARNING]
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings)
+
+    @property
+    def contradictions(self) -> int:
+        return sum(1 for i in self.issues if i.rule.kind == Kind.CONTRADICTION)
+
+    @property
+    def required_present(self) -> int:
+        return self.required_applicable - self.required_missing
+
+    @property
+    def completeness(self) -> int:
+        """Per cent of the required items present (rounded down, so 99 means something is
+        missing); 100 when none applies."""
+        if self.required_applicable == 0:
+            return 100
+        return self.required_present * 100 // self.required_applicable
+
+    @property
+    def tag(self) -> str:
+        if self.error_count:
+            return "problems"
+        if self.warning_count:
+            return "attention"
+        return "good"
+
+    @property
+    def tag_label(self) -> str:
+        return TAGS[self.tag][0]
+
+    @property
+    def tag_class(self) -> str:
+        return TAGS[self.tag][1]
+
+    def by_kind(self, kind: Kind) -> list[Issue]:
+        return [i for i in self.issues if i.rule.kind == kind]
+
+
+def _applies_name(rule: Rule) -> str:
+    return f"dq_a_{rule.id}"
+
+
+def _fires_name(rule: Rule) -> str:
+    return f"dq_f_{rule.id}"
+
+
+def _flag_annotations() -> dict[str, Any]:
+    annotations: dict[str, Any] = {}
+    for rule in RULES:
+        applies = rule.applies_q()
+        annotations[_applies_name(rule)] = (
+            flag(applies) if applies else Value(True, output_field=BooleanField())
+        )
+        annotations[_fires_name(rule)] = flag(rule.fires_q())
+    return annotations
+
+
+def _quality_from_row(reference: str, row: dict[str, Any]) -> CaseQuality:
+    quality = CaseQuality()
+    for rule in RULES:
+        if rule.kind == Kind.MISSING and row[_applies_name(rule)]:
+            quality.required_applicable += 1
+        if row[_fires_name(rule)]:
+            if rule.kind == Kind.MISSING:
+                quality.required_missing += 1
+            quality.issues.append(Issue(rule=rule, fix_url=section_url(reference, rule.section)))
+    quality.issues.sort(key=lambda i: (i.severity != Severity.ERROR, RULES.index(i.rule)))
+    return quality
+
+
+def _flags(case_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not case_ids:
+        return {}
+    rows = (
+        Case.objects.filter(pk__in=case_ids)
+        .order_by()
+        .annotate(**_flag_annotations())
+        .values("pk", "reference", "area_id", *_flag_annotations().keys())
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def not_known_questions(*, case: Case) -> list[str]:
+    """The questions of the case's returned forms answered "not known", as "Agency: form:
+    question" (one query; the definitions' schemas come with their forms)."""
+    found: list[str] = []
+    forms = (
+        RequestedForm.objects.filter(
+            request__case=case, request__status=FormRequest.Status.SUBMITTED
+        )
+        .select_related("definition", "request__organisation")
+        .order_by("request__submitted_at", "pk")
+    )
+    for form in forms:
+        answers = form.answers or {}
+        unknown = {
+            qid
+            for qid, entry in answers.items()
+            if isinstance(entry, dict) and entry.get("not_known")
+        }
+        if not unknown:
+            continue
+        labels = _question_labels(form.definition.schema)
+        for qid in sorted(unknown, key=lambda q: labels.get(q, (10**6, q))[0]):
+            text = labels.get(qid, (0, qid))[1]
+            found.append(f"{form.request.organisation.name}, {form.definition.title}: {text}")
+    return found
+
+
+def _question_labels(schema: Any) -> dict[str, tuple[int, str]]:
+    """Each question's place and words in a form definition's schema."""
+    labels: dict[str, tuple[int, str]] = {}
+    position = 0
+    for section in (schema or {}).get("sections", []):
+        for question in section.get("questions", []):
+            labels[question["id"]] = (position, str(question.get("label") or question["id"]))
+            position += 1
+    return labels
+
+
+def case_quality(case: Case) -> CaseQuality:
+    """The case's data quality now: every rule that applies at its stage, checked (one
+    query, two when a Reporting Form answers "not known")."""
+    row = _flags([case.pk]).get(case.pk)
+    if row is None:
+        return CaseQuality()
+    quality = _quality_from_row(case.reference, row)
+    for index, issue in enumerate(quality.issues):
+        if issue.rule.id == "reporting_form_not_known":
+            quality.issues[index] = Issue(
+                rule=issue.rule,
+                fix_url=issue.fix_url,
+                details=tuple(not_known_questions(case=case)),
+            )
+    return quality
+
+
+# --- An area's cases --------------------------------------------------------------------
+
+
+def in_scope(*, area: Area, today: dt.date | None = None) -> QuerySet[Case]:
+    """The area's open cases and those finalised in the last year."""
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    )
+    since = now - dt.timedelta(days=RECENT_FINALISED_DAYS)
+    return Case.objects.filter(area=area).filter(
+        Q(status__in=sorted(OPEN)) | Q(status=Status.FINALISED, finalised_at__gte=since)
+    )
+
+
+SCOPE_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s in OPEN or s == Status.FINALISED)
+
+
+def checked_now(*, case_ids: list[int]) -> dict[int, tuple[int, CaseQuality]]:
+    """Every rule checked on these cases now (one query): each case's area and quality."""
+    flags = _flags(case_ids)
+    return {
+        pk: (row["area_id"], _quality_from_row(row["reference"], row)) for pk, row in flags.items()
+    }
+
+
+def area_cases(
+    *,
+    area: Area,
+    status: str = "",
+    only_problems: bool = False,
+    rule: Rule | None = None,
+) -> QuerySet[Case]:
+    """The area's cases in scope, worst first by their last check (most errors, then most
+    warnings, then the newest; a case not checked yet first), with `dq_errors`,
+    `dq_warnings` and `dq_checked_at`."""
+    cases = in_scope(area=area)
+    if status:
+        cases = cases.filter(status=status)
+    if rule is not None:
+        cases = cases.filter(
+            Exists(CaseQualityIssue.objects.filter(area=area, rule=rule.id, case=OuterRef("pk")))
+        )
+    if only_problems:
+        cases = cases.filter(quality_score__errors__gt=0)
+    return cases.annotate(
+        dq_errors=F("quality_score__errors"),
+        dq_warnings=F("quality_score__warnings"),
+        dq_checked_at=F("quality_score__checked_at"),
+    ).order_by(
+        F("quality_score__errors").desc(nulls_first=True),
+        F("quality_score__warnings").desc(nulls_first=True),
+        "-opened_at",
+        "-pk",
+    )
+
+
+@dataclass
+class Row:
+    pk: int
+    reference: str
+    status: str
+    status_label: str
+    quality: CaseQuality | None  # None: not checked yet
+    checked_at: dt.datetime | None
+
+
+def rows_for(cases: list[Case]) -> list[Row]:
+    """The stored score and issues of a page of cases (two queries for the page)."""
+    ids = [c.pk for c in cases]
+    scores = {s.case_id: s for s in CaseQualityScore.objects.filter(case_id__in=ids)}
+    fired: dict[int, set[str]] = {}
+    for case_id, rule_id in CaseQualityIssue.objects.filter(case_id__in=ids).values_list(
+        "case_id", "rule"
+    ):
+        fired.setdefault(case_id, set()).add(rule_id)
+    labels = dict(Status.choices)
+    rows = []
+    for c in cases:
+        score = scores.get(c.pk)
+        quality = None
+        if score is not None:
+            quality = CaseQuality(
+                issues=[
+                    Issue(rule=r, fix_url=section_url(c.reference, r.section))
+                    for r in sorted(
+                        (RULES_BY_ID[i] for i in fired.get(c.pk, ()) if i in RULES_BY_ID),
+                        key=lambda r: (r.severity != Severity.ERROR, RULES.index(r)),
+                    )
+                ],
+                required_applicable=score.required_applicable,
+                required_missing=score.required_missing,
+            )
+        rows.append(
+            Row(
+                pk=c.pk,
+                reference=c.reference,
+                status=c.status,
+                status_label=str(labels.get(c.status, c.status)),
+                quality=quality,
+                checked_at=score.checked_at if score is not None else None,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: Rule
+    cases: int
+
+
+@dataclass
+class AreaSummary:
+    cases: int
+    checked: int
+    with_errors: int
+    with_warnings_only: int
+    required_applicable: int
+    required_missing: int
+    contradictions: int
+    by_rule: list[RuleCount]
+    oldest_check: dt.datetime | None
+
+    @property
+    def good(self) -> int:
+        return self.checked - self.with_errors - self.with_warnings_only
+
+    @property
+    def not_checked(self) -> int:
+        return self.cases - self.checked
+
+    @property
+    def completeness(self) -> int:
+        if self.required_applicable == 0:
+            return 100
+        return (self.required_applicable - self.required_missing) * 100 // self.required_applicable
+
+
+def area_summary(*, area: Area) -> AreaSummary:
+    """The area's cases in scope as last checked: how many, their scores, and how many
+    cases each rule found (two aggregate queries, made by the database)."""
+    scope = in_scope(area=area).order_by()
+    totals = scope.aggregate(
+        n=Count("pk"),
+        checked=Count("quality_score"),
+        with_errors=Count("pk", filter=Q(quality_score__errors__gt=0)),
+        with_warnings_only=Count(
+            "pk", filter=Q(quality_score__errors=0, quality_score__warnings__gt=0)
+        ),
+        applicable=Sum("quality_score__required_applicable"),
+        missing=Sum("quality_score__required_missing"),
+        contradictions=Sum("quality_score__contradictions"),
+        oldest=Min("quality_score__checked_at"),
+    )
+    by_rule = (
+        CaseQualityIssue.objects.filter(area=area, case__in=scope.values("pk"))
+        .values("rule")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = [
+        RuleCount(rule=RULES_BY_ID[row["rule"]], cases=row["n"])
+        for row in by_rule
+        if row["rule"] in RULES_BY_ID
+    ]
+    return AreaSummary(
+        cases=totals["n"] or 0,
+        checked=totals["checked"] or 0,
+        with_errors=totals["with_errors"] or 0,
+        with_warnings_only=totals["with_warnings_only"] or 0,
+        required_applicable=totals["applicable"] or 0,
+        required_missing=totals["missing"] or 0,
+        contradictions=totals["contradictions"] or 0,
+        by_rule=sorted(counts, key=lambda c: (-c.cases, RULES.index(c.rule))),
+        oldest_check=totals["oldest"],
+    )
+
+
+def areas_for_user(user: Any) -> list[Area]:
+    from cdop.accounts import permissions
+
+    ids = permissions.area_ids_with_roles(user, permissions.DATA_QUALITY_READERS)
+    return list(Area.objects.filter(pk__in=ids).order_by("name"))
