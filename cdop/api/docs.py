@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from cdop.api.serializers import example_submission
 
+STAFF_PREFIX = "/api/staff/"
 # drf-spectacular appends the choices to a description as "* `value` - Label" lines.
 _CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$", re.MULTILINE)
 
@@ -46,6 +47,7 @@ class OperationDoc:
     summary: str
     description: str
     responses: tuple[ResponseDoc, ...]
+    parameters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +58,9 @@ class ApiReference:
     openapi: str
     auth: str
     operations: tuple[OperationDoc, ...]
+    # The read-only staff API (/api/staff/), documented apart: its readers are staff.
+    staff_operations: tuple[OperationDoc, ...]
+    staff_auth: str
     request_fields: tuple[FieldDoc, ...]
     receipt_fields: tuple[FieldDoc, ...]
     status_fields: tuple[FieldDoc, ...]
@@ -90,16 +95,24 @@ def api_reference() -> ApiReference:
                     summary=operation.get("summary", ""),
                     description=operation.get("description", ""),
                     responses=responses,
+                    parameters=tuple(
+                        (str(p["name"]), str(p.get("description", "")).split("\n\n* `")[0])
+                        for p in operation.get("parameters", [])
+                        if p.get("in") == "query"
+                    ),
                 )
             )
-    auth = schema["components"].get("securitySchemes", {}).get("bearerAuth", {})
+    schemes = schema["components"].get("securitySchemes", {})
+    auth = schemes.get("bearerAuth", {})
     return ApiReference(
         title=schema["info"]["title"],
         version=schema["info"]["version"],
         description=schema["info"].get("description", ""),
         openapi=schema["openapi"],
         auth=auth.get("description", ""),
-        operations=tuple(operations),
+        operations=tuple(op for op in operations if not op.path.startswith(STAFF_PREFIX)),
+        staff_operations=tuple(op for op in operations if op.path.startswith(STAFF_PREFIX)),
+        staff_auth=schemes.get("personalToken", {}).get("description", ""),
         request_fields=_fields(components, "NotificationSubmissionRequest"),
         receipt_fields=_fields(components, "NotificationReceipt"),
         status_fields=_fields(components, "NotificationStatus"),

@@ -32,3 +32,35 @@ class ApiClientForm(GovUKFormMixin, forms.Form):
         area_field = self.fields["area"]
         assert isinstance(area_field, forms.ModelChoiceField)  # noqa: S101 - for mypy
         area_field.queryset = areas
+
+
+# How long a personal access token lasts: 90 days unless chosen otherwise, a year at most.
+TOKEN_LIFETIMES = (
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("180", "180 days"),
+    ("365", "1 year"),
+)
+
+
+class PersonalTokenForm(GovUKFormMixin, forms.Form):
+    name = forms.CharField(
+        label="What is the token for?",
+        max_length=100,
+        help_text="So you can tell it apart later, for example ‘Monthly figures spreadsheet’.",
+        error_messages={
+            "required": "Enter what the token is for",
+            "max_length": "What the token is for must be 100 characters or fewer",
+        },
+    )
+    days = forms.ChoiceField(
+        label="How long should it work?",
+        choices=TOKEN_LIFETIMES,
+        initial="90",
+        widget=forms.RadioSelect,
+        help_text="It stops working after this. You can revoke it sooner.",
+        error_messages={
+            "required": "Select how long the token should work",
+            "invalid_choice": "Select how long the token should work",
+        },
+    )

@@ -1,11 +1,31 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+import re
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import User
+from cdop.actions.models import Action, ActionStatusChange
+from cdop.actions.selectors import TrackerFilters, action_get_for_user, action_tracker_for_user
+from cdop.api.models import PersonalAccessToken
+from cdop.api.staff_filters import StaffFilters
+from cdop.areas.models import Area
+from cdop.cases.models import Case, CaseTransition
+from cdop.cases.selectors import case_get_for_user
 from cdop.notifications.models import ApiClient, Notification
+from cdop.notifications.selectors import notification_get_for_user
+from cdop.reporting.selectors import AreaStatistics, statistics_for_area
+
+# The largest id a database row can have (a signed 64-bit integer): a larger number in a web
+# address is not sent to the database, which would refuse it with an error.
+MAX_ID = 2**63 - 1
 
 
 def api_client_list_for_user(*, user: User) -> QuerySet[ApiClient]:
@@ -20,6 +40,8 @@ def api_client_list_for_user(*, user: User) -> QuerySet[ApiClient]:
 
 def api_client_get_for_user(*, user: User, pk: int) -> ApiClient:
     """One registered system, for an administrator of its area; 404 for anyone else."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404("No such API client")
     client = api_client_list_for_user(user=user).filter(pk=pk).first()
     if client is None:
         raise Http404("No such API client")
@@ -28,6 +50,8 @@ def api_client_get_for_user(*, user: User, pk: int) -> ApiClient:
 
 def notification_get_for_client(*, client: ApiClient, reference: str) -> Notification:
     """A notification this client sent; 404 for any other, so references leak nothing."""
+    if not is_reference(reference):
+        raise Http404("No such notification")
     notification = (
         Notification.objects.filter(reference=reference, api_client=client)
         .only("reference", "received_at", "status", "api_client_id")
@@ -36,3 +60,180 @@ def notification_get_for_client(*, client: ApiClient, reference: str) -> Notific
     if notification is None:
         raise Http404("No such notification")
     return notification
+
+
+# --- Personal access tokens -----------------------------------------------------------------
+
+
+def personal_tokens_for_user(*, user: User) -> QuerySet[PersonalAccessToken]:
+    """The user's own tokens, newest first (nobody else's: each person manages their own)."""
+    return PersonalAccessToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def personal_token_get_for_user(*, user: User, pk: int) -> PersonalAccessToken:
+    """One of the user's own tokens; 404 for anyone else's."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404("No such token")
+    token = personal_tokens_for_user(user=user).filter(pk=pk).first()
+    if token is None:
+        raise Http404("No such token")
+    return token
+
+
+# --- The staff API: the pages' own rules, as lists ------------------------------------------
+
+# A reference is letters, digits and hyphens (LLR-2026-0042, NTF-7K3Q-9XPA): anything else
+# cannot name a record, and is not sent to the database at all.
+_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,24}$")
+
+
+def is_reference(text: str) -> bool:
+    return bool(_REFERENCE.match(text))
+
+
+def _changed_since(model: type[models.Model], since: datetime.datetime) -> Q:
+    """Rows the audit log saw created or changed at or after `since`."""
+    changed = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        timestamp__gte=since,
+        action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE],
+        object_id__isnull=False,
+    ).values("object_id")
+    return Q(pk__in=changed)
+
+
+def staff_case_list(*, user: User, filters: StaffFilters) -> QuerySet[Case]:
+    """The cases the user may read (permissions.case_visibility_q: the case list's rule),
+    filtered, the most recently opened first."""
+    cases = Case.objects.filter(permissions.case_visibility_q(user))
+    if filters.area_id is not None:
+        cases = cases.filter(area_id=filters.area_id)
+    if filters.statuses:
+        cases = cases.filter(status__in=filters.statuses)
+    if filters.expectedness:
+        cases = cases.filter(expectedness=filters.expectedness)
+    if filters.died_from is not None:
+        cases = cases.filter(date_of_death__gte=filters.died_from)
+    if filters.died_to is not None:
+        cases = cases.filter(date_of_death__lte=filters.died_to)
+    if filters.updated_since is not None:
+        since = filters.updated_since
+        cases = cases.filter(
+            Q(opened_at__gte=since) | Q(status_changed_at__gte=since) | _changed_since(Case, since)
+        )
+    return cases.select_related("area", "key_worker").order_by("-opened_at", "-pk")
+
+
+def staff_case_get(*, user: User, reference: str) -> Case:
+    """One case, by the case page's own selector (404 for anyone who may not read it)."""
+    if not is_reference(reference):
+        raise Http404("No such case")
+    case = case_get_for_user(user=user, reference=reference)
+    return (
+        Case.objects.select_related("area", "key_worker", "merged_into")
+        .prefetch_related(
+            Prefetch("transitions", queryset=CaseTransition.objects.order_by("at", "pk")),
+            Prefetch(
+                "notifications",
+                queryset=Notification.objects.order_by("received_at", "pk").only(
+                    "pk", "reference", "case_id", "received_at"
+                ),
+            ),
+        )
+        .get(pk=case.pk)
+    )
+
+
+def notification_visibility_q(user: User) -> Q:
+    """The notifications a user may read, as a filter: the database twin of
+    permissions.can_view_notification (the people who run cases read their areas'; a key
+    worker, those of the cases they may read)."""
+    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    readable_cases = Case.objects.filter(permissions.case_visibility_q(user)).values("pk")
+    return Q(area_id__in=whole_areas) | Q(case_id__in=readable_cases)
+
+
+def staff_notification_list(*, user: User, filters: StaffFilters) -> QuerySet[Notification]:
+    """The notifications the user may read, filtered, the most recently received first."""
+    notifications = Notification.objects.filter(notification_visibility_q(user))
+    if filters.area_id is not None:
+        notifications = notifications.filter(area_id=filters.area_id)
+    if filters.statuses:
+        notifications = notifications.filter(status__in=filters.statuses)
+    if filters.expectedness:
+        notifications = notifications.filter(expectedness=filters.expectedness)
+    if filters.died_from is not None:
+        notifications = notifications.filter(date_of_death__gte=filters.died_from)
+    if filters.died_to is not None:
+        notifications = notifications.filter(date_of_death__lte=filters.died_to)
+    tz = timezone.get_current_timezone()
+    if filters.received_from is not None:
+        start = datetime.datetime.combine(filters.received_from, datetime.time(), tz)
+        notifications = notifications.filter(received_at__gte=start)
+    if filters.received_to is not None:
+        end = datetime.datetime.combine(
+            filters.received_to + datetime.timedelta(days=1), datetime.time(), tz
+        )
+        notifications = notifications.filter(received_at__lt=end)
+    if filters.updated_since is not None:
+        since = filters.updated_since
+        notifications = notifications.filter(
+            Q(received_at__gte=since)
+            | Q(dealt_with_at__gte=since)
+            | _changed_since(Notification, since)
+        )
+    return notifications.select_related("area", "case").order_by("-received_at", "-pk")
+
+
+def staff_notification_get(*, user: User, reference: str) -> Notification:
+    """One notification, by the notification page's own selector (404 for anyone else)."""
+    if not is_reference(reference):
+        raise Http404("No such notification")
+    return notification_get_for_user(user=user, reference=reference)
+
+
+def staff_action_list(*, user: User, filters: StaffFilters) -> QuerySet[Action]:
+    """The actions the user may follow up: the action tracker's rows (its readers, their
+    areas), filtered, the soonest due first."""
+    actions = action_tracker_for_user(user=user, filters=TrackerFilters(overdue=filters.overdue))
+    if filters.area_id is not None:
+        actions = actions.filter(area_id=filters.area_id)
+    if filters.statuses:
+        actions = actions.filter(status__in=filters.statuses)
+    if filters.due_from is not None:
+        actions = actions.filter(due_on__gte=filters.due_from)
+    if filters.due_to is not None:
+        actions = actions.filter(due_on__lte=filters.due_to)
+    if filters.case_reference:
+        actions = actions.filter(case__reference=filters.case_reference)
+    if filters.updated_since is not None:
+        actions = actions.filter(updated_at__gte=filters.updated_since)
+    return actions.select_related("case", "area", "owner_organisation").order_by("due_on", "pk")
+
+
+def staff_action_get(*, user: User, pk: int) -> Action:
+    """One action, by the action page's own selector (404 for anyone who may not read it)."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404("No such action")
+    action = action_get_for_user(user=user, pk=pk)
+    history = ActionStatusChange.objects.select_related("by").order_by("at", "pk")
+    return (
+        Action.objects.select_related("case", "area", "owner_organisation")
+        .prefetch_related(Prefetch("status_changes", queryset=history))
+        .get(pk=action.pk)
+    )
+
+
+def staff_statistics(
+    *, user: User, area_id: int | None, today: datetime.date
+) -> list[AreaStatistics]:
+    """The statistics page's figures for each area whose statistics the user may read."""
+    area_ids = permissions.area_ids_with_roles(user, permissions.STATISTICS_READERS)
+    areas = Area.objects.filter(pk__in=area_ids).order_by("name", "pk")
+    if area_id is not None:
+        areas = areas.filter(pk=area_id)
+    return [
+        statistics_for_area(area=area, today=today)
+        for area in areas
+        if permissions.can_view_statistics(user, area)
+    ]

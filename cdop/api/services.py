@@ -11,9 +11,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from auditlog.context import auditlog_value, set_extra_data
-from django.db import transaction
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.utils import timezone
 
+from cdop.accounts import permissions
+from cdop.api.models import PersonalAccessToken
 from cdop.audit.services import audit_actor
 from cdop.notifications.models import ApiClient, Notification
 from cdop.notifications.services import NotificationDetails, notification_submit
@@ -116,3 +120,85 @@ def notification_receive(
     if not created and notification.api_client_id != client.pk:
         raise SubmissionTokenReusedError
     return notification, created
+
+
+# --- Personal access tokens (the staff API) ---------------------------------------------------
+
+# A personal token says what it is, so that one found in a log is told apart from a system's.
+PERSONAL_TOKEN_PREFIX = "cdop_pat_"  # noqa: S105 - not a secret
+PERSONAL_TOKEN_SHOWN_CHARACTERS = 13
+PERSONAL_TOKEN_DEFAULT_DAYS = 90
+PERSONAL_TOKEN_MAX_DAYS = 365
+
+
+def personal_token_create(*, user: User, name: str, days: int) -> tuple[PersonalAccessToken, str]:
+    """Make a personal access token for the user, valid for `days` (1 to 365), and return it
+    with its secret. Only the secret's SHA-256 hash is kept: this is the one time it is seen."""
+    if not 1 <= days <= PERSONAL_TOKEN_MAX_DAYS:
+        raise ValueError(f"A token lasts 1 to {PERSONAL_TOKEN_MAX_DAYS} days, not {days}")
+    token = PERSONAL_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    with audit_actor(user), transaction.atomic():
+        personal = PersonalAccessToken.objects.create(
+            user=user,
+            name=name,
+            token_hash=token_hash(token),
+            token_prefix=token[:PERSONAL_TOKEN_SHOWN_CHARACTERS],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+    return personal, token
+
+
+def personal_token_revoke(*, token: PersonalAccessToken, by: User) -> PersonalAccessToken:
+    """Stop the token working, at once and for good. Revoking twice changes nothing."""
+    with audit_actor(by), transaction.atomic():
+        locked = PersonalAccessToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.revoked_by = by
+            locked.save(update_fields=["revoked_at", "revoked_by"])
+    return locked
+
+
+def personal_token_touch(*, token: PersonalAccessToken) -> None:
+    """Note that the token has just been used, at most once a minute (a queryset update, so
+    routine use leaves no entry in the audit log)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def staff_api_list_audit(
+    *,
+    user: User,
+    model: type[models.Model],
+    listing: str,
+    terms: dict[str, object],
+    references: dict[int, list[str]],
+) -> None:
+    """Record that the user read a page of a list through the staff API.
+
+    Like an export of the case list or the action tracker (the pages' own audit of a list that
+    leaves the service): one "viewed" entry per area the user reads, so each area's
+    administrators see it, with the filters and the references of that area's rows on the
+    page, so that "who read case X through the API" can be answered."""
+    content_type = ContentType.objects.get_for_model(model)
+    areas = set(permissions.area_ids_with_roles(user, permissions.CASE_READERS)) | set(references)
+    with audit_actor(user), transaction.atomic():
+        for area_id in sorted(areas):
+            LogEntry.objects.create(
+                content_type=content_type,
+                object_pk="",
+                object_repr=f"staff API {listing.replace('_', ' ')}",
+                action=LogEntry.Action.ACCESS,
+                actor=user,
+                additional_data={
+                    "export": f"api_{listing}",
+                    "filters": terms,
+                    "results": len(references.get(area_id, [])),
+                    "references": references.get(area_id, []),
+                    "area_id": area_id,
+                },
+            )

@@ -61,3 +61,22 @@ class FailedAuthenticationThrottle(_SettingsRateThrottle):
             self.is_blocked(request)
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
+
+
+# The staff API's rate when REST_FRAMEWORK names none (API_STAFF_RATE_LIMIT).
+STAFF_DEFAULT_RATE = "120/minute"
+
+
+class StaffUserThrottle(_SettingsRateThrottle):
+    """Each person may make so many staff API requests a minute, by token and session alike."""
+
+    scope = "api_staff"
+
+    def get_rate(self) -> str | None:
+        return super().get_rate() or STAFF_DEFAULT_RATE
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return None  # refused before it is counted
+        return f"throttle_{self.scope}_{user.pk}"

@@ -78,3 +78,26 @@ def api_post(db: None) -> Callable[..., Any]:
         return Client().post(URL, body, content_type="application/json", **headers, **extra)
 
     return post
+
+
+# --- The staff API --------------------------------------------------------------------------
+
+STAFF = "/api/staff/v1/"
+
+
+def token_for(user: User, days: int = 90) -> str:
+    """A personal access token for the user (made as the token page makes it)."""
+    from cdop.api.services import personal_token_create
+
+    return personal_token_create(user=user, name="Analysis notebook", days=days)[1]
+
+
+@pytest.fixture
+def staff_get(db: None) -> Callable[..., Any]:
+    """GET from the staff API with a personal token (or none)."""
+
+    def get(path: str, token: str | None = None, **params: Any) -> Any:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        return Client().get(STAFF + path, params, **headers)
+
+    return get
