@@ -190,13 +190,14 @@ def public_learning_switch(*, area: Area, by: User, enabled: bool) -> PublicLear
     """Turn the area's public learning page on or off (off: the address is not found)."""
     _check_approver(area=area, by=by)
     with audit_actor(by):
-        setting, _ = PublicLearningSetting.objects.select_for_update().get_or_create(
-            area=area, defaults={"updated_at": timezone.now(), "updated_by": by}
+        setting, created = PublicLearningSetting.objects.select_for_update().get_or_create(
+            area=area, defaults={"enabled": enabled, "updated_at": timezone.now(), "updated_by": by}
         )
-        setting.enabled = enabled
-        setting.updated_at = timezone.now()
-        setting.updated_by = by
-        setting.save()
+        if not created:
+            setting.enabled = enabled
+            setting.updated_at = timezone.now()
+            setting.updated_by = by
+            setting.save()
     return setting
 
 
