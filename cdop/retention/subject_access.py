@@ -110,7 +110,7 @@ def _family_member(pk: int) -> Section:
             {
                 "kind": "Letter sent to the family",
                 **_record(
-                    title=letter.title, kind=letter.get_kind_display(), sent=letter.produced_at
+                    title=letter.title, letter=letter.get_kind_display(), sent=letter.produced_at
                 ),
             }
         )
@@ -129,7 +129,7 @@ def _family_member(pk: int) -> Section:
                 {
                     "kind": "What you wrote to the review",
                     **_record(
-                        written_at=entry.written_at, kind=entry.get_kind_display(), text=entry.text
+                        written_at=entry.written_at, what=entry.get_kind_display(), text=entry.text
                     ),
                 }
             )

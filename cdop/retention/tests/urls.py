@@ -8,6 +8,6 @@ from django.urls import URLPattern, URLResolver, include, path
 from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    *[p for p in project_urlpatterns if "retention" not in str(getattr(p, "pattern", ""))],
     path("staff/retention/", include("cdop.retention.urls")),
+    *[p for p in project_urlpatterns if "retention" not in str(getattr(p, "pattern", ""))],
 ]
