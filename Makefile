@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test test-browser lint format bench demo clean
+.PHONY: help install run serve test test-browser lint format bench bench-national demo clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ format: install ## Format Python with ruff
 bench: install ## Seed cases (CASES=20000), serve with gunicorn on loopback and print latency figures; then the papers pack for twelve cases
 	$(PY) bench/run.py --cases $${CASES:-20000}
 	$(PY) bench/papers_pack.py --cases 12
+
+bench-national: install ## National scale: every staff page, the API and the submit at 5,000 and 50,000 cases, 1 and 16 clients (SCALES, CONCURRENCY); about an hour
+	$(PY) bench/national.py --scales $${SCALES:-5000,50000} --concurrency $${CONCURRENCY:-1,16}
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var
