@@ -234,3 +234,16 @@ def test_the_refresh_command_checks_every_case_and_forgets_those_out_of_scope(ll
 def test_the_refresh_command_refuses_an_unknown_area(db):
     with pytest.raises(CommandError, match="no area"):
         call_command("dataquality_refresh", area="nowhere")
+
+
+def test_the_demo_checks_every_case_and_can_run_again(llr, alice, case):
+    import io
+
+    from cdop.dataquality.demo import demo_dataquality
+
+    out = io.StringIO()
+    demo_dataquality(out)
+    demo_dataquality(out)
+
+    assert CaseQualityScore.objects.filter(case=case).count() == 1
+    assert "1 case checked" in out.getvalue()
