@@ -41,6 +41,12 @@ class Target:
     label: str  # "app_label.Model"
     rows: Callable[[int], Q]  # the rows of the case (by case id), as a filter on the model
     fields: dict[str, Rule]
+    # Told apart from another row of the same model (one key per row of the table).
+    part: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.label}#{self.part}" if self.part else self.label
 
     @property
     def model(self) -> type[models.Model]:
@@ -128,6 +134,15 @@ TARGETS: tuple[Target, ...] = (
         "cases.Task",
         lambda case_id: Q(case_id=case_id) | Q(notification__in=_notification_ids(case_id)),
         {"detail": Rule.REMOVE, "completion_note": Rule.REMOVE},
+    ),
+    # A task made by hand may be titled with a name ("Call Mrs Smith"); a rule's title never.
+    Target(
+        "cases.Task",
+        lambda case_id: (
+            (Q(case_id=case_id) | Q(notification__in=_notification_ids(case_id))) & Q(rule="")
+        ),
+        {"title": Rule.REMOVE},
+        part="by_hand",
     ),
     Target(
         "family.KeyWorkerAssignment",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -175,7 +176,7 @@ def case_plan(item: DueCase) -> DueCase:
     for target in TARGETS:
         count = len(_changes_for(target, item.case_id))
         if count:
-            item.rows[target.label] = count
+            item.rows[target.key] = count
     item.files = sum(
         1
         for name in Document.objects.filter(case_id=item.case_id).values_list(
@@ -218,8 +219,8 @@ def case_anonymise(*, item: DueCase, run: RetentionRun) -> AnonymisedCase | None
             # entry holding the old values that are being removed.
             manager.filter(pk=pk).update(**values)
         if changes:
-            rows_changed[target.label] = len(changes)
-        changed_pks[target.label] = list(target.queryset(case.pk).values_list("pk", flat=True))
+            rows_changed[target.key] = len(changes)
+        changed_pks[target.key] = list(target.queryset(case.pk).values_list("pk", flat=True))
 
     # Dates: generalised so the age at death and the month of death stay (anonymise.py).
     born, died = generalised_dates(
@@ -238,13 +239,18 @@ def case_anonymise(*, item: DueCase, run: RetentionRun) -> AnonymisedCase | None
 
     links_revoked = _links(case.pk).filter(revoked_at__isnull=True).update(revoked_at=now)
 
-    redacted = 0
+    # One pass over each model's entries, with every field any row of the table names.
+    to_redact: dict[str, tuple[set[int], set[str]]] = {}
     for target in TARGETS:
-        extra = DATE_FIELDS if target.label in {"cases.Case", "notifications.Notification"} else ()
+        pks, names = to_redact.setdefault(target.label, (set(), set()))
+        pks.update(changed_pks[target.key])
+        names.update(target.fields)
+        if target.label in {"cases.Case", "notifications.Notification"}:
+            names.update(DATE_FIELDS)
+    redacted = 0
+    for label, (pks, names) in to_redact.items():
         redacted += log_entries_redact(
-            model=target.model,
-            pks=changed_pks[target.label],
-            fields=[*target.fields, *extra],
+            model=apps.get_model(label), pks=sorted(pks), fields=sorted(names)
         )
 
     record = AnonymisedCase.objects.create(

@@ -145,7 +145,7 @@ def plant_case(
     task = Task.objects.create(
         area=area,
         case=case,
-        title="Call the family",
+        title=f"Call {MOTHER}",
         detail=f"Ring {MOTHER} on {MOTHER_PHONE}",
         due_at=finalised_at,
         completion_note=f"Spoke to {FATHER}",
