@@ -320,3 +320,27 @@ def test_generalised_dates_keep_the_age_and_are_stable() -> None:
     )
     assert (died, (died - born).days) == (datetime.date(2020, 3, 1), 2)
     assert generalised_dates(date_of_birth=born, date_of_death=died) == (born, died)
+
+
+def test_every_model_that_belongs_to_a_case_is_accounted_for() -> None:
+    """A new model pointing at a case (or at a row the job changes) must be added to
+    TARGETS or, with a reason, to KEPT_ON_PURPOSE: otherwise its data would outlive the
+    retention period unnoticed."""
+    from django.apps import apps
+    from django.db import models
+
+    from cdop.retention.anonymise import KEPT_ON_PURPOSE
+
+    handled = {target.label for target in TARGETS}
+    followed = {apps.get_model(label) for label in handled}
+    missing = sorted(
+        {
+            model._meta.label
+            for model in apps.get_models()
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.ForeignKey) and field.related_model in followed
+        }
+        - handled
+        - set(KEPT_ON_PURPOSE)
+    )
+    assert missing == []
