@@ -8,29 +8,37 @@ dashboard: no child, no case reference, no date of death. An email can go astray
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area
-from cdop.audit.services import audit_actor
+from cdop.audit.services import audit_actor, audit_read
 from cdop.surveillance import rules, selectors, stats
 from cdop.surveillance.models import SignalAlert
 from cdop.surveillance.selectors import GroupSignal, Period
 
 
 def surveillance_read_audit(
-    *, user: User, area: Area, window_days: int, years: int, group: str = ""
+    *,
+    user: User,
+    area: Area,
+    window_days: int,
+    years: int,
+    group: str = "",
+    records: Sequence[models.Model] = (),
 ) -> None:
     """One "viewed" entry on the area for a read of its dashboard (figures only), saying what
-    was asked for. The deaths behind a signal are audited case by case by the view."""
+    was asked for; and, for the deaths behind a signal, one "viewed" entry for each case or
+    notification listed."""
     data: dict[str, object] = {
         "area_id": area.pk,
         "surveillance": {"window_days": window_days, "years": years, "group": group},
@@ -45,6 +53,8 @@ def surveillance_read_audit(
             actor=user,
             additional_data=data,
         )
+        for record in records:
+            audit_read(obj=record)
 
 
 def dashboard_url(*, area: Area, window_days: int) -> str:

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cdop.accounts.models import User
-from cdop.audit.services import audit_read
 from cdop.surveillance import rules, selectors, services
 from cdop.surveillance.forms import DashboardForm
 
@@ -66,10 +65,13 @@ def group(request: HttpRequest, area: str, group: str) -> HttpResponse:
     period = selectors.period_for(area_id=found.pk, window_days=window, years=years)
     deaths = selectors.group_deaths_for_user(user=user, area=found, group=watched, period=period)
     services.surveillance_read_audit(
-        user=user, area=found, window_days=window, years=years, group=watched.code
+        user=user,
+        area=found,
+        window_days=window,
+        years=years,
+        group=watched.code,
+        records=[row.record for row in deaths],
     )
-    for row in deaths:
-        audit_read(obj=row.record)
     return render(
         request,
         "surveillance/group.html",
