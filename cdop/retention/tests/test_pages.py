@@ -274,3 +274,15 @@ def test_an_export_cannot_reach_a_record_outside_the_search(
 
 def test_export_only_answers_a_post(client_for: ClientFor, ada: User) -> None:
     assert client_for(ada).get(reverse("retention:subject_access_export")).status_code == 405
+
+
+def test_the_index_lists_what_the_job_anonymised(
+    client_for: ClientFor, ada: User, old_case: PlantedCase
+) -> None:
+    from django.core.management import call_command
+
+    call_command("apply_retention", stdout=io.StringIO())
+
+    page = client_for(ada).get(reverse("retention:index")).content.decode()
+    assert old_case.case.reference in page
+    assert CHILD_FIRST not in page
