@@ -23,8 +23,17 @@ from cdop.analysis.models import Analysis, Recommendation
 from cdop.areas.models import Area
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
+from cdop.family.models import FamilyMember
 from cdop.learning.models import CaseTheme, PublicLearning, PublicLearningSetting, Theme
-from cdop.papers.anonymise import MONTHS, Anonymiser
+from cdop.notifications.models import Notification
+from cdop.papers.anonymise import (
+    MONTHS,
+    Anonymiser,
+    CaseIdentifiers,
+    Person,
+    address_fragments,
+    people_from_lines,
+)
 from cdop.papers.summary import case_identifiers
 
 if TYPE_CHECKING:
@@ -296,6 +305,67 @@ def _stage(case: Case) -> str:
     if case.status in REVIEWED_STATUSES:
         return "Reviewed by the panel"
     return "Review in progress"
+
+
+def identifiers_of_theme(*, area: Area, theme: Theme) -> CaseIdentifiers:
+    """The identifiers of every case tagged with the theme in the area, for checking words
+    meant for the public (three queries, however many cases): the children's names and other
+    names, NHS numbers, postcodes, dates of birth, references and addresses, and the people
+    the notifications and the family records name. Less than the papers' check gathers for
+    one case (contacts' notes, Reporting Forms), which would take five queries a case."""
+    ids = CaseIdentifiers()
+    cases = CaseTheme.objects.filter(area=area, theme=theme).values("case_id")
+    for first, last, nhs, postcode, born, reference in Case.objects.filter(
+        pk__in=cases
+    ).values_list(
+        "child_first_name",
+        "child_last_name",
+        "child_nhs_number",
+        "child_postcode",
+        "child_date_of_birth",
+        "reference",
+    ):
+        ids.people.append(Person(name=f"{first} {last}", role="the child"))
+        ids.nhs_numbers.append(nhs)
+        ids.postcodes.append(postcode)
+        ids.dates_of_birth.append(born)
+        ids.references.append(reference)
+    for row in Notification.objects.filter(case_id__in=cases).values(
+        "child_first_name",
+        "child_last_name",
+        "child_other_names",
+        "child_nhs_number",
+        "child_postcode",
+        "child_date_of_birth",
+        "reference",
+        "child_address",
+        "parental_responsibility",
+        "other_children",
+        "carer_at_time",
+    ):
+        ids.people.append(
+            Person(name=f"{row['child_first_name']} {row['child_last_name']}", role="the child")
+        )
+        ids.people.extend(
+            Person(name=other.strip(), role="the child")
+            for other in row["child_other_names"].replace(";", ",").split(",")
+            if other.strip()
+        )
+        ids.nhs_numbers.append(row["child_nhs_number"])
+        ids.postcodes.append(row["child_postcode"])
+        ids.dates_of_birth.append(row["child_date_of_birth"])
+        ids.references.append(row["reference"])
+        ids.addresses.extend(address_fragments(row["child_address"]))
+        for text in (row["parental_responsibility"], row["other_children"], row["carer_at_time"]):
+            ids.people.extend(people_from_lines(text, default_role="a family member"))
+    for name in FamilyMember.objects.filter(case_id__in=cases).values_list("name", flat=True):
+        ids.people.append(Person(name=name, role="a family member"))
+    ids.nhs_numbers = sorted({n for n in ids.nhs_numbers if n})
+    ids.postcodes = sorted({p for p in ids.postcodes if p})
+    ids.dates_of_birth = sorted({d for d in ids.dates_of_birth if d})
+    ids.references = sorted({r for r in ids.references if r})
+    ids.addresses = sorted(set(ids.addresses), key=len, reverse=True)
+    return ids
 
 
 # --- Public learning --------------------------------------------------------------------------

@@ -24,8 +24,7 @@ from cdop.cases.models import Case
 from cdop.core.errors import DomainError
 from cdop.learning import selectors
 from cdop.learning.models import CaseTheme, PublicLearning, PublicLearningSetting, Theme
-from cdop.papers.anonymise import IdentifierCheck, identifiers_join
-from cdop.papers.summary import case_identifiers
+from cdop.papers.anonymise import IdentifierCheck
 
 if TYPE_CHECKING:
     from cdop.accounts.models import User
@@ -242,15 +241,15 @@ IDENTIFIER_WORDS = {
 
 
 def public_text_identifiers(*, area: Area, theme: Theme, text: str) -> list[str]:
-    """The kinds of identifier of the theme's tagged cases found in the text (names as a
-    first and last name together, so that ordinary words that are also surnames pass)."""
-    case_ids = CaseTheme.objects.filter(area=area, theme=theme).values_list("case_id", flat=True)
-    cases = list(Case.objects.filter(pk__in=case_ids))
-    if not cases or not text:
+    """The kinds of identifier of the theme's tagged cases found in the text. Names count
+    as a first and last name together, so that ordinary words that are also surnames
+    ("Water", "Day") pass."""
+    if not text:
         return []
-    check = IdentifierCheck(
-        identifiers_join(case_identifiers(case=c) for c in cases), whole_names_only=True
-    )
+    identifiers = selectors.identifiers_of_theme(area=area, theme=theme)
+    if not identifiers.people and not identifiers.references:
+        return []
+    check = IdentifierCheck(identifiers, whole_names_only=True)
     return list(dict.fromkeys(check(text).found))
 
 

@@ -15,7 +15,7 @@ from cdop.cases.workflow import Status
 from cdop.investigations.tests.helpers import opened_case
 from cdop.learning.models import PublicLearning, PublicLearningSetting, Theme
 from cdop.learning.selectors import public_figures_until
-from cdop.learning.services import public_learning_switch
+from cdop.learning.services import public_learning_switch, public_text_identifiers
 from cdop.learning.tests.conftest import LONDON
 from cdop.learning.tests.helpers import identifiable_case, tag
 
@@ -227,3 +227,43 @@ def test_a_theme_without_reviews_or_words_is_not_listed(on):
     assert "Fire safety" in page
     assert "Water safety" not in page
     assert Theme.objects.filter(area__isnull=True).count() > 2
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("Marigold Quillfeather told us how it happened.", "the name of a child or family member"),
+        ("The child (NHS 999 471 3582) died at home.", "an NHS number"),
+        ("Born on 14/02/2025 in the city.", "a date of birth"),
+        ("Near LE2 7QQ the roads are busy.", "a postcode"),
+    ],
+)
+def test_any_identifier_of_a_tagged_case_stops_the_approval(client_for, alice, on, words, kind):
+    tag(identifiable_case(on), "safe-sleep")
+
+    response = client_for(alice).post(SAFE_SLEEP_TEXT, {"action": "approve", "text": words})
+
+    assert response.status_code == 400
+    assert f"The text contains {kind}" in response.text
+    assert not PublicLearning.objects.filter(published=True).exists()
+
+
+def test_a_surname_that_is_an_ordinary_word_does_not_stop_the_approval(
+    client_for, alice, on, django_assert_max_num_queries
+):
+    for _ in range(5):
+        tag(opened_case(area=on, status=Status.FINALISED, child_last_name="Water"), "water-safety")
+    theme = Theme.objects.get(slug="water-safety", area__isnull=True)
+    # The check reads every tagged case in a fixed number of queries.
+    with django_assert_max_num_queries(3):
+        assert public_text_identifiers(area=on, theme=theme, text="Oliver Water drowned.") == [
+            "name"
+        ]
+
+    response = client_for(alice).post(
+        "/staff/learning/llr/public/water-safety/",
+        {"action": "approve", "text": "Water safety lessons are now in every school."},
+    )
+
+    assert response.status_code == 302
+    assert "Water safety lessons" in Client().get(PUBLIC).text
