@@ -108,6 +108,8 @@ class Case(ChildDeath):
             models.Index(fields=["area", "search_last_sound"], name="case_area_last_sound"),
             models.Index(fields=["area", "search_first_sound"], name="case_area_first_sound"),
             models.Index(fields=["area", "child_nhs_number"], name="case_area_nhs_number"),
+            # Duplicate hints on the notification queue look cases up by date of birth.
+            models.Index(fields=["area", "child_date_of_birth"], name="case_area_dob"),
             models.Index(fields=["area", "date_of_death", "id"], name="case_area_death_id"),
             # A year of deaths listed newest first: its page's ids are picked from this index
             # alone (selectors.LateRows), and only those fifty rows are read.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -116,6 +117,7 @@ _NICKNAMES: dict[str, frozenset[str]] = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # a queue page compares the same names many times
 def normalise_name(value: str) -> str:
     """Lower case, no accents, no hyphens, spaces or apostrophes: "Smith-Jones", "smith
     jones" and "Smithjones" all become "smithjones"; "Zoë" becomes "zoe"."""
@@ -158,12 +160,13 @@ def jaro_winkler(a: str, b: str) -> float:
     return jaro + prefix * 0.1 * (1 - jaro)
 
 
-def _nicknames_of(name: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _nicknames_of(name: str) -> frozenset[str]:
     found = {name}
     for full, short in _NICKNAMES.items():
         if name == full or name in short:
             found |= {full, *short}
-    return found
+    return frozenset(found)
 
 
 def _compare_surnames(a: str, b: str) -> tuple[int, str | None]:
@@ -375,35 +378,66 @@ def duplicate_candidates(*, notification: Notification) -> list[Candidate]:
 
 
 def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, Band]:
-    """For a page of the queue: each notification's strongest candidate band, if any.
+    """For a page of the queue: each notification's strongest candidate band, where it is
+    Likely or Certain (the queue flags only those).
 
-    Two queries for the whole page (candidate cases and new notifications in the same areas,
-    narrowed by the union of the page's filters), then the pairs are compared in Python.
+    A Likely match needs the same date of birth (or with day and month swapped: any other
+    difference holds a match at Possible), and a Certain one the same NHS number; so the
+    database narrows to those two keys, in two queries for the whole page, and each
+    notification is compared only with the rows that share a key with it.
     """
     if not notifications:
         return {}
     filters = [_Filter(n) for n in notifications]
     area_ids = {n.area_id for n in notifications}
-    union = Q()
-    for narrow in filters:
-        union |= narrow.q()
-    cases = list(Case.objects.filter(_candidate_cases(area_ids)).filter(union)[:2000])
-    others = list(
-        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW).filter(
-            union
-        )[:2000]
+    dates = set().union(*(f.dates_of_birth for f in filters))
+    numbers = {f.nhs for f in filters} - {""}
+    keys = Q(child_date_of_birth__in=dates)
+    if numbers:
+        keys |= Q(child_nhs_number__in=numbers)
+    columns = (
+        "pk",
+        "area_id",
+        "child_first_name",
+        "child_last_name",
+        "child_date_of_birth",
+        "child_nhs_number",
+        "child_postcode",
+        "date_of_death",
     )
+    pool: list[ChildDetails] = list(
+        Case.objects.filter(_candidate_cases(area_ids)).filter(keys).only(*columns)[:5000]
+    )
+    pool += (
+        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW)
+        .filter(keys)
+        .only(*columns, "case_id")[:5000]
+    )
+    by_key: dict[object, list[ChildDetails]] = {}
+    for other in pool:
+        by_key.setdefault(other.child_date_of_birth, []).append(other)
+        number = _nhs(other.child_nhs_number)
+        if number:
+            by_key.setdefault(number, []).append(other)
     best: dict[int, Band] = {}
     for narrow in filters:
         notification = narrow.notification
-        pool: list[ChildDetails] = [
-            c for c in cases if c.area_id == notification.area_id and c.pk != notification.case_id
-        ]
-        pool += [o for o in others if o.area_id == notification.area_id and o.pk != notification.pk]
-        for other in pool:
-            if not narrow.admits(other):
-                continue
-            match = duplicate_match(notification, other)
-            if match is not None and match.band > best.get(notification.pk, 0):
-                best[notification.pk] = match.band
+        seen: set[tuple[type, int]] = set()
+        for key in (*narrow.dates_of_birth, narrow.nhs):
+            for other in by_key.get(key, ()) if key else ():
+                identity = (type(other), other.pk)  # type: ignore[attr-defined]
+                if identity in seen or other.area_id != notification.area_id:  # type: ignore[attr-defined]
+                    continue
+                seen.add(identity)
+                if (isinstance(other, Case) and other.pk == notification.case_id) or (
+                    isinstance(other, Notification) and other.pk == notification.pk
+                ):
+                    continue
+                match = duplicate_match(notification, other)
+                if (
+                    match is not None
+                    and match.band >= Band.LIKELY
+                    and match.band > best.get(notification.pk, 0)
+                ):
+                    best[notification.pk] = match.band
     return best

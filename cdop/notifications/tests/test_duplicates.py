@@ -212,3 +212,46 @@ def test_the_queue_gets_the_best_band_of_each_notification_in_few_queries(
     assert bands[first.pk] == Band.CERTAIN  # the factory gives both the same NHS number
     assert alone.pk not in bands
     assert bands[likely.pk] == Band.LIKELY
+
+
+@pytest.mark.django_db
+def test_the_queue_flags_likely_and_certain_only_and_finds_a_swapped_date_of_birth(llr):
+    """The queue's hint looks cases up by date of birth (or day and month swapped) and NHS
+    number only: a match held at Possible (another date of birth) is not flagged."""
+    notified = NotificationFactory(
+        area=llr,
+        child_first_name="Maisie",
+        child_last_name="Quarry",
+        child_nhs_number="",
+        child_date_of_birth=datetime.date(2024, 3, 7),
+        date_of_death=datetime.date(2026, 5, 1),
+    )
+    NotificationFactory(  # the same child, the date of birth written the American way
+        area=llr,
+        child_first_name="Maisie",
+        child_last_name="Quarry",
+        child_nhs_number="",
+        child_date_of_birth=datetime.date(2024, 7, 3),
+        date_of_death=datetime.date(2026, 5, 1),
+    )
+    possible_only = NotificationFactory(
+        area=llr,
+        child_first_name="Rory",
+        child_last_name="Ledger",
+        child_nhs_number="",
+        child_date_of_birth=datetime.date(2021, 1, 20),
+        date_of_death=datetime.date(2026, 6, 1),
+    )
+    NotificationFactory(  # same names and death, another date of birth: Possible at most
+        area=llr,
+        child_first_name="Rory",
+        child_last_name="Ledger",
+        child_nhs_number="",
+        child_date_of_birth=datetime.date(2021, 1, 21),
+        date_of_death=datetime.date(2026, 6, 1),
+    )
+
+    bands = duplicate_best_bands(notifications=[notified, possible_only])
+
+    assert bands[notified.pk] == Band.LIKELY
+    assert possible_only.pk not in bands
