@@ -167,3 +167,18 @@ def test_ages_are_shown_in_the_national_reports_bands(born, died, group):
     import datetime
 
     assert age_group(datetime.date(*born), datetime.date(*died)) == group
+
+
+def test_the_index_and_a_theme_page_take_a_bounded_number_of_queries(
+    client_for, pat, llr, django_assert_max_num_queries
+):
+    for _ in range(4):
+        tag(identifiable_case(llr), "safe-sleep")
+    client = client_for(pat)
+    client.get("/staff/learning/")  # the session and the roles cached
+
+    with django_assert_max_num_queries(12):
+        client.get("/staff/learning/")
+    # A fixed number for the page, and the papers' five a case for its identifiers.
+    with django_assert_max_num_queries(16 + 5 * 4):
+        assert "Review 4" in client.get(SAFE_SLEEP).text
