@@ -34,13 +34,19 @@ def _fetcher() -> Any:
     return DataOnly(allowed_protocols={"data"})
 
 
-def annual_report_pdf(*, report: AnnualReport, sections: list[tuple[Table, str | None]]) -> bytes:
-    from weasyprint import HTML  # imported when needed: it is slow to load
-
-    html = render_to_string(
+def annual_report_pdf_html(
+    *, report: AnnualReport, sections: list[tuple[Table, str | None]]
+) -> str:
+    return render_to_string(
         "reporting/annual_pdf.html",
         {"report": report, "sections": sections, "marks": MARK_NOTES.items()},
     )
+
+
+def annual_report_pdf(*, report: AnnualReport, sections: list[tuple[Table, str | None]]) -> bytes:
+    from weasyprint import HTML  # imported when needed: it is slow to load
+
+    html = annual_report_pdf_html(report=report, sections=sections)
     return bytes(HTML(string=html, url_fetcher=_fetcher()).write_pdf())
 
 
