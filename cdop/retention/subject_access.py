@@ -81,7 +81,6 @@ def _family_member(pk: int) -> Section:
                     preferred_time=profile.preferred_time,
                     language=profile.language,
                     interpreter_needed=profile.interpreter_needed,
-                    other_needs=profile.other_needs,
                     bereavement_support=profile.get_bereavement_support_display(),
                     bereavement_support_what=profile.bereavement_support_what,
                     bereavement_support_by=profile.bereavement_support_by,
@@ -145,8 +144,9 @@ def _family_member(pk: int) -> Section:
         ),
         "records": records,
         "not_included": (
-            "The child's record: the review, medical, agency and safeguarding information, "
-            "and other family members' details."
+            "The child's record: the review, medical, agency and safeguarding information; "
+            "other family members' details; the notes on the family's other needs (they are "
+            "often about someone else: the area reviews them before any is disclosed)."
         ),
     }
 
@@ -246,6 +246,44 @@ BUILDERS: dict[str, Callable[[int], Section]] = {
 assert set(BUILDERS) == set(KINDS)  # noqa: S101 - one builder for every kind of match
 
 
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(
+            ", ".join(f"{_label(k)}: {_shown(v)}" for k, v in item.items())
+            if isinstance(item, dict)
+            else _shown(item)
+            for item in value
+        )
+    return str(value)
+
+
+def readable(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections with labels in words and values as text, for the summaries."""
+    return [
+        {
+            "title": section["title"],
+            "details": [(_label(k), _shown(v)) for k, v in section["details"].items()],
+            "records": [
+                {
+                    "kind": record["kind"],
+                    "rows": [(_label(k), _shown(v)) for k, v in record.items() if k != "kind"],
+                }
+                for record in section["records"]
+            ],
+            "not_included": section["not_included"],
+        }
+        for section in document["sections"]
+    ]
+
+
 def export_zip(
     *, query: SubjectQuery, matches: list[SubjectMatch], made_by: str
 ) -> tuple[bytes, dict[str, Any]]:
@@ -263,8 +301,9 @@ def export_zip(
         "made_by": made_by,
         "sections": sections,
     }
-    text = render_to_string("retention/subject_access_summary.txt", {"doc": document})
-    html = render_to_string("retention/subject_access_summary.html", {"doc": document})
+    context = {"doc": document, "sections": readable(document)}
+    text = render_to_string("retention/subject_access_summary.txt", context)
+    html = render_to_string("retention/subject_access_summary.html", context)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

@@ -200,6 +200,7 @@ def test_the_parents_zip_holds_their_data_and_not_anyone_elses(
         assert MOTHER in text
         # Not the father's details, nor the child's record.
         assert FATHER_PHONE not in text
+        assert FATHER not in text
         assert NHS not in text
         assert "bronchopneumonia" not in text.lower()
         assert NOTIFIER_EMAIL not in text
