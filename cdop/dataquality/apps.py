@@ -10,6 +10,7 @@ class DataQualityConfig(AppConfig):
 
     def ready(self) -> None:
         from cdop.cases.sections import CaseSection, section_register
+        from cdop.dataquality import signals
         from cdop.dataquality.sections import (
             dataquality_section_context,
             dataquality_section_visible,
@@ -25,3 +26,4 @@ class DataQualityConfig(AppConfig):
                 visible=dataquality_section_visible,
             )
         )
+        signals.connect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 
 from django.db import transaction
@@ -107,3 +107,25 @@ def _enqueue_refresh(area_id: int) -> None:
     from cdop.dataquality.tasks import dataquality_refresh_area
 
     dataquality_refresh_area.enqueue(area_id=area_id)
+
+
+def quality_recheck(
+    *, case_ids: Sequence[int], analysis_ids: Sequence[int] = (), request_ids: Sequence[int] = ()
+) -> int:
+    """Check these cases again now and store their scores; the cases of these analyses and
+    form requests too. Returns how many cases were checked."""
+    from cdop.agencyforms.models import FormRequest
+    from cdop.analysis.models import Analysis
+
+    ids = set(case_ids)
+    if analysis_ids:
+        ids |= set(Analysis.objects.filter(pk__in=analysis_ids).values_list("case_id", flat=True))
+    if request_ids:
+        ids |= set(FormRequest.objects.filter(pk__in=request_ids).values_list("case_id", flat=True))
+    checked = 0
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH_SIZE):
+        qualities = selectors.checked_now(case_ids=ordered[start : start + BATCH_SIZE])
+        quality_store(qualities=qualities)
+        checked += len(qualities)
+    return checked

@@ -13,3 +13,13 @@ def dataquality_refresh_area(*, area_id: int) -> int:
 
     area = Area.objects.filter(pk=area_id).first()
     return quality_refresh(area=area) if area is not None else 0
+
+
+@task()
+def dataquality_recheck(
+    *, case_ids: list[int], analysis_ids: list[int], request_ids: list[int]
+) -> int:
+    """Recheck the cases whose records changed (cdop.dataquality.signals): how many."""
+    from cdop.dataquality.services import quality_recheck
+
+    return quality_recheck(case_ids=case_ids, analysis_ids=analysis_ids, request_ids=request_ids)

@@ -247,3 +247,33 @@ def test_the_demo_checks_every_case_and_can_run_again(llr, alice, case):
 
     assert CaseQualityScore.objects.filter(case=case).count() == 1
     assert "1 case checked" in out.getvalue()
+
+
+def test_a_change_anywhere_the_rules_read_rechecks_the_case_after_the_commit(
+    llr, alice, case, django_capture_on_commit_callbacks
+):
+    from cdop.analysis.models import Analysis, Factor
+    from cdop.notifications.models import Notification
+
+    quality_refresh(area=llr)
+    assert CaseQualityScore.objects.get(case=case).errors == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = Notification.objects.get(case=case)
+        notification.gp_practice = ""
+        notification.save()
+    assert CaseQualityIssue.objects.filter(case=case, rule="gp_practice_missing").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factor = Factor.objects.get(analysis__case=case)
+        factor.modifiable = False
+        factor.save()
+    assert CaseQualityIssue.objects.filter(case=case, rule="modifiable_without_factor").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Analysis.objects.get(case=case).delete()
+    assert set(CaseQualityIssue.objects.filter(case=case).values_list("rule", flat=True)) == {
+        "gp_practice_missing",
+        "analysis_missing",
+        "finalised_without_analysis",
+    }
