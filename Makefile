@@ -67,3 +67,24 @@ bench-national: install ## National scale: every staff page, the API and the sub
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var
+
+# --- Production-like layout and load tests (issue 8) ---
+# Two gunicorn app processes (127.0.0.1:8001 and :8002) and the task worker, with production
+# settings, against PostgreSQL (PRODLIKE_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/cdop_prodlike). docs/operations.md explains each target,
+# what it checks and how long it takes.
+.PHONY: run-prod-like stop-prod-like load-test fault-test
+LOAD_ARGS ?=
+FAULT_ARGS ?=
+
+run-prod-like: install ## Start two app processes and the task worker on loopback against PostgreSQL (background)
+	$(PY) loadtest/prodlike.py start
+
+stop-prod-like: ## Stop what run-prod-like started
+	$(PY) loadtest/prodlike.py stop
+
+load-test: install ## 2,000 notifications from 50 clients (200 sent twice) against run-prod-like; checks nothing is lost (at most 10 min)
+	$(PY) loadtest/submit_load.py $(LOAD_ARGS)
+
+fault-test: install ## The load again, with the app processes killed twice and PostgreSQL stopped for 10 s (at most 10 min)
+	$(PY) loadtest/faults.py $(FAULT_ARGS)

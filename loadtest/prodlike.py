@@ -179,6 +179,14 @@ def supervise() -> None:
 
     def launch(name: str) -> None:
         log = (STATE / f"{name}.log").open("ab")
+        if name == "worker":
+            # The one worker of this layout is not running: any job still RUNNING was left
+            # by the one that died. Put it back in the queue (if the database is down, this
+            # fails, and so does the worker; both are tried again a second later).
+            subprocess.run(
+                [sys.executable, "manage.py", "requeue_stale_tasks", "--minutes", "0"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False,
+            )  # fmt: skip
         # Each in its own process group, so that kill-apps can kill a master and its workers.
         running[name] = subprocess.Popen(  # noqa: S603
             commands[name], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

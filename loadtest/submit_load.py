@@ -426,9 +426,10 @@ class Notifier:
                 self.result.fail(f"item {item}: {error}")
 
 
-def run_load(config: Config) -> LoadResult:
-    """Run the load; returns when every item is acknowledged or the time is up."""
-    result = LoadResult(config=config, stats=Stats())
+def run_load(config: Config, result: LoadResult | None = None) -> LoadResult:
+    """Run the load; returns when every item is acknowledged or the time is up. `result`
+    may be given to watch the progress from another thread (loadtest/faults.py)."""
+    result = result or LoadResult(config=config, stats=Stats())
     started = time.monotonic()
     notifier = Notifier(config, result, deadline=started + config.max_seconds)
     threads = [threading.Thread(target=notifier.worker, daemon=True) for _ in range(config.clients)]

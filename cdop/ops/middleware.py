@@ -75,8 +75,10 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
                 "ops/503.html",
                 {
                     "service_name": settings.SERVICE_NAME,
-                    # The public form's pages, where the page speaks of the notification.
+                    # The public form: a send (or a page's answers) that failed was not
+                    # stored; a page that could not be shown lost nothing.
                     "notifying": NOTIFY_PATH in request.path,
+                    "sending": request.method == "POST",
                 },
             )
         except Exception:  # a template problem must not turn the 503 back into a 500

@@ -4,7 +4,6 @@ database made and dropped here). A non-empty target is refused without --force."
 
 from __future__ import annotations
 
-import datetime
 import re
 import uuid
 from collections.abc import Iterator
@@ -21,40 +20,21 @@ from cdop.accounts.models import Role
 from cdop.actions.tests.factories import ActionFactory, OrganisationFactory
 from cdop.areas.models import Area
 from cdop.audit.services import audit_actor
-from cdop.cases.models import Expectedness, Sex
 from cdop.core.tests.factories import CaseFactory, MembershipFactory, UserFactory
 from cdop.notifications.models import Notification
-from cdop.notifications.services import NotificationDetails, notification_submit
+from cdop.notifications.services import notification_submit
 from cdop.ops.backup import (
     database_fingerprint,
     database_table_names,
     fingerprint_differences,
 )
+from cdop.ops.tests.helpers import synthetic_details
 from cdop.work.tests.factories import TaskFactory
 
 # Committed for real: pg_dump and SQLite's backup read what another connection has
 # committed. serialized_rollback puts back the rows the data migrations seeded (the LLR
 # area, the national lists) after the flush, for the tests that come later.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _details(n: int) -> NotificationDetails:
-    return NotificationDetails(
-        child_first_name="Amelia",
-        child_last_name=f"Backuptest{n}",
-        child_date_of_birth=datetime.date(2025, 3, 14),
-        child_sex=Sex.FEMALE,
-        child_nhs_number="9990000018",
-        child_postcode="LE1 5WW",
-        date_of_death=datetime.date(2026, 11, 20),
-        expectedness=Expectedness.UNEXPECTED,
-        circumstances="Synthetic circumstances for the backup test.",
-        notifier_name="Sam Notifier",
-        notifier_role="Paediatric registrar",
-        notifier_organisation="Synthetic Hospitals NHS Trust",
-        notifier_email="sam.notifier@example.invalid",
-        notifier_phone="0116 496 0000",
-    )
 
 
 @pytest.fixture
@@ -66,7 +46,7 @@ def service_data() -> dict[str, int]:
     alice = UserFactory(email="alice.backup@example.invalid", full_name="Alice Backup")
     MembershipFactory(user=alice, area=llr, role=Role.CDR_MANAGER)
     for n in range(3):
-        notification_submit(area=llr, submission_token=uuid.uuid4(), details=_details(n))
+        notification_submit(area=llr, submission_token=uuid.uuid4(), details=synthetic_details(n))
     case = CaseFactory(area=llr)
     ActionFactory(case=case, created_by=alice)
     OrganisationFactory(area=llr)
@@ -155,7 +135,7 @@ def test_the_comparison_notices_a_changed_row(
     call_command("backup", str(backup), verbosity=0)
     call_command("restore", str(backup), database_url=_url(fresh_target), verbosity=0)
 
-    Notification.objects.filter(child_last_name="Backuptest1").update(child_first_name="Ava")
+    Notification.objects.filter(child_last_name="Opstest1").update(child_first_name="Ava")
 
     differences = fingerprint_differences(
         database_fingerprint(connection.settings_dict), database_fingerprint(fresh_target)
@@ -179,7 +159,7 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
         call_command("restore", str(backup), database_url=_url(fresh_target), verbosity=0)
 
     # Forced: the target becomes the backup, whatever it held.
-    Notification.objects.filter(child_last_name="Backuptest1").update(child_first_name="Ava")
+    Notification.objects.filter(child_last_name="Opstest1").update(child_first_name="Ava")
     call_command("backup", str(tmp_path / "changed.backup"), verbosity=0)
     call_command(
         "restore",

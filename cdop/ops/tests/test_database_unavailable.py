@@ -86,7 +86,7 @@ def test_staff_page_with_the_database_down_is_503_without_the_notification_wordi
     assert response.status_code == 503
     body = response.content.decode()
     assert SORRY in body
-    assert "What you sent on this page has not been saved" in body
+    assert "If you were saving something, it has not been saved" in body
     assert "Your notification has not been sent" not in body
 
 
@@ -114,10 +114,24 @@ def test_database_failing_inside_another_middleware_is_also_503(
     stack.insert(stack.index(MIDDLEWARE_PATH) + 1, f"{__name__}.SessionStoreDown")
     settings.MIDDLEWARE = stack
 
-    response = visitor.get("/llr/notify/middleware-down/")
+    response = visitor.post("/llr/notify/middleware-down/")
 
     assert response.status_code == 503
     assert "Your notification has not been sent" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_page_that_could_not_be_shown_does_not_say_the_notification_failed(
+    visitor: Client,
+) -> None:
+    """A GET (the confirmation page, say) sent nothing: the notification may well be in."""
+    response = visitor.get("/llr/notify/ops-test-down/")
+
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "Your notification has not been sent" not in body
+    assert "Nothing you have saved or sent is lost" in body
+    assert "you will not create a duplicate" in body
 
 
 @pytest.mark.django_db
