@@ -262,8 +262,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="reporting_form_missing",
         title="No Reporting Form returned",
-        message="No agency has returned a Reporting Form, and the case is ready for its child "
-        "death review meeting. Chase the agencies' forms.",
+        message="No agency has returned a Reporting Form, which the child death review meeting "
+        "needs. Request the forms, or chase the agencies for them.",
         kind=Kind.MISSING,
         section=FORMS,
         fix_label="Reporting Forms",

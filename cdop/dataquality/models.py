@@ -1,10 +1,11 @@
 """Each case's data-quality score as last checked, so that an area's page sorts and counts
 20,000 cases from an index instead of running every rule on every case for each view.
 
-The score is derived data: cdop.dataquality.services writes it from the rules in
-checks.py whenever a case's own data-quality page is opened (and before finalising), and
-`manage.py dataquality_refresh` rechecks every case in scope (from cron, or the area page's
-button through the task worker). A case's own page always checks live.
+The score is derived data, written by cdop.dataquality.services from the rules in
+checks.py: after any change to a record the rules read (signals.py queues the case for the
+task worker), whenever the case's own data-quality page or section is opened (which always
+check live), and for every case in scope by `manage.py dataquality_refresh` (nightly from
+cron, for bulk loads that send no signals, and from the area page's button).
 """
 
 from __future__ import annotations
