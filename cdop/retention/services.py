@@ -23,7 +23,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
 from cdop.audit.services import audit_actor
@@ -59,7 +58,7 @@ logger = logging.getLogger(__name__)
 def retention_policy_update(
     *, area: Area, by: User, years_after_finalised: int, reason: str
 ) -> RetentionPolicy:
-    if not permissions.can_edit_area_pages(by, area):
+    if area.pk not in selectors.admin_area_ids(by):
         raise DomainError("Only the area's administrators change how long records are kept.")
     if not MIN_YEARS <= years_after_finalised <= MAX_YEARS:
         raise DomainError(

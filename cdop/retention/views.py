@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
 from cdop.audit.services import audit_actor
@@ -51,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
     user = _admin(request)
     area = Area.objects.filter(slug=slug).first()
-    if area is None or not permissions.can_edit_area_pages(user, area):
+    if area is None or area.pk not in selectors.admin_area_ids(user):
         raise Http404
     policy = selectors.retention_policy_for(area=area)
     status = 200

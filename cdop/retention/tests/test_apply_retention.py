@@ -344,3 +344,17 @@ def test_every_model_that_belongs_to_a_case_is_accounted_for() -> None:
         - set(KEPT_ON_PURPOSE)
     )
     assert missing == []
+
+
+def test_only_an_administrator_of_the_area_changes_its_policy(
+    llr: Area, alice: User, ada: User
+) -> None:
+    from cdop.core.errors import DomainError
+    from cdop.retention.services import retention_policy_update
+
+    with pytest.raises(DomainError, match="administrators"):
+        retention_policy_update(area=llr, by=alice, years_after_finalised=10, reason="Mine")
+    with pytest.raises(DomainError, match="from 6 to 75"):
+        retention_policy_update(area=llr, by=ada, years_after_finalised=3, reason="Short")
+    policy = retention_policy_update(area=llr, by=ada, years_after_finalised=10, reason=" Ours ")
+    assert (policy.years_after_finalised, policy.reason) == (10, "Ours")
