@@ -44,6 +44,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if permissions.can_view_form_definitions(user):
             items.append(("Form definitions", reverse_cached("formdefs:index")))
         items.append(("Statistics", reverse_cached("reporting:statistics")))
+        if permissions.area_ids_with_roles(user, permissions.LEARNING_READERS):
+            items.append(("Learning", reverse_cached("learning:index")))
+        if permissions.area_ids_with_roles(user, permissions.SURVEILLANCE_READERS):
+            items.append(("Surveillance", reverse_cached("surveillance:index")))
+        if permissions.area_ids_with_roles(user, permissions.DATA_QUALITY_READERS):
+            items.append(("Data quality", reverse_cached("dataquality:index")))
         if permissions.can_read_audit_log(user):
             items += [
                 ("Public pages", reverse_cached("areas_staff:staff_pages")),
