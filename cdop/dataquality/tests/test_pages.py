@@ -277,3 +277,25 @@ def test_a_change_anywhere_the_rules_read_rechecks_the_case_after_the_commit(
         "analysis_missing",
         "finalised_without_analysis",
     }
+
+
+def test_the_finalise_warning_summarises_the_issues_and_links_them(case):
+    from django.template.loader import render_to_string
+
+    from cdop.dataquality.selectors import case_quality
+
+    BREAKERS["postcode_missing"](case)
+    BREAKERS["ethnicity_not_known"](case)
+    quality = case_quality(case)
+
+    linked = render_to_string(
+        "dataquality/_finalise_warning.html", {"quality": quality, "case": case, "link": True}
+    )
+    unlinked = render_to_string(
+        "dataquality/_finalise_warning.html", {"quality": quality, "case": case}
+    )
+
+    assert "1 error and 1 warning" in linked
+    assert "Postcode of the child" in linked
+    assert f"/staff/cases/{case.reference}/data-quality/" in linked
+    assert "/data-quality/" not in unlinked
