@@ -99,6 +99,9 @@ class WatchedGroup:
     test: Callable[[Death], bool]
 
     def count_words(self, count: int) -> str:
+        """'4 infant deaths', 'No infant deaths', as the start of a sentence."""
+        if count == 0:
+            return f"No {self.plural}"
         return f"{count} {self.singular if count == 1 else self.plural}"
 
 

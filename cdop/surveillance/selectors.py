@@ -229,9 +229,17 @@ class GroupSignal:
 
     @property
     def ratio(self) -> float | None:
-        if not self.expected:
+        """Observed over expected; none when the history had no death of the group (the
+        half-death correction would make it a large number that means little)."""
+        if not self.expected or not self.history_count:
             return None
         return self.observed / self.expected
+
+    @property
+    def expected_figure(self) -> str:
+        if self.expected is None:
+            return "–"
+        return "<0.1" if self.expected < 0.05 else f"{self.expected:.1f}"
 
     @property
     def tag(self) -> tuple[str, str]:
@@ -246,7 +254,7 @@ def _words(
     group: WatchedGroup, period: Period, observed: int, expected: float, p_value: float
 ) -> list[str]:
     said = [
-        f"{group.count_words(observed).capitalize()} in the last {period.window_days} days.",
+        f"{group.count_words(observed)} in the last {period.window_days} days.",
         f"We would expect {stats.expected_words(expected)} in {period.window_days} days, "
         f"from {stats.years_words(period.history_days)}.",
     ]
@@ -278,8 +286,7 @@ def group_signal(
             p_value=None,
             level=stats.Level.NO_HISTORY,
             words=[
-                f"{group.count_words(observed).capitalize()} in the last "
-                f"{period.window_days} days.",
+                f"{group.count_words(observed)} in the last {period.window_days} days.",
                 "Not enough history to compare with: the area needs at least a year of "
                 "deaths recorded before this window.",
             ],

@@ -240,3 +240,23 @@ def test_the_groups_by_age_and_expectedness(llr: Area) -> None:
         "sudi_sudc": 2,
         "suicide": 0,
     }
+
+
+def test_a_group_with_no_deaths_in_its_history_is_given_half_of_one(llr: Area) -> None:
+    history(llr)  # all infants aged 100 days: no neonatal deaths at all
+    signal = _signal(llr, "neonatal")
+    assert signal.observed == 0
+    assert signal.history_count == 0
+    assert signal.expected is not None
+    assert signal.expected == pytest.approx(0.5 / 1735 * 90)
+    assert signal.expected_figure == "<0.1"
+    assert signal.ratio is None
+    assert signal.words[0] == "No neonatal deaths in the last 90 days."
+    assert signal.level == stats.Level.NONE
+    death(llr, days_ago(1), age_days=2)
+    signal = _signal(llr, "neonatal")
+    # One death against almost none expected: improbable, but one is never flagged.
+    assert signal.p_value is not None
+    assert signal.p_value < 0.05
+    assert signal.level == stats.Level.NONE
+    assert signal.words[-1] == "Fewer than 3 deaths are not flagged: too few to judge."
