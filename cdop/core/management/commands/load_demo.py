@@ -73,6 +73,8 @@ class Command(BaseCommand):
         # only what is missing, so a second run changes nothing.
         from cdop.actions.demo import load_demo as load_demo_actions
         from cdop.analysis.demo import load_demo as load_demo_analysis
+        from cdop.dataquality.demo import demo_dataquality
+        from cdop.learning.demo import demo_learning
         from cdop.meetings.demo import load_demo as load_demo_meetings
         from cdop.ncmd.demo import load_demo as load_demo_ncmd
         from cdop.papers.demo import load_demo as load_demo_papers
@@ -82,7 +84,9 @@ class Command(BaseCommand):
             load_demo_meetings,
             load_demo_papers,
             load_demo_actions,
+            demo_learning,
             load_demo_ncmd,
+            demo_dataquality,  # last: it scores every case as the steps above left it
         ):
             step(stdout=cast(TextIO, self.stdout))  # an OutputWrapper writes like one
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
