@@ -27,6 +27,7 @@ from cdop.investigations.models import Inquest, InquestConclusion
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.surveillance import rules, stats
+from cdop.surveillance.models import SignalAlert
 from cdop.surveillance.rules import Death, WatchedGroup
 
 NOT_COUNTED_STATUSES = (Status.MERGED, Status.OUT_OF_SCOPE, Status.TRANSFERRED)
@@ -345,6 +346,35 @@ def surveillance_dashboard(
             for group in rules.WATCHED_GROUPS
         ],
     )
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    sent_at: datetime.datetime
+    group_label: str
+    window_days: int
+    observed: int
+    expected: float
+    recipients: int
+
+
+def signal_alerts_recent(*, area: Area, limit: int = 10) -> list[AlertRow]:
+    """What the daily check emailed the area's managers lately (figures only)."""
+    return [
+        AlertRow(
+            sent_at=alert.sent_at,
+            group_label=(
+                rules.GROUPS_BY_CODE[alert.group].label
+                if alert.group in rules.GROUPS_BY_CODE
+                else alert.group
+            ),
+            window_days=alert.window_days,
+            observed=alert.observed,
+            expected=alert.expected,
+            recipients=alert.recipients,
+        )
+        for alert in SignalAlert.objects.filter(area=area).order_by("-sent_at", "-pk")[:limit]
+    ]
 
 
 # --- Access ----------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "window": window,
         "years": years,
         "drill_down": selectors.can_drill_down(user=user, area=area),
+        "alerts": selectors.signal_alerts_recent(area=area),
         "query": urlencode({"window": window, "years": years}),
     }
     return render(request, "surveillance/index.html", context)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from cdop.accounts.models import Role, User
 from cdop.areas.models import Area
@@ -21,6 +24,7 @@ from cdop.surveillance.tests.conftest import LONDON
 from cdop.surveillance.tests.factories import cluster, days_ago, death, history
 
 pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
 
 
 def _check(*args: str) -> str:
@@ -66,6 +70,17 @@ def test_a_red_group_emails_the_cdr_managers_once(
         assert "alerts sent: 0" in _check()
     assert len(mail.outbox) == 2
     assert SignalAlert.objects.count() == 2
+
+
+def test_the_dashboard_lists_the_alerts_sent(
+    client_for: ClientFor, alice: User, llr: Area, infant_cluster: list[Case]
+) -> None:
+    page = client_for(alice).get(reverse("surveillance:index")).content.decode()
+    assert "None yet. The daily check emails" in page
+    _check()
+    page = client_for(alice).get(reverse("surveillance:index")).content.decode()
+    assert "Infants (under 1 year), last 90 days" in page
+    assert "All deaths, last 90 days" in page
 
 
 def test_the_email_names_no_child_and_no_case(
