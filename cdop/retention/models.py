@@ -136,5 +136,7 @@ class SubjectAccessExport(models.Model):
         return f"Subject access export {self.pk}"
 
     def get_additional_data(self) -> dict[str, Any]:
+        # Filed under an area so that only that area's audit readers see whom it was about
+        # (an administrator searches only their own areas; the first stands for them all).
         area_ids = self.area_ids or []
-        return {"area_id": area_ids[0] if len(area_ids) == 1 else None}
+        return {"area_id": area_ids[0] if area_ids else None, "area_ids": area_ids}

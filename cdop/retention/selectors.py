@@ -18,7 +18,6 @@ from cdop.retention.models import (
     DEFAULT_YEARS,
     AnonymisedCase,
     RetentionPolicy,
-    RetentionRun,
 )
 
 
@@ -72,10 +71,6 @@ def recent_anonymised(*, user: User, limit: int = 20) -> list[AnonymisedCase]:
         .select_related("case", "area", "run")
         .order_by("-anonymised_at", "-pk")[:limit]
     )
-
-
-def recent_runs(*, limit: int = 10) -> list[RetentionRun]:
-    return list(RetentionRun.objects.order_by("-started_at", "-pk")[:limit])
 
 
 # --- Subject access: finding a named adult --------------------------------------------------
