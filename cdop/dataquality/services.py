@@ -19,12 +19,21 @@ BATCH_SIZE = 500
 
 @transaction.atomic
 def quality_store(*, qualities: dict[int, tuple[int, CaseQuality]]) -> None:
-    """Replace the stored score and issues of these cases (case id: (area id, quality))."""
+    """Replace the stored score and issues of these cases (case id: (area id, quality)).
+    Only cases in scope keep a score (open, or finalised in the last year), so that the
+    area's counts read its own rows without looking at the cases."""
     if not qualities:
         return
     now = timezone.now()
     ids = list(qualities)
     CaseQualityIssue.objects.filter(case_id__in=ids).delete()
+    kept = set(
+        Case.objects.filter(pk__in=ids).filter(selectors.scope_q()).values_list("pk", flat=True)
+    )
+    CaseQualityScore.objects.filter(case_id__in=set(ids) - kept).delete()
+    qualities = {pk: value for pk, value in qualities.items() if pk in kept}
+    if not qualities:
+        return
     CaseQualityIssue.objects.bulk_create(
         CaseQualityIssue(case_id=case_id, area_id=area_id, rule=issue.rule.id)
         for case_id, (area_id, quality) in qualities.items()

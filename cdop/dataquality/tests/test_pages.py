@@ -278,6 +278,14 @@ def test_a_change_anywhere_the_rules_read_rechecks_the_case_after_the_commit(
         "finalised_without_analysis",
     }
 
+    # Closed as out of scope, the case leaves the area's page and its counts.
+    with django_capture_on_commit_callbacks(execute=True):
+        case.refresh_from_db()
+        case.status = "out_of_scope"
+        case.save()
+    assert not CaseQualityScore.objects.filter(case=case).exists()
+    assert not CaseQualityIssue.objects.filter(case=case).exists()
+
 
 def test_the_finalise_warning_summarises_the_issues_and_links_them(case):
     from django.template.loader import render_to_string
