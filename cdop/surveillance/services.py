@@ -129,8 +129,8 @@ def signal_alert_send(*, area: Area, signal: GroupSignal, period: Period) -> Sig
             )
             send_mail(
                 subject=(
-                    f"Child death surveillance: {signal.group.label.lower()} unusual in "
-                    f"{area.short_name}"
+                    f"Child death surveillance: an unusual count in {area.short_name} "
+                    f"({signal.group.label})"
                 ),
                 message=_email_text(area=area, signal=signal, period=period),
                 from_email=None,

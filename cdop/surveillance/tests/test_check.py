@@ -51,10 +51,10 @@ def test_a_red_group_emails_the_cdr_managers_once(
     # The cluster is red as infants and as all deaths (the steady history is all infants).
     assert "unusual groups: 2; alerts sent: 2" in output
     assert len(mail.outbox) == 2
-    email = next(m for m in mail.outbox if "infants" in m.subject)
+    email = next(m for m in mail.outbox if "Infants" in m.subject)
     assert email.to == ["alice@llr.invalid", "bea@llr.invalid"]
     assert email.subject == (
-        f"Child death surveillance: infants (under 1 year) unusual in {llr.short_name}"
+        f"Child death surveillance: an unusual count in {llr.short_name} (Infants (under 1 year))"
     )
     assert "6 infant deaths in the last 90 days." in email.body
     assert "/staff/surveillance/?area=llr&window=90\n" in email.body
