@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -204,6 +209,7 @@ def _reference_parameter(example: str) -> OpenApiParameter:
         OpenApiTypes.STR,
         OpenApiParameter.PATH,
         description=f"The reference, like {example}.",
+        examples=[OpenApiExample("A reference", value=example)],
     )
 
 

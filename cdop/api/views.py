@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -107,6 +108,15 @@ class NotificationStatusView(_ApiView):
             "The reference, time received and status of a notification your system sent; "
             "nothing about the child. Any other reference gives 404."
         ),
+        parameters=[
+            OpenApiParameter(
+                "reference",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The reference the API answered when the notification was sent.",
+                examples=[OpenApiExample("A reference", value="NTF-7K3Q-9XPA")],
+            )
+        ],
         responses={
             200: OpenApiResponse(
                 NotificationStatusSerializer, description="Received: its reference and status."
