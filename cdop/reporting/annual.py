@@ -576,13 +576,7 @@ def annual_report(*, area: Area, period: Period, today: dt.date | None = None) -
     completed_total = _population_total(tables_completed, sum(histogram.values()))
     median = _median(histogram) if completed_total.shown else None
 
-    modifiable = tables_completed[0]
-    share = ""
-    if modifiable.grid and modifiable.grid.column_totals and modifiable.grid.grand_total:
-        share = _share(
-            modifiable.grid.column_totals[Analysis.Modifiable.YES.label],
-            modifiable.grid.grand_total,
-        )
+    share = _modifiable_shares(tables_completed[0])
     notified_sum = sum(row["n"] for row in data["notified"])
     backlog_sum = sum(row["n"] for row in data["backlog"])
     return AnnualReport(
@@ -689,21 +683,13 @@ def _completed_tables(
         title="Reviews completed, by category of death and whether modifiable factors were found",
         definition=COMPLETED_DEFINITION
         + " Category of death and modifiable factors (yes, no, insufficient information) as "
-        "the panel recorded them on the Analysis Form. The chart shows reviews by category.",
+        "the panel recorded them on the Analysis Form. Share: reviews with modifiable factors "
+        "as a share of all reviews in the row, given only when both figures are shown. The "
+        "chart shows reviews by category.",
         grid=grid,
         label_heading="Category of death",
         count_heading="Reviews",
     )
-    if grid.row_totals and grid.column_totals and grid.grand_total:
-        yes = Analysis.Modifiable.YES.label
-        modifiable_table.percentages = {
-            label: share
-            for label in row_labels
-            if (share := _share(grid.cells[label, yes], grid.row_totals[label]))
-        }
-        overall = _share(grid.column_totals[yes], grid.grand_total)
-        if overall:
-            modifiable_table.percentages[""] = overall
     agreed = _sum_by(rows, "agreed")
     agreed_labels = [*Analysis.Expectedness.choices, ("", NOT_RECORDED)]
     histogram: Counter[str] = Counter()
@@ -740,6 +726,24 @@ def _completed_tables(
             count_heading="Reviews",
         ),
     ]
+
+
+def _modifiable_shares(table: Table) -> str:
+    """The share of reviews with modifiable factors, per category and overall, from shown
+    figures only. After the totals are aligned: a share of a hidden total would reveal it."""
+    grid = table.grid
+    if not (grid and grid.row_totals and grid.column_totals and grid.grand_total):
+        return ""
+    yes = Analysis.Modifiable.YES.label
+    table.percentages = {
+        label: share
+        for label in grid.row_labels
+        if (share := _share(grid.cells[label, yes], grid.row_totals[label]))
+    }
+    overall = _share(grid.column_totals[yes], grid.grand_total)
+    if overall:
+        table.percentages[""] = overall
+    return overall
 
 
 def _backlog_table(rows: list[dict[str, Any]], period: Period) -> Table:

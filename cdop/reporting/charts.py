@@ -64,8 +64,8 @@ def _draw(*, title: str, series: list[tuple[str, Cell]], unit: str) -> str:
     plt = _pyplot()
     labels = [_wrap(label) for label, _ in series]
     values = [cell.shown_value or 0 for _, cell in series]
-    with _LOCK:
-        plt.rcParams.update({"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9})
+    style = {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9}
+    with _LOCK, plt.rc_context(style):
         height = max(1.6, 0.42 * len(series) + 0.9)
         figure, axes = plt.subplots(figsize=(6.4, height))
         try:

@@ -487,3 +487,19 @@ def test_the_default_period_is_the_last_year_to_31_march():
     )
     assert period_default(dt.date(2026, 3, 31)) == Period(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
     assert period_default(dt.date(2026, 4, 1)) == Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+
+
+def test_the_demo_gives_finalised_cases_their_findings_once(llr):
+    from cdop.reporting.demo import demo_reporting
+
+    call_command("generate_synthetic", cases=40, seed=4, verbosity=0)
+    first, second = io.StringIO(), io.StringIO()
+    demo_reporting(first)
+    made = Analysis.objects.count()
+    demo_reporting(second)
+
+    finalised = Case.objects.filter(area=llr, status=Status.FINALISED).count()
+    assert made == finalised
+    assert Analysis.objects.count() == made
+    assert f"{finalised} finalised demo cases given an analysis" in first.getvalue()
+    assert second.getvalue() == ""
