@@ -59,6 +59,7 @@ urlpatterns = [
     path("staff/surveillance/", include("cdop.surveillance.urls")),
     path("staff/data-quality/", include("cdop.dataquality.urls")),
     path("staff/audit/", include("cdop.audit.urls")),
+    path("staff/retention/", include("cdop.retention.urls")),
     path("staff/transfers/", include("cdop.transfers.urls")),
     path("transfer-pack/", include("cdop.transfers.public_urls")),
     path("staff/letter-templates/", include("cdop.family.staff_urls")),

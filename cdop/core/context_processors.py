@@ -57,6 +57,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
                 ("Timescales", reverse_cached("clocks:settings")),
                 ("API clients", reverse_cached("api_staff:list")),
                 ("Audit log", reverse_cached("audit:list")),
+                ("Retention", reverse_cached("retention:index")),
             ]
         nav = [
             {"text": text, "href": href, "active": _active(path, href, home=text == "Home")}

@@ -82,8 +82,7 @@ SECRETS = (
 
 
 @pytest.fixture(autouse=True)
-def retention_urls(settings: Any, tmp_path: Path) -> None:
-    settings.ROOT_URLCONF = "cdop.retention.tests.urls"
+def retention_documents(settings: Any, tmp_path: Path) -> None:
     settings.DOCUMENTS_ROOT = str(tmp_path / "documents")
 
 
