@@ -44,16 +44,29 @@ def _counted_notifications(area_id: int) -> Q:
     )
 
 
+RECORDING_GRACE = datetime.timedelta(days=28)
+
+
 def area_records_start(*, area_id: int) -> datetime.date | None:
-    """The earliest date of death the area holds: its history starts no earlier."""
-    starts = [
-        Case.objects.filter(_counted_cases(area_id)).aggregate(d=Min("date_of_death"))["d"],
-        Notification.objects.filter(_counted_notifications(area_id)).aggregate(
-            d=Min("date_of_death")
-        )["d"],
+    """The day from which the area's record of deaths is complete, as far as we can tell:
+    the later of its earliest death and the day it began recording (its first case opened,
+    or notification received) less RECORDING_GRACE (the deaths of the weeks before were
+    notified to it). An area that began last year and has since opened cases for older
+    deaths still under review holds only some of those years' deaths: counting from the
+    earliest death would make the expected count too low, and raise false alarms."""
+    cases = Case.objects.filter(_counted_cases(area_id)).aggregate(
+        died=Min("date_of_death"), recorded=Min("opened_at")
+    )
+    notifications = Notification.objects.filter(_counted_notifications(area_id)).aggregate(
+        died=Min("date_of_death"), recorded=Min("received_at")
+    )
+    died = [d for d in (cases["died"], notifications["died"]) if d is not None]
+    recorded = [
+        timezone.localdate(at) for at in (cases["recorded"], notifications["recorded"]) if at
     ]
-    found = [d for d in starts if d is not None]
-    return min(found) if found else None
+    if not died:
+        return None
+    return max(min(died), min(recorded) - RECORDING_GRACE)
 
 
 ChildKey = tuple[object, ...]

@@ -8,7 +8,7 @@ from typing import Any
 from cdop.areas.models import Area
 from cdop.cases.models import Case, Expectedness
 from cdop.core.tests.factories import CaseFactory
-from cdop.surveillance.tests.conftest import TODAY
+from cdop.surveillance.tests.conftest import LONDON, TODAY
 
 
 def days_ago(days: int) -> datetime.date:
@@ -23,7 +23,11 @@ def death(
     unexpected: bool = False,
     **kwargs: Any,
 ) -> Case:
-    """A case of a child who died on `died`, aged `age_days` days."""
+    """A case of a child who died on `died`, aged `age_days` days, opened the next day."""
+    kwargs.setdefault(
+        "opened_at",
+        datetime.datetime.combine(died + datetime.timedelta(days=1), datetime.time(12), LONDON),
+    )
     return CaseFactory(
         area=area,
         date_of_death=died,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from cdop.analysis.models import Analysis
@@ -14,7 +16,7 @@ from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.surveillance import rules, stats
 from cdop.surveillance.selectors import area_deaths, surveillance_dashboard
-from cdop.surveillance.tests.conftest import TODAY
+from cdop.surveillance.tests.conftest import LONDON, TODAY
 from cdop.surveillance.tests.factories import cluster, days_ago, death, history
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,20 @@ def test_the_history_is_what_the_area_holds_when_it_is_shorter_than_asked(llr: A
     assert signal.history_count == 7
     assert signal.expected == pytest.approx(7 / 552 * 90)
     assert "from the last 1.5 years" in signal.words[1]
+
+
+def test_deaths_recorded_before_the_area_began_do_not_lengthen_its_history(llr: Area) -> None:
+    # The area began eight months ago, and opened cases for deaths up to three years old
+    # whose reviews were still going on: those years are not complete.
+    began = datetime.datetime(2026, 3, 28, 12, 0, tzinfo=LONDON)
+    for days in (300, 700, 1000):
+        death(llr, days_ago(days), opened_at=began)
+    cluster(llr, 3, opened_at=began + datetime.timedelta(days=200))
+    dashboard = surveillance_dashboard(area=llr, window_days=90, years=5)
+    # From four weeks before the first case was opened (deaths notified in its first days).
+    assert dashboard.period.history_start == datetime.date(2026, 2, 28)
+    assert not dashboard.period.enough_history
+    assert all(s.level == stats.Level.NO_HISTORY for s in dashboard.signals)
 
 
 def test_deaths_are_placed_by_date_of_death_and_the_window_can_change(llr: Area) -> None:
