@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -35,6 +36,7 @@ from cdop.api.authentication import (
     PersonalTokenAuthentication,
 )
 from cdop.api.exceptions import staff_api_exception_handler
+from cdop.api.models import PersonalAccessToken
 from cdop.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, StaffPagination
 from cdop.api.serializers import DetailSerializer, ErrorsSerializer
 from cdop.api.services import staff_api_list_audit
@@ -122,6 +124,11 @@ class StaffApiView(APIView):  # type: ignore[misc]
         response = super().finalize_response(request, response, *args, **kwargs)
         # Answers carry a child's details: no cache may keep them.
         response["Cache-Control"] = "no-store"
+        if isinstance(getattr(request, "auth", None), PersonalAccessToken):
+            # DRF hands the token's owner to Django's request too; the middleware that keeps
+            # roles in the session would then start a session (a row and a cookie) for every
+            # token request. A token is not a sign-in: nothing of it belongs in a session.
+            request._request.user = AnonymousUser()
         return response
 
     @property

@@ -302,3 +302,13 @@ def test_guessed_tokens_from_one_address_are_stopped(staff_get, alice, settings)
         assert staff_get("cases/", f"cdop_pat_guess{n}").status_code == 401
 
     assert staff_get("cases/", token_for(alice)).status_code == 429
+
+
+def test_a_token_request_leaves_no_session_behind(staff_get, alice):
+    from django.contrib.sessions.models import Session
+
+    response = staff_get("cases/", token_for(alice))
+
+    assert response.status_code == 200
+    assert not response.cookies
+    assert not Session.objects.exists()
