@@ -283,6 +283,8 @@ def _words(
         said.append("Worth a look.")
     elif p_value < stats.AMBER_P:
         said.append(f"Fewer than {stats.MIN_OBSERVED} deaths are not flagged: too few to judge.")
+    else:
+        said.append("Not unusual.")
     return said
 
 

@@ -65,6 +65,7 @@ def test_three_against_one_is_worth_a_look(llr: Area) -> None:
     signal = _signal(llr, "infant")
     # P(X >= 3 | about 1) is about 0.08: not flagged; 4 is about 0.02: amber.
     assert signal.level == stats.Level.NONE
+    assert signal.words[-1] == "Not unusual."
     death(llr, days_ago(60))
     signal = _signal(llr, "infant")
     assert signal.observed == 4
