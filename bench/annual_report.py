@@ -3,10 +3,10 @@
     .venv/bin/python bench/annual_report.py [--cases 50000] [--database-url URL] [--keep]
                                             [--repeat 5]
 
-Builds a throwaway SQLite database (migrated here) unless --database-url names one (then its
-data is used as it is: run `generate_synthetic` and `generate_synthetic_analyses` first):
-`manage.py generate_synthetic --cases N` and `generate_synthetic_analyses`. Then, for the
-demo area and the last year to 31 March:
+Builds a throwaway SQLite database unless --database-url names one; migrates it and adds N
+cases with `manage.py generate_synthetic --cases N` and `generate_synthetic_analyses`
+(--cases 0 uses the database's data as it is). Then, for the demo area and the last year to
+31 March:
 
 1. the raw SQL: every aggregate query the report runs (captured once from the ORM), executed
    as SQL text on a cursor and fetched, `--repeat` times; the median;
@@ -137,12 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
     args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be 1 or more")
+    if args.repeat < 1 or args.cases < 0:
+        parser.error("--repeat must be 1 or more, --cases 0 or more")
 
     workdir = Path(tempfile.mkdtemp(prefix="annual-report-bench-"))
     _setup(args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}")
-    if not args.database_url:
+    if args.cases > 0:
         prepare(args.cases)
     measure(args.repeat, args.area)
     if not args.keep:

@@ -48,16 +48,27 @@ def _wrap(label: str, width: int = 34) -> str:
     return "\n".join(lines[:3])
 
 
+def _key(title: str, series: list[tuple[str, Cell]], unit: str) -> str:
+    shown = [title, unit, [(label, cell.display) for label, cell in series]]
+    return "reporting-chart:" + hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
 def bar_chart_svg(*, title: str, series: list[tuple[str, Cell]], unit: str) -> str:
     """A horizontal bar chart of the shown figures, as SVG text."""
-    key_data = [title, unit, [(label, cell.display) for label, cell in series]]
-    key = "reporting-chart:" + hashlib.sha256(json.dumps(key_data).encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
-        return str(cached)
-    svg = _draw(title=title, series=series, unit=unit)
-    cache.set(key, svg, CACHE_SECONDS)
-    return svg
+    return bar_charts_svg([(title, series, unit)])[0]
+
+
+def bar_charts_svg(charts: list[tuple[str, list[tuple[str, Cell]], str]]) -> list[str]:
+    """Several charts (title, series, unit), from the cache in one query where drawn before."""
+    keys = [_key(*chart) for chart in charts]
+    cached = cache.get_many(keys)
+    drawn = {}
+    for key, (title, series, unit) in zip(keys, charts, strict=True):
+        if key not in cached:
+            drawn[key] = _draw(title=title, series=series, unit=unit)
+    if drawn:
+        cache.set_many(drawn, CACHE_SECONDS)
+    return [str(cached.get(key) or drawn[key]) for key in keys]
 
 
 def _draw(*, title: str, series: list[tuple[str, Cell]], unit: str) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.areas.models import Area
 from cdop.reporting.annual import AnnualReport, Period, annual_report, period_default
-from cdop.reporting.charts import bar_chart_svg, svg_data_uri
+from cdop.reporting.charts import bar_charts_svg, svg_data_uri
 from cdop.reporting.exports import annual_report_pdf, annual_report_xlsx
 from cdop.reporting.forms import PeriodForm
 from cdop.reporting.selectors import statistics_for_area
@@ -51,13 +51,9 @@ def _period_form(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
 
 def report_charts(report: AnnualReport) -> dict[str, str]:
     """Each chart of the report as a data: URI, by table key."""
-    return {
-        table.key: svg_data_uri(
-            bar_chart_svg(title=table.title, series=table.chart_series(), unit=table.count_heading)
-        )
-        for table in report.tables
-        if table.chart and not table.withheld and table.chart_series()
-    }
+    drawn = [t for t in report.tables if t.chart and not t.withheld and t.chart_series()]
+    svgs = bar_charts_svg([(t.title, t.chart_series(), t.count_heading) for t in drawn])
+    return {table.key: svg_data_uri(svg) for table, svg in zip(drawn, svgs, strict=True)}
 
 
 @login_required
