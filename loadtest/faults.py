@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import prodlike
 import submit_load
 
-TRY_AGAIN = ("Sorry, there is a problem with the service", "Your notification has not been sent")
+TRY_AGAIN = ("Sorry, there is a problem with the service", "Try again in a few minutes")
+NOT_SENT = "Your notification has not been sent"
 
 
 @dataclass
@@ -188,9 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     injector.join(timeout=120)
 
     extra = list(log.failures)
-    sample = result.stats.samples.get("503", "")
-    if args.pg_stop_at is not None and not all(text in sample for text in TRY_AGAIN):
-        extra.append("the 503 answer was not the 'try again' page")
+    pages = {k: v for k, v in result.stats.samples.items() if k.startswith("503 ")}
+    if args.pg_stop_at is not None:
+        for where, page in pages.items():
+            if not all(text in page for text in TRY_AGAIN):
+                extra.append(f"the {where} answer was not the 'try again' page")
+        sends = [v for k, v in pages.items() if k.endswith(" POST")]
+        if any(NOT_SENT not in page for page in sends):
+            extra.append("a 503 to a POST did not say the notification has not been sent")
     if result.stats.statuses.get("500"):
         extra.append(f"{result.stats.statuses['500']} answers were 500")
     print("\n".join(["", "fault events:", *log.events, ""]))

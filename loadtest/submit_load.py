@@ -145,8 +145,9 @@ class Stats:
             self.seconds[step].append(seconds)
             self.statuses[key] += 1
             self.by_step[step][key] += 1
-            if response.status >= 500 and key not in self.samples:
-                self.samples[key] = response.body[:3000].decode("utf-8", "replace")
+            sample = f"{key} on {step}"
+            if response.status >= 500 and sample not in self.samples:
+                self.samples[sample] = response.body[:3000].decode("utf-8", "replace")
 
     @property
     def requests(self) -> int:
