@@ -73,12 +73,26 @@ def _can_finalise(user: User, case: Case, view: selectors.AnalysisView) -> bool:
 # --- From the case --------------------------------------------------------------------------
 
 
+def _quality_before_finalising(user: User, case: Case, can_finalise: bool) -> dict[str, Any]:
+    """Whoever may finalise sees the case's data-quality issues first (NCMD receives the case
+    as it is); a link to them only for those who may read them (not a chair at the meeting)."""
+    if not can_finalise:
+        return {"quality": None}
+    from cdop.dataquality.selectors import case_quality  # a later step reads this one
+
+    return {
+        "quality": case_quality(case),
+        "quality_link": permissions.can_read_data_quality(user, case.area_id),
+    }
+
+
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     case = case_get_for_user(user=user, reference=reference)
     view = selectors.analysis_view(case=case)
     audit_read(obj=view.analysis or case)
+    can_finalise = _can_finalise(user, case, view)
     return render(
         request,
         "analysis/detail.html",
@@ -87,7 +101,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "view": view,
             "urls": _case_urls(case),
             "can_edit": permissions.can_edit_analysis(user, case),
-            "can_finalise": _can_finalise(user, case, view),
+            "can_finalise": can_finalise,
+            **_quality_before_finalising(user, case, can_finalise),
             "locked": permissions.case_is_locked(case),
             "can_reopen": permissions.case_is_locked(case)
             and permissions.can_reopen_case(user, case),
@@ -131,6 +146,9 @@ def _meeting_detail(
     case = item.case
     view = selectors.analysis_view(case=case)
     audit_read(obj=view.analysis or item)
+    can_finalise = permissions.can_record_meeting(user, item.meeting) and _can_finalise(
+        user, case, view
+    )
     return render(
         request,
         "analysis/meeting_detail.html",
@@ -140,8 +158,8 @@ def _meeting_detail(
             "view": view,
             "urls": _item_urls(item),
             "can_edit": permissions.can_record_analysis_at_meeting(user, item.meeting, case),
-            "can_finalise": permissions.can_record_meeting(user, item.meeting)
-            and _can_finalise(user, case, view),
+            "can_finalise": can_finalise,
+            **_quality_before_finalising(user, case, can_finalise),
             "locked": permissions.case_is_locked(case),
             "status_label": case.get_status_display(),
             "error": error,

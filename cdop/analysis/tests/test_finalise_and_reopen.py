@@ -255,3 +255,15 @@ def test_the_case_page_leaves_the_form_out_until_the_meetings(llr, client_for, a
 
     assert "Start the Analysis Form" not in section(early)
     assert "Start the Analysis Form" in section(later)
+
+
+def test_the_manager_sees_the_cases_data_quality_issues_before_finalising(case, client_for, alice):
+    """Finalising sends the case to NCMD as it is: the Analysis page lists what the national
+    data set still lacks, beside the finalise button, with a link to fix each."""
+    complete_analysis(case=case, by=alice)
+
+    page = client_for(alice).get(f"/staff/cases/{case.reference}/analysis/").text
+
+    assert "against the national data set" in page
+    assert f'href="/staff/cases/{case.reference}/data-quality/"' in page
+    assert "Finalise" in page
