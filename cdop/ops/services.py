@@ -22,8 +22,10 @@ def tasks_requeue_stale(*, older_than: timedelta) -> list[str]:
     restarting, or the database going away while it records the outcome) leaves the job
     RUNNING for ever, and nothing runs it again: for a new notification, its Joint Agency
     Response tasks, the team's alert and the notifier's confirmation would never come.
-    Every job of this service is safe to run twice (each says so), so a job RUNNING for
-    longer than any job takes is put back as READY for the next worker.
+    A job RUNNING for longer than any job takes is put back as READY for the next worker.
+    Running a job again is safe here: the data each makes is made once (the JAR tasks, the
+    NCMD batch, the data-quality checks); at worst an email (an alert, an invitation, a
+    link) goes twice, which is better than never.
     """
     cutoff = timezone.now() - older_than
     stale = list(
