@@ -78,9 +78,11 @@ class Command(BaseCommand):
         from cdop.meetings.demo import load_demo as load_demo_meetings
         from cdop.ncmd.demo import load_demo as load_demo_ncmd
         from cdop.papers.demo import load_demo as load_demo_papers
+        from cdop.reporting.demo import demo_reporting
 
         for step in (
             load_demo_analysis,
+            demo_reporting,  # ethnicity and council on the notifications, for the annual report
             load_demo_meetings,
             load_demo_papers,
             load_demo_actions,
