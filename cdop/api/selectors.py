@@ -21,6 +21,7 @@ from cdop.cases.models import Case, CaseTransition
 from cdop.cases.selectors import case_get_for_user
 from cdop.notifications.models import ApiClient, Notification
 from cdop.notifications.selectors import notification_get_for_user
+from cdop.reporting.annual import AnnualReport, Period, annual_report, period_default
 from cdop.reporting.selectors import AreaStatistics, statistics_for_area
 
 # The largest id a database row can have (a signed 64-bit integer): a larger number in a web
@@ -237,3 +238,12 @@ def staff_statistics(
         for area in areas
         if permissions.can_view_statistics(user, area)
     ]
+
+
+def staff_annual_report(*, user: User, area: Area, period: Period | None) -> AnnualReport:
+    """The annual report page's figures for the area (404 for anyone without a role there);
+    the last complete year to 31 March unless a period is given."""
+    if not permissions.can_read_annual_report(user, area.pk):
+        raise Http404("No such report")
+    chosen = period or period_default(timezone.localdate())
+    return annual_report(area=area, period=chosen)

@@ -42,6 +42,7 @@ from cdop.api.serializers import DetailSerializer, ErrorsSerializer
 from cdop.api.services import staff_api_list_audit
 from cdop.api.staff_filters import (
     ActionFilterSerializer,
+    AnnualReportFilterSerializer,
     CaseFilterSerializer,
     NotificationFilterSerializer,
     StatisticsFilterSerializer,
@@ -50,6 +51,7 @@ from cdop.api.staff_filters import (
 from cdop.api.staff_serializers import (
     ActionDetailSerializer,
     ActionSummarySerializer,
+    AnnualReportSerializer,
     AreaStatisticsSerializer,
     CaseDetailSerializer,
     CaseSummarySerializer,
@@ -60,6 +62,7 @@ from cdop.api.throttling import StaffUserThrottle
 from cdop.audit.services import audit_actor, audit_read
 from cdop.cases.models import Case
 from cdop.notifications.models import Notification
+from cdop.reporting.annual import Period
 from cdop.reporting.selectors import reporting_year
 
 _TAG_CASES, _TAG_NOTIFICATIONS = "Staff API: cases", "Staff API: notifications"
@@ -428,3 +431,42 @@ class StatisticsView(StaffApiView):
         )
         start, _end = reporting_year(today)
         return Response(AreaStatisticsSerializer([(s, start) for s in stats], many=True).data)
+
+
+class AnnualReportView(StaffApiView):
+    not_found_message = "No annual report for that area that you may read."
+
+    @extend_schema(
+        operation_id="staff_annual_report",
+        summary="The annual report of an area",
+        description=(
+            "The annual report's figures for one area and period (the last complete year to "
+            "31 March unless date_from and date_to are given), as its page, PDF and "
+            "spreadsheet publish them: every number from 1 to 4, and any that would reveal "
+            "one, suppressed. For anyone with a role in the area. Counts only: not audited."
+        ),
+        parameters=[AnnualReportFilterSerializer],
+        responses={
+            200: OpenApiResponse(AnnualReportSerializer, description="The report."),
+            400: _BAD_REQUEST,
+            **_errors(
+                OpenApiResponse(
+                    DetailSerializer,
+                    description="No role in that area (the same answer as for an area with "
+                    "no report).",
+                )
+            ),
+        },
+        tags=[_TAG_STATISTICS],
+    )
+    def get(self, request: Request) -> Response:
+        checked = AnnualReportFilterSerializer(data=request.query_params)
+        checked.is_valid(raise_exception=True)
+        data = checked.validated_data
+        start, end = data.get("date_from"), data.get("date_to")
+        report = selectors.staff_annual_report(
+            user=self.user,
+            area=data["area"],
+            period=Period(start, end) if start and end else None,
+        )
+        return Response(AnnualReportSerializer(report).data)

@@ -237,3 +237,48 @@ def staff_filters(data: dict[str, Any]) -> StaffFilters:
         overdue=bool(data.get("overdue")),
         case_reference=(data.get("case") or "").upper(),
     )
+
+
+class AnnualReportFilterSerializer(_Filters):
+    """The annual report's area and period, checked as the report's page checks them."""
+
+    updated_since = None
+    area = serializers.SlugField(
+        max_length=50,
+        help_text="The area, by the short name in its web addresses, like llr.",
+        error_messages={
+            "required": "Give the area, like area=llr",
+            "invalid": "area must be an area's short name, like llr: letters, numbers and "
+            "hyphens only",
+            "max_length": "area must be an area's short name, like llr (at most 50 characters)",
+        },
+    )
+    date_from = _date(
+        "date_from",
+        "The first day of the period. With date_to; both left out: the last complete year "
+        "to 31 March.",
+    )
+    date_to = _date("date_to", "The last day of the period (at most 5 years after date_from).")
+
+    ranges = (("date_from", "date_to"),)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from cdop.reporting.annual import MAX_PERIOD_DAYS
+
+        attrs = super().validate(attrs)
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if (start is None) != (end is None):
+            missing = "date_to" if end is None else "date_from"
+            raise serializers.ValidationError(
+                {missing: ["Give both date_from and date_to, or neither for the last year"]}
+            )
+        if start and end:
+            if (end - start).days >= MAX_PERIOD_DAYS:
+                raise serializers.ValidationError(
+                    {"date_to": ["The period must be 5 years or shorter"]}
+                )
+            if start.year < 1990:
+                raise serializers.ValidationError(
+                    {"date_from": ["The start of the period must be in 1990 or later"]}
+                )
+        return attrs

@@ -295,3 +295,85 @@ class AreaStatisticsSerializer(_Row):
             "reviews_finalised": stats.reviews_finalised,
             "cases_by_status": by_status,
         }
+
+
+# --- The annual report ------------------------------------------------------------------------
+
+
+class FigureSerializer(_Row):
+    """One figure as the report publishes it: small numbers are suppressed."""
+
+    text = serializers.CharField(help_text="As shown on the report (a mark if suppressed).")
+    number = serializers.IntegerField(
+        allow_null=True, help_text="The number, or null when it is suppressed."
+    )
+    hidden = serializers.BooleanField(help_text="Suppressed (too small to publish).")
+
+
+class ReportTableSerializer(_Row):
+    key = serializers.CharField(help_text="The table's name in the report.")
+    title = serializers.CharField(help_text="Its title.")
+    definition = serializers.CharField(help_text="What it counts.")
+    withheld = serializers.BooleanField(help_text="The whole table is withheld.")
+    header = serializers.ListField(child=serializers.CharField(), help_text="Column headings.")
+    rows = serializers.ListField(
+        child=serializers.ListField(child=FigureSerializer()),
+        help_text="Each row: its label, then its figures.",
+    )
+    footer = serializers.ListField(child=FigureSerializer(), help_text="The totals, if any.")
+
+
+class AnnualReportSerializer(_Row):
+    """The annual report of one area for a period, with every small number suppressed as on
+    the report's page, PDF and spreadsheet."""
+
+    area = serializers.CharField(help_text="The area's short name.")
+    area_name = serializers.CharField(help_text="The area's name.")
+    period_start = serializers.DateField(help_text="The period's first day.")
+    period_end = serializers.DateField(help_text="The period's last day.")
+    period_label = serializers.CharField(help_text="The period in words.")
+    generated_at = serializers.DateTimeField(help_text="When the figures were read.")
+    deaths_notified = FigureSerializer(help_text="Deaths notified in the period.")
+    reviews_completed = FigureSerializer(help_text="Reviews completed in the period.")
+    backlog = FigureSerializer(help_text="Reviews not completed at the end of the period.")
+    median_days_to_completion = serializers.IntegerField(
+        allow_null=True, help_text="The median days from notification to completion, or null."
+    )
+    modifiable_share = serializers.CharField(
+        help_text="The share of completed reviews with modifiable factors, or why not given."
+    )
+    tables = ReportTableSerializer(many=True, help_text="Every table of the report.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        from cdop.reporting.annual import AnnualReport, Entry
+
+        report: AnnualReport = instance
+
+        def figure(entry: Entry) -> dict[str, Any]:
+            return {"text": entry.text, "number": entry.number, "hidden": entry.hidden}
+
+        return {
+            "area": report.area.slug,
+            "area_name": report.area.name,
+            "period_start": report.period.start.isoformat(),
+            "period_end": report.period.end.isoformat(),
+            "period_label": report.period.label,
+            "generated_at": serializers.DateTimeField().to_representation(report.generated_at),
+            "deaths_notified": figure(Entry.of(report.deaths_notified)),
+            "reviews_completed": figure(Entry.of(report.reviews_completed)),
+            "backlog": figure(Entry.of(report.backlog)),
+            "median_days_to_completion": report.median_days_to_completion,
+            "modifiable_share": report.modifiable_share,
+            "tables": [
+                {
+                    "key": table.key,
+                    "title": table.title,
+                    "definition": table.definition,
+                    "withheld": table.withheld,
+                    "header": [str(h) for h in table.header()],
+                    "rows": [[figure(e) for e in row] for row in table.body()],
+                    "footer": [figure(e) for e in table.footer()],
+                }
+                for table in report.tables
+            ],
+        }

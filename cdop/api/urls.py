@@ -37,6 +37,11 @@ urlpatterns = [
         name="staff-action-detail",
     ),
     path("staff/v1/statistics/", staff_api_views.StatisticsView.as_view(), name="staff-statistics"),
+    path(
+        "staff/v1/statistics/annual/",
+        staff_api_views.AnnualReportView.as_view(),
+        name="staff-annual-report",
+    ),
     # YAML by default; ?format=json for JSON.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.api_docs, name="docs"),

@@ -324,3 +324,38 @@ def test_statistics_and_refused_reads_write_no_case_audit(staff_get, alice, olu,
 
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
     assert Notification.objects.count() == 0
+
+
+# --- The annual report ---------------------------------------------------------------------------
+
+
+def test_the_annual_report_for_anyone_with_a_role_in_the_area(staff_get, pat, olu, other_case):
+    response = staff_get("statistics/annual/", token_for(pat), area="llr")
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["area"] == "llr"
+    assert report["period_end"].endswith("-03-31")
+    assert report["tables"]
+    assert {"text", "number", "hidden"} == set(report["deaths_notified"])
+    assert staff_get("statistics/annual/", token_for(olu), area="llr").status_code == 404
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_the_annual_report_for_a_period_and_its_bad_periods(staff_get, alice):
+    token = token_for(alice)
+
+    chosen = staff_get(
+        "statistics/annual/", token, area="llr", date_from="2024-04-01", date_to="2025-03-31"
+    )
+    no_area = staff_get("statistics/annual/", token)
+    half = staff_get("statistics/annual/", token, area="llr", date_from="2024-04-01")
+    too_long = staff_get(
+        "statistics/annual/", token, area="llr", date_from="2015-04-01", date_to="2025-03-31"
+    )
+
+    assert chosen.json()["period_label"] == "1 April 2024 to 31 March 2025"
+    assert no_area.json()["errors"]["area"] == ["Give the area, like area=llr"]
+    assert half.status_code == 400
+    assert "both date_from and date_to" in half.json()["errors"]["date_to"][0]
+    assert too_long.json()["errors"]["date_to"] == ["The period must be 5 years or shorter"]

@@ -26,6 +26,7 @@ STAFF_OPERATIONS = {
     "/api/staff/v1/actions/": "staff_action_list",
     "/api/staff/v1/actions/{id}/": "staff_action_detail",
     "/api/staff/v1/statistics/": "staff_statistics",
+    "/api/staff/v1/statistics/annual/": "staff_annual_report",
 }
 
 
