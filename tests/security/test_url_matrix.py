@@ -86,6 +86,12 @@ def public(status: int = 200, refused: frozenset[str] = NOBODY, **args: Any) -> 
     return Entry(args, dict.fromkeys(PERSONAS, status), refused)
 
 
+def api_page(allowed: frozenset[str], ok: int = 200, **args: Any) -> Entry:
+    """The staff API: no token and no session -> 401; otherwise as a staff page."""
+    expect = {p: 401 if p in NOT_SIGNED_IN else ok if p in allowed else 404 for p in PERSONAS}
+    return Entry(args, expect, frozenset(PERSONAS) - allowed)
+
+
 def link_page(holder: str, status: int = 200, **args: Any) -> Entry:
     """A page behind a secure link: only a browser that opened the right link gets it."""
     expect = {p: status if p == holder else 404 for p in PERSONAS}
@@ -281,6 +287,43 @@ TABLE: dict[str, Entry] = {
     "api_staff:register": staff_page(ADMIN),
     "api_staff:token": staff_page(ADMIN, pk=_id("api_client")),
     "api_staff:revoke": staff_page(ADMIN, pk=_id("api_client")),
+    # Issue 7: annual report, learning themes, surveillance, data quality, retention.
+    "reporting:annual_index": staff_page(ALL_STAFF, ok=302),  # one area: to its page
+    "reporting:annual": staff_page(LLR_STAFF, area="llr"),
+    "reporting:annual_pdf": staff_page(LLR_STAFF, area="llr"),
+    "reporting:annual_xlsx": staff_page(LLR_STAFF, area="llr"),
+    "learning:index": staff_page(ALL_STAFF),
+    "learning:theme": staff_page(LLR_STAFF, area_slug="llr", theme_slug=_id("theme")),
+    "learning:theme_add": staff_page(MANAGERS, area_slug="llr"),
+    "learning:theme_edit": staff_page(NOBODY, area_slug="llr", theme_slug=_id("theme")),
+    "learning:public_admin": staff_page(ADMIN_OR_MANAGER, area_slug="llr"),
+    "learning:public_text": staff_page(ADMIN_OR_MANAGER, area_slug="llr", theme_slug=_id("theme")),
+    "learning_case:themes": staff_page(READERS, **CASE),  # kim reads, managers tag
+    "learning_public:page": public(404, area_slug="llr"),  # not switched on for LLR
+    "surveillance:index": staff_page(MANAGERS | {"chris", "olu"}),
+    "surveillance:group": staff_page(MANAGERS, area="llr", group="all"),
+    "dataquality:index": staff_page(MANAGERS | {"olu"}, ok=302),  # one area: to its page
+    "dataquality:area": staff_page(MANAGERS, area="llr"),
+    "dataquality:refresh": post_only(MANAGERS, area="llr"),
+    "dataquality_case:page": staff_page(MANAGERS, **CASE),
+    "retention:index": staff_page(ADMIN),
+    "retention:policy": staff_page(ADMIN, **LLR_SLUG),
+    "retention:subject_access": staff_page(ADMIN),
+    "retention:subject_access_export": post_only(ADMIN),
+    "api_staff:tokens": staff_page(ALL_STAFF),
+    "api_staff:token-create": staff_page(ALL_STAFF),
+    "api_staff:token-created": staff_page(NOBODY, pk=_id("api_client")),
+    "api_staff:token-revoke": staff_page(NOBODY, pk=_id("api_client")),
+    # The staff API (read-only) takes a personal token or the browser's own session; lists
+    # are filtered to what the user may read, a record not theirs is 404.
+    "api:staff-case-list": api_page(ALL_STAFF),
+    "api:staff-case-detail": api_page(READERS, **CASE),
+    "api:staff-notification-list": api_page(ALL_STAFF),
+    "api:staff-notification-detail": api_page(MANAGERS, **NOTE),
+    "api:staff-action-list": api_page(ALL_STAFF),
+    "api:staff-action-detail": api_page(MANAGERS, id=_id("action")),
+    "api:staff-statistics": api_page(ALL_STAFF),
+    "api:staff-annual-report": api_page(ALL_STAFF, ok=400),  # without its area and period
     # The API: token authentication only, a browser session counts for nothing.
     "api:notification-create": public(401, refused=EVERYONE),
     "api:notification-status": public(401, refused=EVERYONE, **NOTE),

@@ -108,6 +108,13 @@ def _user(email: str, name: str, area: Area, role: str) -> User:
     return user
 
 
+def _national_theme_slug() -> str:
+    from cdop.learning.models import Theme
+
+    theme = Theme.objects.filter(area__isnull=True).order_by("pk").first()
+    return theme.slug if theme is not None else "no-theme"
+
+
 def build_world() -> World:
     llr = Area.objects.get(slug="llr")
     Area.objects.filter(pk=llr.pk).update(contact_phone="0116 496 0999")  # for letters
@@ -233,6 +240,7 @@ def build_world() -> World:
         voice_entry=entry.pk,
         audit_entry=audit_entry.pk,
         pack_token=PACK_TOKEN,
+        theme=_national_theme_slug(),
     )
     world.sign_in_everyone()
     return world
