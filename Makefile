@@ -83,8 +83,8 @@ run-prod-like: install ## Start two app processes and the task worker on loopbac
 stop-prod-like: ## Stop what run-prod-like started
 	$(PY) loadtest/prodlike.py stop
 
-load-test: install ## 2,000 notifications from 50 clients (200 sent twice) against run-prod-like; checks nothing is lost (at most 10 min)
+load-test: install ## 2,000 notifications from 50 clients (200 sent twice) against run-prod-like; then checks nothing was lost (load at most 10 min, worker wait 3)
 	$(PY) loadtest/submit_load.py $(LOAD_ARGS)
 
-fault-test: install ## The load again, with the app processes killed twice and PostgreSQL stopped for 10 s (at most 10 min)
+fault-test: install ## The load again, with the app processes killed twice and PostgreSQL stopped for 10 s (same bounds)
 	$(PY) loadtest/faults.py $(FAULT_ARGS)
