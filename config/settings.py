@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The database unreachable: a 503 "try again" page (JSON under /api/), never a 500.
+    "cdop.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -377,6 +379,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "api_client": env.str("API_RATE_LIMIT", "60/minute"),
         "api_auth_failure": env.str("API_AUTH_FAILURE_RATE_LIMIT", "10/minute"),
+        "api_staff": env.str("API_STAFF_RATE_LIMIT", "120/minute"),
     },
     "DEFAULT_PARSER_CLASSES": ["cdop.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -390,7 +393,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": f"{SERVICE_NAME} API",
     "DESCRIPTION": (
         "Lets a registered hospital or police system notify a child death review team of a "
-        "child's death, with the fields of the national Notification Form."
+        "child's death, with the fields of the national Notification Form. It also gives staff "
+        "tools and analysts read-only access, with personal access tokens, to the cases, "
+        "notifications, actions and statistics their pages show them."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -400,6 +405,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
     "ENUM_NAME_OVERRIDES": {
         "YesNoNotKnownEnum": "cdop.notifications.reference.YesNoNotKnown",
+        "CaseStatusEnum": "cdop.cases.workflow.Status",
+        "NotificationStatusEnum": "cdop.notifications.models.Notification.Status",
+        "ActionStatusEnum": "cdop.actions.models.ActionStatus",
     },
 }
 

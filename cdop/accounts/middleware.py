@@ -7,7 +7,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -31,6 +31,16 @@ class IdleTimeoutMiddleware:
             idle_limit = settings.SESSION_IDLE_MINUTES * 60
             if last_seen is not None and now - int(last_seen) > idle_limit:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    # A script on a signed-in session gets an answer it can read, not a page.
+                    return JsonResponse(
+                        {
+                            "detail": "Your session ended because it was not used for "
+                            f"{settings.SESSION_IDLE_MINUTES} minutes. Sign in again, or use "
+                            "a personal access token."
+                        },
+                        status=401,
+                    )
                 messages.info(
                     request,
                     "You were signed out because you had not used the service for "

@@ -147,6 +147,22 @@ def test_a_session_idle_for_longer_than_the_limit_is_signed_out(client_for, alic
     ) in login_page.text
 
 
+def test_an_idle_session_on_the_staff_api_gets_a_401_it_can_read_not_the_sign_in_page(
+    client_for, alice, settings
+):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(alice)
+        assert client.get("/api/staff/v1/cases/").status_code == 200
+        traveller.shift(datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES, seconds=30))
+
+        response = client.get("/api/staff/v1/cases/")
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert "personal access token" in response.json()["detail"]
+    assert not signed_in(client)
+
+
 def test_using_the_service_within_the_limit_keeps_the_session(client_for, alice, settings):
     step = datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES - 5)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
