@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from cdop.cases.models import Case
 from cdop.documents.services import document_upload
@@ -72,6 +73,8 @@ DOWNLOADS: dict[str, Callable[[World], Any]] = {
     "action tracker CSV": _get(lambda w: "/staff/actions/?format=csv"),
     # Only the POST spends the link (a mail scanner's GET must not).
     "transfer pack": lambda w: w.client("anon").post(f"/transfer-pack/{w.ids['pack_token']}/"),
+    "annual report PDF": _get(lambda w: "/staff/statistics/annual/llr.pdf"),
+    "annual report spreadsheet": _get(lambda w: "/staff/statistics/annual/llr.xlsx"),
     "family letter": lambda w: w.client("alice").post(
         f"/staff/cases/{w.ids['case']}/family/letters/first_contact/",
         {"message": "We are sorry for your loss.", "download": "1"},
@@ -148,3 +151,14 @@ def test_no_page_of_the_agency_or_family_serves_a_file_back(world):
         ).status_code
         == 302
     )
+
+
+def test_the_notifiers_copy_of_what_they_sent_is_an_attachment(world):
+    from cdop.notifications.tests.test_notify_form import notify
+
+    client = notify(Client())
+
+    response = client.get("/llr/notify/sent/copy/")
+
+    assert_safe_download(response)
+    assert response["Content-Type"] == "application/pdf"

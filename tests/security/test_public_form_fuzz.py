@@ -9,7 +9,7 @@ and values from unicode text, very long text, NUL bytes, HTML and script, SQL-is
 numbers far out of range and dates that do not exist.
 
 The runs are derandomised (the same cases every run) and bounded: `FUZZ_EXAMPLES` examples
-per page and section (default 200: about 3,200 posts, under a minute of CPU).
+per page and section (default 200: about 3,400 posts, under a minute of CPU).
 Set FUZZ_EXAMPLES=1000 for a longer hunt.
 """
 
@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdop.agencyforms.models import RequestedForm
+from cdop.agencyforms.respond_forms import AttachmentForm
 from cdop.agencyforms.tests.respond_helpers import (
     issue_link,
     open_link,
@@ -293,6 +294,23 @@ def _fuzz_section(client: Client, requested: RequestedForm, section_id: str) -> 
         assert_handled(response, {200, 302, 400})
 
     post()
+
+
+def test_the_reporting_form_files_and_check_pages_survive_anything(agency: Any) -> None:
+    """The attachments page (without a file) and sending an unfinished return: refused with
+    the reason, whatever else is posted; the request stays open."""
+    client, requested = agency
+    names = posted_names(AttachmentForm())
+
+    @FUZZ
+    @given(page=st.sampled_from(["files", "check"]), data=payloads([*names, "action"]))
+    def post(page: str, data: dict[str, Any]) -> None:
+        response = client.post(f"/reporting-form/{page}/", data)
+        assert_handled(response, {302, 400})
+
+    post()
+    requested.request.refresh_from_db()
+    assert requested.request.submitted_at is None
 
 
 def test_an_unknown_form_or_section_is_refused_whatever_is_posted(agency: Any) -> None:
