@@ -53,6 +53,7 @@ lint: install ## ruff, mypy (django-stubs) and djLint
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/djlint templates --lint
+	$(BIN)/bandit -r cdop config -c bandit.yaml -q --severity-level high
 
 format: install ## Format Python with ruff
 	$(BIN)/ruff format .
