@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import functools
 import time
+from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
 
 from cdop.accounts import permissions
 from cdop.areas.models import Area
@@ -87,10 +91,46 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "links": links,
         "service_name": settings.SERVICE_NAME,
         "nav_items": nav,
+        "nav_html": _nav_html(nav),
+        "assets": _assets(),
         "staff_area": staff_area,
         "public_area": public_area,
         "footer_area": footer_area,
     }
+
+
+@functools.cache
+def _assets() -> dict[str, str]:
+    """The stylesheets, scripts and icon every page links, looked up once a process (the
+    `static` tag asks the storage on every page)."""
+    return {
+        "favicon": static("govuk/assets/images/favicon.ico"),
+        "govuk_css": static("govuk/govuk-frontend.min.css"),
+        "cdop_css": static("css/cdop.css"),
+        "govuk_js": static("govuk/govuk-frontend.min.js"),
+        "init_js": static("js/init.js"),
+    }
+
+
+def _nav_html(nav: list[dict[str, Any]]) -> SafeString:
+    """The service navigation's items, built here rather than in a template loop: every page
+    shows them, and the loop cost more than most pages' own content."""
+    rows = []
+    for item in nav:
+        href, text = escape(item["href"]), escape(item["text"])
+        if item["active"]:
+            rows.append(
+                '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+                f'<a class="govuk-service-navigation__link" href="{href}" aria-current="true">'
+                f'<strong class="govuk-service-navigation__active-fallback">{text}</strong>'
+                "</a></li>"
+            )
+        else:
+            rows.append(
+                '<li class="govuk-service-navigation__item">'
+                f'<a class="govuk-service-navigation__link" href="{href}">{text}</a></li>'
+            )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every piece above is escaped
 
 
 def _active(path: str, href: str, *, home: bool) -> bool:
