@@ -356,6 +356,7 @@ def _bench_env(database_url: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "DJANGO_ENV": "development",
             "NOTIFY_RATE_LIMIT": "100000/m",
+            "API_STAFF_RATE_LIMIT": "100000/minute",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
