@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from cdop.cases import selectors
-from cdop.cases.forms import TransitionForm
+from cdop.cases.forms import TransitionForm, transition_form_blank
 from cdop.cases.models import Case
 from cdop.cases.sections import CaseSection, section_register
 
@@ -32,12 +32,7 @@ def exit_context(
 ) -> dict[str, Any] | None:
     available = selectors.case_available_transitions(user=request.user, case=case)  # type: ignore[arg-type]
     forms = [
-        (
-            t,
-            failed[1]
-            if failed and failed[0] == t.name
-            else TransitionForm(transition=t, auto_id=f"id_{t.name}_%s"),
-        )
+        (t, failed[1] if failed and failed[0] == t.name else transition_form_blank(t.name))
         for t in available
         if not t.along_review_line
     ]

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from cdop.accounts import permissions
@@ -17,7 +14,7 @@ from cdop.audit.services import audit_read
 from cdop.cases import selectors
 from cdop.cases.blockers import case_blockers
 from cdop.cases.case_sections import exit_context
-from cdop.cases.forms import CaseFilterForm, TransitionForm
+from cdop.cases.forms import CaseFilterForm, TransitionForm, transition_form_blank
 from cdop.cases.presenters import (
     CSV_COLUMNS,
     LIST_COLUMNS,
@@ -125,13 +122,6 @@ def _case_list_export(
     return response
 
 
-@functools.cache
-def _blank_transition_form(name: str) -> SafeString:
-    """An empty transition form's markup, the same on every case: rendered once a process
-    (through the GOV.UK field templates it cost a fifth of the overview's time)."""
-    return mark_safe(str(TransitionForm(transition=TRANSITIONS[name], auto_id=f"id_{name}_%s")))  # noqa: S308 - our own form's rendered markup
-
-
 def _detail_context(
     request: HttpRequest, reference: str, failed: tuple[str, TransitionForm] | None = None
 ) -> dict[str, object]:
@@ -140,7 +130,7 @@ def _detail_context(
     available = selectors.case_available_transitions(user=request.user, case=case)  # type: ignore[arg-type]
     line_position = REVIEW_LINE.index(case.status) if case.status in REVIEW_LINE else None
     next_forms = [
-        (t, failed[1] if failed and failed[0] == t.name else _blank_transition_form(t.name))
+        (t, failed[1] if failed and failed[0] == t.name else transition_form_blank(t.name))
         for t in available
         if t.along_review_line
     ]

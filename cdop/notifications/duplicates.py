@@ -299,7 +299,7 @@ def duplicate_match(a: ChildDetails, b: ChildDetails) -> Match | None:
 
 @dataclass
 class _Filter:
-    """The narrowing done in SQL, kept in one place so the queue can repeat it in Python."""
+    """The narrowing done in SQL: the keys a candidate must share with the notification."""
 
     notification: Notification
     dates_of_birth: set[datetime.date] = field(default_factory=set)
@@ -325,14 +325,6 @@ class _Filter:
         if self.nhs:
             query |= Q(child_nhs_number=self.nhs)
         return query
-
-    def admits(self, other: ChildDetails) -> bool:
-        low, high = self.death_window
-        return (
-            low <= other.date_of_death <= high
-            or other.child_date_of_birth in self.dates_of_birth
-            or (bool(self.nhs) and other.child_nhs_number == self.nhs)
-        )
 
 
 def _candidate_cases(area_ids: Iterable[int]) -> Q:
