@@ -430,6 +430,11 @@ def can_tag_learning(user: User | AnonymousUser, case: Case) -> bool:
     return _has_any(user, case.area_id, LEARNING_TAGGERS)
 
 
+def can_manage_learning_themes(user: User | AnonymousUser, area_id: int) -> bool:
+    """Add and change an area's own themes: whoever tags its cases."""
+    return _has_any(user, area_id, LEARNING_TAGGERS)
+
+
 def can_read_learning(user: User | AnonymousUser, area_id: int) -> bool:
     return _has_any(user, area_id, LEARNING_READERS)
 

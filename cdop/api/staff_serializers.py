@@ -61,11 +61,7 @@ def _choice(choices: Any, help_text: str, **kwargs: Any) -> serializers.ChoiceFi
 
 
 class _Row(serializers.Serializer):  # type: ignore[misc]
-    def create(self, validated_data: Any) -> Any:  # pragma: no cover - read-only
-        raise NotImplementedError
-
-    def update(self, instance: Any, validated_data: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
+    """An answer's shape, read-only: DRF's own create() and update() refuse to write."""
 
 
 # --- Cases ---------------------------------------------------------------------------------

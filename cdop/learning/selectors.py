@@ -59,11 +59,6 @@ def learning_area_ids(user: User | AnonymousUser) -> list[int]:
     return permissions.area_ids_with_roles(user, permissions.LEARNING_READERS)
 
 
-def can_manage_themes(user: User | AnonymousUser, area_id: int) -> bool:
-    """Add and change an area's own themes: whoever tags its cases."""
-    return bool(permissions.roles_in_area(user, area_id) & permissions.LEARNING_TAGGERS)
-
-
 def area_get_for_learning(*, user: User | AnonymousUser, slug: str) -> Area:
     area = Area.objects.filter(slug=slug[:50]).first()
     if area is None or not permissions.can_read_learning(user, area.pk):

@@ -111,7 +111,7 @@ def _name_taken(*, area: Area, name: str, slug: str, exclude_pk: int | None = No
 @transaction.atomic
 def theme_create(*, area: Area, by: User, name: str, description: str = "") -> Theme:
     """An area's own theme, next to the national ones."""
-    if not selectors.can_manage_themes(by, area.pk):
+    if not permissions.can_manage_learning_themes(by, area.pk):
         raise DomainError("Your role does not allow you to add learning themes.")
     name, description = _check_theme_words(name=name, description=description)
     slug = slugify(name)[:60]
@@ -142,7 +142,7 @@ def theme_update(
     keeps its tags and is no longer offered."""
     if theme.area_id is None or theme.area is None:
         raise DomainError("National themes are the same for every area and are not changed here.")
-    if not selectors.can_manage_themes(by, theme.area_id):
+    if not permissions.can_manage_learning_themes(by, theme.area_id):
         raise DomainError("Your role does not allow you to change learning themes.")
     name, description = _check_theme_words(name=name, description=description)
     if _name_taken(area=theme.area, name=name, slug=slugify(name)[:60], exclude_pk=theme.pk):

@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "area": area,
             "counts": selectors.theme_counts(area=area),
-            "can_manage": selectors.can_manage_themes(user, area.pk),
+            "can_manage": permissions.can_manage_learning_themes(user, area.pk),
             "can_approve": permissions.can_approve_public_learning(user, area.pk),
             "public_on": selectors.public_learning_enabled(area=area),
         }
@@ -84,7 +84,8 @@ def theme_detail(request: HttpRequest, area_slug: str, theme_slug: str) -> HttpR
             "theme": theme,
             "page": current,
             "learning": learning,
-            "can_manage": theme.area_id == area.pk and selectors.can_manage_themes(user, area.pk),
+            "can_manage": theme.area_id == area.pk
+            and permissions.can_manage_learning_themes(user, area.pk),
         },
     )
 
@@ -94,7 +95,7 @@ def theme_detail(request: HttpRequest, area_slug: str, theme_slug: str) -> HttpR
 def theme_add(request: HttpRequest, area_slug: str) -> HttpResponse:
     user = _user(request)
     area = selectors.area_get_for_learning(user=user, slug=area_slug)
-    if not selectors.can_manage_themes(user, area.pk):
+    if not permissions.can_manage_learning_themes(user, area.pk):
         raise Http404
     form = ThemeForm(_data(request))
     status = 200
@@ -126,7 +127,7 @@ def theme_add(request: HttpRequest, area_slug: str) -> HttpResponse:
 def theme_edit(request: HttpRequest, area_slug: str, theme_slug: str) -> HttpResponse:
     user = _user(request)
     area = selectors.area_get_for_learning(user=user, slug=area_slug)
-    if not selectors.can_manage_themes(user, area.pk):
+    if not permissions.can_manage_learning_themes(user, area.pk):
         raise Http404
     theme = selectors.area_theme_get(area=area, slug=theme_slug)
     form = ThemeEditForm(
