@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cdop.agencyforms.models import FormRequest, RequestedForm
 from cdop.areas.models import Area
+from cdop.areas.selectors import areas_with_roles
 from cdop.cases.models import Case
 from cdop.cases.sections import section_url
 from cdop.cases.workflow import OPEN, Status
@@ -384,5 +385,4 @@ def area_summary(*, area: Area) -> AreaSummary:
 def areas_for_user(user: Any) -> list[Area]:
     from cdop.accounts import permissions
 
-    ids = permissions.area_ids_with_roles(user, permissions.DATA_QUALITY_READERS)
-    return list(Area.objects.filter(pk__in=ids).order_by("name"))
+    return areas_with_roles(user=user, roles=permissions.DATA_QUALITY_READERS)

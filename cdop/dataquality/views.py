@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
+from cdop.areas.selectors import area_get_allowed
 from cdop.audit.services import audit_read
 from cdop.cases.selectors import case_get_for_user
 from cdop.dataquality import selectors, services
@@ -65,10 +66,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _area(request: HttpRequest, slug: str) -> Area:
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_read_data_quality(request.user, area.pk):
-        raise Http404
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_read_data_quality(request.user, area_id)
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from cdop.accounts import permissions
 from cdop.actions.models import Action
 from cdop.analysis.models import Analysis, Recommendation
 from cdop.areas.models import Area
+from cdop.areas.selectors import area_get_allowed
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
 from cdop.family.models import FamilyMember
@@ -60,17 +61,15 @@ def learning_area_ids(user: User | AnonymousUser) -> list[int]:
 
 
 def area_get_for_learning(*, user: User | AnonymousUser, slug: str) -> Area:
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_read_learning(user, area.pk):
-        raise Http404("No such area")
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_read_learning(user, area_id)
+    )
 
 
 def area_get_for_approver(*, user: User | AnonymousUser, slug: str) -> Area:
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_approve_public_learning(user, area.pk):
-        raise Http404("No such area")
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_approve_public_learning(user, area_id)
+    )
 
 
 # --- Themes ----------------------------------------------------------------------------------

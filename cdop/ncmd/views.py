@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
+from cdop.areas.selectors import area_get_allowed, areas_with_roles
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
@@ -41,10 +42,9 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 
 def _area(request: HttpRequest, slug: str) -> Area:
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_export_ncmd(request.user, area.pk):
-        raise Http404
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_export_ncmd(request.user, area_id)
+    )
 
 
 @login_required
@@ -77,8 +77,7 @@ def case_send(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    area_ids = permissions.area_ids_with_roles(request.user, permissions.NCMD_EXPORTERS)
-    areas = list(Area.objects.filter(pk__in=area_ids).order_by("name"))
+    areas = areas_with_roles(user=request.user, roles=permissions.NCMD_EXPORTERS)
     if not areas:
         raise Http404
     if len(areas) == 1:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.areas.models import Area
+from cdop.areas.selectors import area_get_allowed, areas_with_roles
 from cdop.reporting.annual import AnnualReport, Period, annual_report, period_default
 from cdop.reporting.charts import bar_charts_svg, svg_data_uri
 from cdop.reporting.exports import annual_report_pdf, annual_report_xlsx
@@ -30,10 +31,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def _area(request: HttpRequest, slug: str) -> Area:
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_read_annual_report(request.user, area.pk):
-        raise Http404
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_read_annual_report(request.user, area_id)
+    )
 
 
 def _period_form(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
@@ -58,8 +58,7 @@ def report_charts(report: AnnualReport) -> dict[str, str]:
 
 @login_required
 def annual_index(request: HttpRequest) -> HttpResponse:
-    area_ids = permissions.area_ids_with_roles(request.user, permissions.REPORT_READERS)
-    areas = list(Area.objects.filter(pk__in=area_ids).order_by("name"))
+    areas = areas_with_roles(user=request.user, roles=permissions.REPORT_READERS)
     if not areas:
         raise Http404
     if len(areas) == 1:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
+from cdop.areas.selectors import area_get_allowed, areas_with_roles
 from cdop.cases.models import Case, Expectedness
 from cdop.cases.workflow import Status
 from cdop.investigations.models import Inquest, InquestConclusion
@@ -396,16 +397,14 @@ def signal_alerts_recent(*, area: Area, limit: int = 10) -> list[AlertRow]:
 
 
 def surveillance_areas_for_user(*, user: User) -> list[Area]:
-    area_ids = permissions.area_ids_with_roles(user, permissions.SURVEILLANCE_READERS)
-    return list(Area.objects.filter(pk__in=area_ids).order_by("name"))
+    return areas_with_roles(user=user, roles=permissions.SURVEILLANCE_READERS)
 
 
 def surveillance_area_get_for_user(*, user: User, slug: str) -> Area:
     """The area, or a 404 for anyone who may not read its surveillance."""
-    area = Area.objects.filter(slug=slug[:50]).first()
-    if area is None or not permissions.can_read_surveillance(user, area.pk):
-        raise Http404("No such area")
-    return area
+    return area_get_allowed(
+        slug=slug, allowed=lambda area_id: permissions.can_read_surveillance(user, area_id)
+    )
 
 
 def can_drill_down(*, user: User, area: Area) -> bool:
