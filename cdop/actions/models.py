@@ -86,6 +86,8 @@ class Action(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["area", "status", "due_on"], name="action_area_status_due"),
+            # The tracker unfiltered: a page's ids read in order off the index (ties by id).
+            models.Index(fields=["area", "due_on", "id"], name="action_area_due_id"),
             models.Index(fields=["case", "due_on"], name="action_case_due"),
         ]
         constraints = [

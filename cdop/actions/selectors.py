@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -141,6 +142,19 @@ def action_tracker_for_user(
 def tracker_rows(actions: QuerySet[Action]) -> QuerySet[Action, dict[str, Any]]:
     """The rows' values (one query for a page, whatever its size)."""
     return actions.values(*_ROW_FIELDS)
+
+
+def tracker_page(
+    actions: QuerySet[Action], *, number: str | int | None, size: int
+) -> tuple[Page[int], list[dict[str, Any]]]:
+    """A page of the tracker and its rows, in three queries whatever the number of actions:
+    the count and the page's ids from the actions' own indexes (no join to the case or the
+    organisation, which would be made for every action of the area), then the rows of
+    those ids alone."""
+    page: Page[int] = Paginator(actions.values_list("pk", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    by_id = {row["pk"]: row for row in tracker_rows(Action.objects.filter(pk__in=ids).order_by())}
+    return page, [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- Escalations and family feedback ------------------------------------------------------

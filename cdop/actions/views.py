@@ -12,7 +12,6 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
     Http404,
@@ -95,11 +94,13 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
     actions = selectors.action_tracker_for_user(user=user, filters=filters)
     if request.GET.get("format") == "csv":
         return _tracker_csv(request, user, actions)
-    page = Paginator(selectors.tracker_rows(actions), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, page_rows = selectors.tracker_page(
+        actions, number=request.GET.get("page"), size=PAGE_SIZE
+    )
     today = timezone.localdate()
     rows = [
         {**row, "overdue": row["status"] in ("open", "in_progress") and row["due_on"] < today}
-        for row in page.object_list
+        for row in page_rows
     ]
     query = {k: str(v) for k, v in request.GET.items() if k not in {"page", "format"} and v}
     return render(

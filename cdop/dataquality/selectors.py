@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
@@ -218,8 +219,14 @@ def scope_q() -> Q:
 
 
 def in_scope(*, area: Area) -> QuerySet[Case]:
-    """The area's cases the data-quality page covers."""
-    return Case.objects.filter(area=area).filter(scope_q())
+    """The area's cases the data-quality page covers. The area is repeated in each branch of
+    scope_q() so that the database reads each off an index of the area's cases (open ones
+    by stage, finalised ones by date) instead of scanning every case of the area."""
+    since = timezone.now() - dt.timedelta(days=RECENT_FINALISED_DAYS)
+    return Case.objects.filter(
+        Q(area=area, status__in=sorted(OPEN))
+        | Q(area=area, status=Status.FINALISED, finalised_at__gte=since)
+    )
 
 
 SCOPE_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s in OPEN or s == Status.FINALISED)
@@ -233,6 +240,29 @@ def checked_now(*, case_ids: list[int]) -> dict[int, tuple[int, CaseQuality]]:
     }
 
 
+_WORST_FIRST = (
+    F("quality_score__errors").desc(nulls_first=True),
+    F("quality_score__warnings").desc(nulls_first=True),
+    "-opened_at",
+    "-pk",
+)
+
+
+def _area_filtered(
+    *, area: Area, status: str = "", only_problems: bool = False, rule: Rule | None = None
+) -> QuerySet[Case]:
+    cases = in_scope(area=area)
+    if status:
+        cases = cases.filter(status=status)
+    if rule is not None:
+        cases = cases.filter(
+            Exists(CaseQualityIssue.objects.filter(area=area, rule=rule.id, case=OuterRef("pk")))
+        )
+    if only_problems:
+        cases = cases.filter(quality_score__errors__gt=0)
+    return cases
+
+
 def area_cases(
     *,
     area: Area,
@@ -243,25 +273,33 @@ def area_cases(
     """The area's cases in scope, worst first by their last check (most errors, then most
     warnings, then the newest; a case not checked yet first), with `dq_errors`,
     `dq_warnings` and `dq_checked_at`."""
-    cases = in_scope(area=area)
-    if status:
-        cases = cases.filter(status=status)
-    if rule is not None:
-        cases = cases.filter(
-            Exists(CaseQualityIssue.objects.filter(area=area, rule=rule.id, case=OuterRef("pk")))
-        )
-    if only_problems:
-        cases = cases.filter(quality_score__errors__gt=0)
+    cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
     return cases.annotate(
         dq_errors=F("quality_score__errors"),
         dq_warnings=F("quality_score__warnings"),
         dq_checked_at=F("quality_score__checked_at"),
-    ).order_by(
-        F("quality_score__errors").desc(nulls_first=True),
-        F("quality_score__warnings").desc(nulls_first=True),
-        "-opened_at",
-        "-pk",
-    )
+    ).order_by(*_WORST_FIRST)
+
+
+def area_case_page(
+    *,
+    area: Area,
+    number: str | int | None,
+    size: int,
+    status: str = "",
+    only_problems: bool = False,
+    rule: Rule | None = None,
+) -> tuple[Page[int], list[Row]]:
+    """A page of area_cases() and its rows, in four queries: the count off the indexes of
+    the cases in scope, the page's ids in order (only the sort keys read), then the page's
+    fifty cases and their stored scores and issues (rows_for)."""
+    cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
+    page: Page[int] = Paginator(
+        cases.order_by(*_WORST_FIRST).values_list("pk", flat=True), size
+    ).get_page(number)
+    ids = list(page.object_list)
+    found = Case.objects.filter(pk__in=ids).only("pk", "reference", "status").in_bulk()
+    return page, rows_for([found[pk] for pk in ids if pk in found])
 
 
 @dataclass
@@ -347,11 +385,13 @@ class AreaSummary:
         return (self.required_applicable - self.required_missing) * 100 // self.required_applicable
 
 
-def area_summary(*, area: Area) -> AreaSummary:
+def area_summary(*, area: Area, in_scope_count: int | None = None) -> AreaSummary:
     """The area's cases in scope as last checked: how many, their scores, and how many
     cases each rule found. Three aggregates made by the database, the last two off the
-    area's own rows (only cases in scope keep a score: services.quality_store)."""
-    cases = in_scope(area=area).order_by().count()
+    area's own rows (only cases in scope keep a score: services.quality_store). The first
+    is left out when the caller has counted the cases in scope already (the unfiltered
+    page's count), since it reads every one of them."""
+    cases = in_scope(area=area).order_by().count() if in_scope_count is None else in_scope_count
     totals = CaseQualityScore.objects.filter(area=area).aggregate(
         checked=Count("pk"),
         with_errors=Count("pk", filter=Q(errors__gt=0)),

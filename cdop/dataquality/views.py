@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,10 +86,12 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "only_problems": bool(form.cleaned_data.get("problems")),
             "rule": RULES_BY_ID.get(rule_id),
         }
-    cases = selectors.area_cases(area=found, **filters).only(  # type: ignore[arg-type]
-        "pk", "reference", "status"
+    page, rows = selectors.area_case_page(
+        area=found,
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
+        **filters,  # type: ignore[arg-type]
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v} if status == 200 else {}
     return render(
         request,
@@ -99,8 +100,11 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "area": found,
             "form": form,
             "page": page,
-            "rows": selectors.rows_for(list(page.object_list)),
-            "summary": selectors.area_summary(area=found),
+            "rows": rows,
+            # Unfiltered, the page's count is the number of cases in scope: not counted twice.
+            "summary": selectors.area_summary(
+                area=found, in_scope_count=None if any(filters.values()) else page.paginator.count
+            ),
             "query_string": urlencode(query),
             "filtered": bool(query),
             "recent_days": selectors.RECENT_FINALISED_DAYS,

@@ -98,6 +98,8 @@ class NcmdExport(models.Model):
         indexes = [
             models.Index(fields=["case", "-at"], name="ncmdexport_case_at"),
             models.Index(fields=["area", "-at"], name="ncmdexport_area_at"),
+            # The cases exported from an area (what may need sending again), off the index.
+            models.Index(fields=["area", "case"], name="ncmdexport_area_case"),
         ]
 
     def __str__(self) -> str:

@@ -338,6 +338,12 @@ def cases_needing_resend(*, area: Area) -> QuerySet[Case]:
     a notification merged in, a form returned, the analysis edited). Annotated with
     `last_export_at` (null if never exported from here)."""
     last = OuterRef("last_export_at")
+    # Only cases exported from here or reopened can need sending again: these two small
+    # sets are read off their own indexes (NcmdExport's area and case; the case's partial
+    # index of ncmd_resend_needed) instead of checking every case of the area.
+    reopened = Case.objects.filter(area=area, ncmd_resend_needed=True).order_by().values("pk")
+    exported = NcmdExport.objects.filter(area=area).order_by().values("case_id")
+    candidates = Q(pk__in=reopened.union(exported))
     changed = (
         Q(status_changed_at__gt=F("last_export_at"))
         | Exists(Analysis.objects.filter(case=OuterRef("pk"), updated_at__gt=last))
@@ -345,7 +351,7 @@ def cases_needing_resend(*, area: Area) -> QuerySet[Case]:
         | Exists(Notification.objects.filter(case=OuterRef("pk"), received_at__gt=last))
     )
     return (
-        Case.objects.filter(area=area)
+        Case.objects.filter(candidates, area=area)
         .exclude(status=Status.MERGED)
         .annotate(last_export_at=_last_export_at())
         .filter(Q(ncmd_resend_needed=True) | (Q(last_export_at__isnull=False) & changed))
