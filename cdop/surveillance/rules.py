@@ -5,6 +5,12 @@ window and in the area's history. A death is a case of the area (not merged, tra
 out of scope) or a notification still awaiting triage; the selectors build the `Death` rows,
 and these rules decide only which groups each belongs to.
 
+Each group says it twice, side by side: `test`, in Python, on one `Death` (the deaths behind
+a signal, and the notifications told more than once); and `where`, the same test as a
+condition on the columns the selectors give every death in SQL, named after Death's fields
+(`age_years`, `age_days`, `unexpected`, `suspected_suicide`), so that the dashboard counts
+in the database and no death travels to Python. The two must agree; a test compares them.
+
 Suspected suicide or self-harm, in order:
 1. the panel's category of death on the Analysis Form, when one is recorded: the category
    "suicide_self_harm" counts, any other category does not (the panel has decided);
@@ -97,6 +103,8 @@ class WatchedGroup:
     plural: str  # "4 infant deaths"
     description: str  # how the group is decided, for the page's notes
     test: Callable[[Death], bool]
+    # The same test in SQL over the selectors' columns (see above); None: every death.
+    where: Q | None
 
     def count_words(self, count: int) -> str:
         """'4 infant deaths', 'No infant deaths', as the start of a sentence."""
@@ -113,6 +121,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "deaths",
         "Every death of a child under 18 the panel reviews.",
         lambda d: True,
+        None,
     ),
     WatchedGroup(
         "infant",
@@ -121,6 +130,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "infant deaths",
         "Deaths before the first birthday.",
         lambda d: d.age_years < 1,
+        Q(age_years__lt=1),
     ),
     WatchedGroup(
         "neonatal",
@@ -129,6 +139,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "neonatal deaths",
         "Deaths in the first 27 days of life.",
         lambda d: d.age_days < 28,
+        Q(age_days__lt=28),
     ),
     WatchedGroup(
         "child",
@@ -137,6 +148,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "deaths of children aged 1 to 17",
         "Deaths from the first birthday to the eighteenth.",
         lambda d: d.age_years >= 1,
+        Q(age_years__gte=1),
     ),
     WatchedGroup(
         "unexpected",
@@ -145,6 +157,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "unexpected deaths",
         "Deaths recorded on the case (or the notification awaiting triage) as unexpected.",
         lambda d: d.unexpected,
+        Q(unexpected=True),
     ),
     WatchedGroup(
         "sudi_sudc",
@@ -153,6 +166,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "sudden unexpected deaths under 2",
         "Unexpected deaths before the second birthday.",
         lambda d: d.unexpected and d.age_years < 2,
+        Q(unexpected=True, age_years__lt=2),
     ),
     WatchedGroup(
         "suicide",
@@ -163,6 +177,7 @@ WATCHED_GROUPS: tuple[WatchedGroup, ...] = (
         "suicide; otherwise, for a child aged 10 or over, the notifiers' words (suicide, "
         "self-harm, hanging, overdose, ligature).",
         lambda d: d.suspected_suicide,
+        Q(suspected_suicide=True),
     ),
 )
 

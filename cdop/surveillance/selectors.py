@@ -6,15 +6,42 @@ count); and a notification still awaiting triage, unless its child lived in anot
 outside England, or it matches a death already counted (same NHS number, or same dates of
 birth and death, sex and initial): several notifications of one death count once. Deaths
 are placed by their date of death, never by the date they were notified.
+
+How it is counted (issue 8: the page must not grow with the table): the dashboard asks the
+database for each group's deaths per window-length period back from today (GROUP BY, one
+conditional count per group, rules.WatchedGroup.where), so that a few dozen numbers travel to
+Python, not five years of deaths. A notification awaiting triage is left out in SQL when a
+counted case is the same child's (EXISTS); those told only once are counted in SQL; only
+those told more than once (the triage queue's duplicates, a handful) are read and
+de-duplicated in Python, the earliest received first, as `area_deaths` does for the deaths
+behind a signal.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, Substr, Trim
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
 
@@ -164,6 +191,305 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
     return deaths
 
 
+# --- Counting in the database -----------------------------------------------------------------
+
+
+class _DaysBetween(Func):
+    """Whole days from the second date to the first, in each database's own date arithmetic
+    (not a function written in Python, which SQLite would call once a row)."""
+
+    arity = 2
+    output_field = IntegerField()
+    # PostgreSQL: a date less a date is a number of days.
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class _AgeYears(Func):
+    """Completed years of life on the day of death (rules.age_in_years), given the date of
+    death and the date of birth: the difference of the years, less one before the birthday."""
+
+    arity = 2
+    output_field = IntegerField()
+    # PostgreSQL's age() borrows a year exactly when the birthday is still to come.
+    template = "CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS integer)"
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        # Django keeps a date as ISO text on SQLite: YYYY-MM-DD.
+        (died, died_params), (born, born_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = (
+            f"(CAST(substr({died}, 1, 4) AS INTEGER) - CAST(substr({born}, 1, 4) AS INTEGER)"
+            f" - (substr({died}, 6, 5) < substr({born}, 6, 5)))"
+        )
+        return sql, [*died_params, *born_params, *died_params, *born_params]
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _death_columns() -> dict[str, Any]:
+    """The columns rules.WatchedGroup.where tests, common to cases and notifications, named
+    after Death's fields."""
+    return {
+        "age_years": _AgeYears("date_of_death", "child_date_of_birth"),
+        "age_days": _DaysBetween("date_of_death", "child_date_of_birth"),
+        "unexpected": _flag(Q(expectedness=Expectedness.UNEXPECTED)),
+    }
+
+
+def _counted_cases_between(area_id: int, since: datetime.date, until: datetime.date) -> Q:
+    return _counted_cases(area_id) & Q(date_of_death__gte=since, date_of_death__lte=until)
+
+
+def _counted_notifications_between(area_id: int, since: datetime.date, until: datetime.date) -> Q:
+    return _counted_notifications(area_id) & Q(date_of_death__gte=since, date_of_death__lte=until)
+
+
+def _case_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> QuerySet[Case]:
+    """The counted cases, with the columns of a Death (rules.Death.suspected_suicide: the
+    panel's category, else an inquest's conclusion, else the words for a child of 10 or
+    over; the words are looked for only when the rest has not decided)."""
+    suicide_words = Notification.objects.filter(case=OuterRef("pk")).filter(
+        rules.suspected_suicide_words_q()
+    )
+    inquest_suicide = Inquest.objects.filter(
+        case=OuterRef("pk"), conclusion=InquestConclusion.SUICIDE
+    )
+    return (
+        Case.objects.filter(_counted_cases_between(area_id, since, until))
+        .alias(
+            **_death_columns(),
+            category_code=Coalesce("analysis__category__code", Value("")),
+            inquest_suicide=Exists(inquest_suicide),
+            suicide_words=Exists(suicide_words),
+        )
+        .alias(
+            suspected_suicide=_flag(
+                Q(category_code=rules.SUICIDE_CATEGORY_CODE)
+                | Q(category_code="")
+                & (
+                    Q(inquest_suicide=True)
+                    | Q(age_years__gte=rules.SUSPECTED_SUICIDE_MIN_AGE_YEARS)
+                    & Q(suicide_words=True)
+                )
+            )
+        )
+    )
+
+
+def _notification_deaths(
+    *, area_id: int, since: datetime.date, until: datetime.date
+) -> QuerySet[Notification]:
+    """The notifications awaiting triage that count, with the columns of a Death (no
+    category or inquest yet: the words, for a child of 10 or over)."""
+    return (
+        Notification.objects.filter(_counted_notifications_between(area_id, since, until))
+        .alias(**_death_columns())
+        .alias(
+            suspected_suicide=_flag(
+                Q(age_years__gte=rules.SUSPECTED_SUICIDE_MIN_AGE_YEARS)
+                & rules.suspected_suicide_words_q()
+            )
+        )
+    )
+
+
+def _first_initial() -> Lower:
+    return Lower(Substr(Trim("child_first_name"), 1, 1))
+
+
+def same_nhs_number_q() -> Q:
+    """A row with the outer row's NHS number, when it has one: the one place the NHS numbers
+    of two records are compared in SQL (to move to the blind index with the column)."""
+    return ~Q(child_nhs_number="") & Q(child_nhs_number=OuterRef("child_nhs_number"))
+
+
+def _same_child_q() -> Q:
+    """The inner row is the outer row's child by _keys: the same NHS number, or the same dates
+    of birth and death, sex and first initial (both sides annotate `initial`)."""
+    return same_nhs_number_q() | Q(
+        child_date_of_birth=OuterRef("child_date_of_birth"),
+        date_of_death=OuterRef("date_of_death"),
+        child_sex=OuterRef("child_sex"),
+        initial=OuterRef("initial"),
+    )
+
+
+def _perhaps_told_twice_q() -> Q:
+    """Any row that might be the outer row's child (the same NHS number, or the same dates
+    and sex, whatever the initial): wider than _same_child_q, never narrower, so that Python
+    decides every pair that might be one child."""
+    return same_nhs_number_q() | Q(
+        child_date_of_birth=OuterRef("child_date_of_birth"),
+        date_of_death=OuterRef("date_of_death"),
+        child_sex=OuterRef("child_sex"),
+    )
+
+
+# Deaths per group, by how many window-lengths back from today the death was: 0 is the
+# recent window, 1 the window before it, and so on back to the start of the history.
+Tally = dict[str, dict[int, int]]
+
+
+def _tally_in_sql(queryset: QuerySet[Any], *, today: datetime.date, window_days: int) -> Tally:
+    back = _DaysBetween(Value(today, output_field=DateField()), F("date_of_death")) / Value(
+        window_days
+    )
+    rows = (
+        queryset.annotate(back=back)
+        .order_by()
+        .values("back")
+        .annotate(
+            **{f"n_{group.code}": Count("pk", filter=group.where) for group in rules.WATCHED_GROUPS}
+        )
+    )
+    tally: Tally = {group.code: {} for group in rules.WATCHED_GROUPS}
+    for row in rows:
+        for group in rules.WATCHED_GROUPS:
+            if row[f"n_{group.code}"]:
+                tally[group.code][row["back"]] = row[f"n_{group.code}"]
+    return tally
+
+
+def _tally_add(tally: Tally, more: Tally) -> None:
+    for code, counts in more.items():
+        for back, count in counts.items():
+            tally[code][back] = tally[code].get(back, 0) + count
+
+
+def _notifications_told_twice(
+    *,
+    area_id: int,
+    since: datetime.date,
+    until: datetime.date,
+    today: datetime.date,
+    window_days: int,
+) -> Tally:
+    """The notifications that might be another's child, de-duplicated as area_deaths does:
+    the earliest received counts, a later one of a child already counted does not."""
+    tally: Tally = {group.code: {} for group in rules.WATCHED_GROUPS}
+    rows = (
+        _told_twice(area_id=area_id, since=since, until=until)
+        .annotate(
+            words=ExpressionWrapper(rules.suspected_suicide_words_q(), output_field=BooleanField())
+        )
+        .order_by("received_at", "pk")
+        .values_list(
+            "pk",
+            "date_of_death",
+            "child_date_of_birth",
+            "expectedness",
+            "words",
+            "child_nhs_number",
+            "child_sex",
+            "child_first_name",
+        )
+    )
+    seen: set[ChildKey] = set()
+    for pk, died, born, expectedness, words, nhs, sex, first in rows:
+        keys = _keys(nhs, born, died, sex, first)
+        if keys & seen:
+            continue
+        seen |= keys
+        death = Death(
+            date_of_death=died,
+            date_of_birth=born,
+            unexpected=expectedness == Expectedness.UNEXPECTED,
+            category_code="",
+            inquest_suicide=False,
+            suicide_words=bool(words),
+            source="notification",
+            source_pk=pk,
+        )
+        back = (today - died).days // window_days
+        for group in rules.WATCHED_GROUPS:
+            if group.test(death):
+                tally[group.code][back] = tally[group.code].get(back, 0) + 1
+    return tally
+
+
+def _untold(*, area_id: int, since: datetime.date, until: datetime.date) -> QuerySet[Notification]:
+    """The counted notifications no counted case of the range is the child of."""
+    cases = (
+        Case.objects.filter(_counted_cases_between(area_id, since, until))
+        .alias(initial=_first_initial())
+        .filter(_same_child_q())
+    )
+    return (
+        _notification_deaths(area_id=area_id, since=since, until=until)
+        .alias(initial=_first_initial())
+        .filter(~Exists(cases))
+    )
+
+
+def _others_q(*, area_id: int, since: datetime.date, until: datetime.date) -> Exists:
+    others = (
+        Notification.objects.filter(_counted_notifications_between(area_id, since, until))
+        .exclude(pk=OuterRef("pk"))
+        .filter(_perhaps_told_twice_q())
+    )
+    return Exists(others)
+
+
+def _told_twice(
+    *, area_id: int, since: datetime.date, until: datetime.date
+) -> QuerySet[Notification]:
+    return _untold(area_id=area_id, since=since, until=until).filter(
+        _others_q(area_id=area_id, since=since, until=until)
+    )
+
+
+def _told_once(
+    *, area_id: int, since: datetime.date, until: datetime.date
+) -> QuerySet[Notification]:
+    return _untold(area_id=area_id, since=since, until=until).filter(
+        ~_others_q(area_id=area_id, since=since, until=until)
+    )
+
+
+def area_tally(
+    *, area_id: int, since: datetime.date, until: datetime.date, window_days: int
+) -> Tally:
+    """Each watched group's counted deaths of the area from `since` to `until`, by
+    window-lengths back from `until`: the same deaths as area_deaths, counted in SQL."""
+    tally = _tally_in_sql(
+        _case_deaths(area_id=area_id, since=since, until=until),
+        today=until,
+        window_days=window_days,
+    )
+    _tally_add(
+        tally,
+        _tally_in_sql(
+            _told_once(area_id=area_id, since=since, until=until),
+            today=until,
+            window_days=window_days,
+        ),
+    )
+    _tally_add(
+        tally,
+        _notifications_told_twice(
+            area_id=area_id, since=since, until=until, today=until, window_days=window_days
+        ),
+    )
+    return tally
+
+
 # --- The dashboard ----------------------------------------------------------------------------
 
 
@@ -289,16 +615,16 @@ def _words(
     return said
 
 
-def group_signal(
-    *, group: WatchedGroup, period: Period, recent: Iterable[Death], history: Iterable[Death]
-) -> GroupSignal:
-    observed = sum(1 for d in recent if group.test(d))
-    history_in_group = [d for d in history if group.test(d)]
+def group_signal(*, group: WatchedGroup, period: Period, counts: Mapping[int, int]) -> GroupSignal:
+    """One group's signal from its deaths by window-lengths back from today (area_tally):
+    0 is the recent window, the rest is the history."""
+    observed = counts.get(0, 0)
+    count = sum(n for back, n in counts.items() if back > 0)
     if not period.enough_history:
         return GroupSignal(
             group=group,
             observed=observed,
-            history_count=len(history_in_group),
+            history_count=count,
             expected=None,
             p_value=None,
             level=stats.Level.NO_HISTORY,
@@ -309,7 +635,6 @@ def group_signal(
             ],
             sparkline=None,
         )
-    count = len(history_in_group)
     expected = (count or stats.ZERO_HISTORY_COUNT) / period.history_days * period.window_days
     p_value = stats.poisson_upper_tail(observed, expected)
     return GroupSignal(
@@ -320,20 +645,15 @@ def group_signal(
         p_value=p_value,
         level=stats.level_for(observed=observed, p_value=p_value),
         words=_words(group, period, observed, expected, p_value),
-        sparkline=_sparkline(group, period, [*history_in_group, *recent]),
+        sparkline=_sparkline(period, counts),
     )
 
 
-def _sparkline(group: WatchedGroup, period: Period, deaths: list[Death]) -> Sparkline:
+def _sparkline(period: Period, counts: Mapping[int, int]) -> Sparkline:
+    """The whole windows of the history and the recent one, oldest first (the days before
+    the oldest whole window count in the history, not in the line)."""
     bins = period.history_days // period.window_days + 1
-    counts = [0] * bins
-    for death in deaths:
-        if not group.test(death):
-            continue
-        back = (period.today - death.date_of_death).days // period.window_days
-        if 0 <= back < bins:
-            counts[bins - 1 - back] += 1
-    return Sparkline(counts=counts)
+    return Sparkline(counts=[counts.get(back, 0) for back in range(bins - 1, -1, -1)])
 
 
 @dataclass(frozen=True)
@@ -349,16 +669,19 @@ def surveillance_dashboard(
     """Every watched group of the area: its recent count against its own history."""
     period = period_for(area_id=area.pk, window_days=window_days, years=years, today=today)
     if period.history_start is None:
-        deaths: list[Death] = []
+        tally: Tally = {group.code: {} for group in rules.WATCHED_GROUPS}
     else:
-        deaths = area_deaths(area_id=area.pk, since=period.history_start, until=period.today)
-    recent = [d for d in deaths if d.date_of_death >= period.window_start]
-    history = [d for d in deaths if d.date_of_death < period.window_start]
+        tally = area_tally(
+            area_id=area.pk,
+            since=period.history_start,
+            until=period.today,
+            window_days=period.window_days,
+        )
     return Dashboard(
         area=area,
         period=period,
         signals=[
-            group_signal(group=group, period=period, recent=recent, history=history)
+            group_signal(group=group, period=period, counts=tally[group.code])
             for group in rules.WATCHED_GROUPS
         ],
     )
