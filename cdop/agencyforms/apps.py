@@ -32,7 +32,7 @@ class AgencyformsConfig(AppConfig):
                 context=integration.agency_forms_section,
             )
         )
-        blocker_provider_register("agency_forms", integration.agency_forms_blockers)
+        blocker_provider_register("agency_forms", integration.BLOCKERS)
         chronology_register(
             name="agency_forms",
             kinds=integration.KINDS,

@@ -11,12 +11,10 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.agencyforms.models import Chase, FormRequest
-from cdop.agencyforms.selectors import (
-    form_requests_for_case,
-    outstanding_counts_for_cases,
-)
-from cdop.cases.blockers import Blocker
+from cdop.agencyforms.selectors import OPEN_STATUSES, form_requests_for_case
+from cdop.cases.blockers import Blocker, BlockerQuery, BlockerRow, blocker_queries_run
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.db import db_datetime
 from cdop.securelinks.models import SecureLink
 
 if TYPE_CHECKING:
@@ -42,19 +40,37 @@ def agency_forms_section(request: HttpRequest, case: Case) -> dict[str, Any] | N
     }
 
 
-def agency_forms_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
-    """Explains, refuses nothing: a case can go to its review meeting with a form missing
-    (the panel decides whether to wait), so no transition is blocked."""
+def _blockers_build(rows: list[BlockerRow]) -> dict[int, list[Blocker]]:
     found: dict[int, list[Blocker]] = {}
-    for case_id, (count, since) in outstanding_counts_for_cases(case_ids).items():
+    for _tag, case_id, _d1, _d2, since, count in rows:
+        at = db_datetime(since)
         found[case_id] = [
             Blocker(
                 kind=BLOCKER_KIND,
                 reason=f"Waiting for {count} agency Reporting Form{'s' if count != 1 else ''}",
-                since=timezone.localdate(since) if since else None,
+                since=timezone.localdate(at) if at else None,
             )
         ]
     return found
+
+
+# For each case with open requests: how many, and since when (the case-and-status index
+# answers it). Explains, refuses nothing: a case can go to its review meeting with a form
+# missing (the panel decides whether to wait), so no transition is blocked. A piece of the
+# blockers' statement (cdop.cases.blockers.BlockerQuery).
+BLOCKERS = BlockerQuery(
+    sql=f"SELECT '{BLOCKER_KIND}', case_id, NULL, NULL, MIN(requested_at), COUNT(*)"  # noqa: S608
+    " FROM agencyforms_formrequest WHERE case_id IN (SELECT id FROM cases)"
+    f" AND status IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) GROUP BY case_id",
+    tags=frozenset({BLOCKER_KIND}),
+    build=_blockers_build,
+    params=tuple(OPEN_STATUSES),
+)
+
+
+def agency_forms_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """The outstanding Reporting Forms of these cases. One query."""
+    return blocker_queries_run([BLOCKERS], case_ids)
 
 
 def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:

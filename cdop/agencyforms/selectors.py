@@ -21,7 +21,6 @@ from cdop.accounts.models import User
 from cdop.agencies.models import Organisation
 from cdop.agencyforms.models import Chase, FormRequest, RequestedForm
 from cdop.cases.models import Case
-from cdop.core.db import db_datetime, fetch_rows, ids_cte
 
 OPEN_STATUSES = (FormRequest.Status.REQUESTED, FormRequest.Status.IN_PROGRESS)
 
@@ -186,28 +185,3 @@ def outstanding_organisations(*, user: User) -> list[Organisation]:
     return list(
         Organisation.objects.filter(area_id__in=area_ids).only("pk", "name").order_by("name")
     )
-
-
-def outstanding_counts_for_cases(
-    case_ids: list[int],
-) -> dict[int, tuple[int, datetime.datetime]]:
-    """For each case with open requests: how many, and since when. One fixed query (the
-    case-and-status index answers it; cdop.core.db.fetch_rows: it runs for every list of
-    cases shown, through the blockers)."""
-    if not case_ids:
-        return {}
-    cases, ids = ids_cte("cases", case_ids)
-    placeholders = ", ".join(["%s"] * len(OPEN_STATUSES))
-    rows = fetch_rows(
-        # Only placeholders are formatted in; the values go as parameters.
-        f"{cases} SELECT case_id, COUNT(*), MIN(requested_at) FROM agencyforms_formrequest"  # noqa: S608
-        f" WHERE case_id IN (SELECT id FROM cases) AND status IN ({placeholders})"
-        " GROUP BY case_id",
-        [*ids, *OPEN_STATUSES],
-    )
-    found = {}
-    for case_id, count, since in rows:
-        at = db_datetime(since)
-        if at is not None:
-            found[case_id] = (count, at)
-    return found

@@ -10,7 +10,7 @@ class AnalysisConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from cdop.analysis.blockers import analysis_blockers
+        from cdop.analysis.blockers import BLOCKERS
         from cdop.analysis.chronology import KINDS, analysis_chronology
         from cdop.analysis.models import Analysis, Factor, Recommendation
         from cdop.analysis.sections import analysis_section_context
@@ -21,7 +21,7 @@ class AnalysisConfig(AppConfig):
         for model in (Analysis, Factor, Recommendation):
             if not auditlog.contains(model):
                 auditlog.register(model)
-        blocker_provider_register("analysis", analysis_blockers)
+        blocker_provider_register("analysis", BLOCKERS)
         section_register(
             CaseSection(
                 key="analysis",

@@ -5,28 +5,17 @@ from __future__ import annotations
 
 from cdop.analysis.models import Analysis
 from cdop.analysis.rules import analysis_draft_from, analysis_missing
-from cdop.cases.blockers import Blocker
+from cdop.cases.blockers import Blocker, BlockerQuery, BlockerRow, blocker_queries_run
 from cdop.cases.workflow import Status
-from cdop.core.db import fetch_rows, ids_cte
 
 KIND = "analysis_incomplete"
 
 
-def analysis_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
-    """One to three queries whatever the number of cases. Only cases reviewed by the panel are
-    held up: before the panel, an unfinished analysis is expected."""
-    if not case_ids:
-        return {}
-    # Fixed SQL (cdop.core.db.fetch_rows): this runs for every list of cases shown, and
-    # almost always finds none reviewed and waiting.
-    cases, ids = ids_cte("cases", case_ids)
-    reviewed = {
-        pk
-        for (pk,) in fetch_rows(
-            f"{cases} SELECT id FROM cases_case WHERE id IN (SELECT id FROM cases) AND status = %s",  # noqa: S608
-            [*ids, Status.PANEL_REVIEWED],
-        )
-    }
+def _blockers_build(rows: list[BlockerRow]) -> dict[int, list[Blocker]]:
+    """Only cases reviewed by the panel are held up: before the panel, an unfinished analysis
+    is expected. The shared statement finds those (almost always none of a list); their
+    analyses are read only when there are some (two queries)."""
+    reviewed = {row[1] for row in rows}
     if not reviewed:
         return {}
     analyses = {
@@ -50,3 +39,19 @@ def analysis_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
             reason = "The Analysis Form is not complete. Still to do: " + "; ".join(todo)
         found[case_id] = [Blocker(kind=KIND, reason=reason, blocks=frozenset({"case_finalise"}))]
     return found
+
+
+# The cases reviewed by the panel among those asked about: a piece of the blockers' statement
+# (cdop.cases.blockers.BlockerQuery).
+BLOCKERS = BlockerQuery(
+    sql="SELECT 'panel_reviewed', id, NULL, NULL, NULL, NULL FROM cases_case"
+    " WHERE id IN (SELECT id FROM cases) AND status = %s",
+    tags=frozenset({"panel_reviewed"}),
+    build=_blockers_build,
+    params=(Status.PANEL_REVIEWED,),
+)
+
+
+def analysis_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """One to three queries whatever the number of cases."""
+    return blocker_queries_run([BLOCKERS], case_ids)

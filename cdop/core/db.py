@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 _turn_files: dict[str, int] = {}
 
@@ -73,3 +73,18 @@ def db_datetime(value: Any) -> datetime.datetime | None:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=datetime.UTC)
     return value  # type: ignore[no-any-return]
+
+
+def db_date(value: Any) -> datetime.date | None:
+    """A date read by fetch_rows: SQLite gives text where it cannot tell the column's type
+    (a column of a UNION whose first branch is an expression)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    parsed = parse_date(str(value)[:10])
+    if parsed is None:
+        raise ValueError("Not a date")
+    return parsed

@@ -19,7 +19,7 @@ class InvestigationsConfig(AppConfig):
         for kind in KINDS.values():
             if not auditlog.contains(kind.model):
                 auditlog.register(kind.model)
-        blocker_provider_register("investigations", selectors.investigation_blockers)
+        blocker_provider_register("investigations", selectors.BLOCKERS)
         section_register(
             CaseSection(
                 key="events",

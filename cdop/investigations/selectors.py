@@ -8,10 +8,16 @@ from django.http import Http404
 
 from cdop.accounts import permissions
 from cdop.accounts.models import User
-from cdop.cases.blockers import Blocker, case_blockers
+from cdop.cases.blockers import (
+    Blocker,
+    BlockerQuery,
+    BlockerRow,
+    blocker_queries_run,
+    case_blockers,
+)
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
-from cdop.core.db import fetch_rows, ids_cte
+from cdop.core.db import db_date, db_datetime
 from cdop.investigations.kinds import KINDS, EventKind
 from cdop.investigations.models import CaseEvent, PostMortemType
 from cdop.notifications.reference import YesNoNotKnown
@@ -48,10 +54,10 @@ def _day(value: object) -> str:
     return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
 
 
-# One statement for the three kinds of blocker (fixed SQL: see cdop.core.db.fetch_rows).
-# Each row: kind, case, a date, a second date, a time, and an id to keep their order.
+# The three kinds of blocker, as a piece of the one statement that asks every step for the
+# blockers of the cases shown (cdop.cases.blockers.BlockerQuery). Each row: kind, case, a
+# date, a second date, a time, and an id to keep their order.
 _BLOCKERS_SQL = """
-{cases}
 SELECT 'post_mortem_report', pm.case_id, pm.performed_on, pm.requested_on, pm.recorded_at, pm.id
   FROM investigations_postmortem pm
  WHERE pm.case_id IN (SELECT id FROM cases)
@@ -70,22 +76,30 @@ SELECT 'inquest', i.case_id, i.opened_on, NULL, NULL, i.id
 _KIND_ORDER = {"post_mortem_report": 0, "post_mortem_unrecorded": 1, "inquest": 2}
 
 
-def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
-    """The blocker provider: post-mortem reports awaited (these refuse the meeting), a
-    post-mortem a notifier expected but nobody recorded, and inquests not yet concluded
-    (these two only explain). One query."""
+def _blockers_build(rows: list[BlockerRow]) -> dict[int, list[Blocker]]:
     found: dict[int, list[Blocker]] = {}
-    if not case_ids:
-        return found
-    cases, ids = ids_cte("cases", case_ids)
-    rows = fetch_rows(
-        _BLOCKERS_SQL.format(cases=cases), [*ids, PostMortemType.NONE, YesNoNotKnown.YES]
-    )
     for kind, case_id, first, second, recorded_at, _pk in sorted(
         rows, key=lambda r: (_KIND_ORDER[r[0]], r[1], r[5])
     ):
-        found.setdefault(case_id, []).append(_blocker(kind, first, second, recorded_at))
+        found.setdefault(case_id, []).append(
+            _blocker(kind, db_date(first), db_date(second), db_datetime(recorded_at))
+        )
     return found
+
+
+BLOCKERS = BlockerQuery(
+    sql=_BLOCKERS_SQL,
+    tags=frozenset(_KIND_ORDER),
+    build=_blockers_build,
+    params=(PostMortemType.NONE, YesNoNotKnown.YES),
+)
+
+
+def investigation_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """Post-mortem reports awaited (these refuse the meeting), a post-mortem a notifier
+    expected but nobody recorded, and inquests not yet concluded (these two only explain).
+    One query."""
+    return blocker_queries_run([BLOCKERS], case_ids)
 
 
 def _blocker(

@@ -24,7 +24,7 @@ class SafeguardingConfig(AppConfig):
         for model in (SafeguardingProfile, SafeguardingConcern, SafeguardingReferral):
             if not auditlog.contains(model):
                 auditlog.register(model)
-        blocker_provider_register("safeguarding", selectors.safeguarding_blockers)
+        blocker_provider_register("safeguarding", selectors.BLOCKERS)
         section_register(
             CaseSection(
                 key="safeguarding",

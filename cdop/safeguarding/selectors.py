@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import User
-from cdop.cases.blockers import Blocker
+from cdop.cases.blockers import Blocker, BlockerQuery, BlockerRow, blocker_queries_run
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
 from cdop.clocks.models import Clock
-from cdop.core.db import db_datetime, fetch_rows, ids_cte
+from cdop.core.db import db_datetime
 from cdop.safeguarding.models import SafeguardingConcern, SafeguardingProfile, SafeguardingReferral
 from cdop.safeguarding.services import CLOCK_KINDS
 
@@ -97,22 +97,9 @@ def safeguarding_for_case(*, case: Case) -> Safeguarding:
     )
 
 
-def safeguarding_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
-    """The blocker provider: a looked-after child whose death is not yet recorded as
-    notified to Ofsted and the Secretary of State cannot have the review finalised. One
-    fixed query (cdop.core.db.fetch_rows: it runs for every list of cases shown)."""
+def _blockers_build(rows: list[BlockerRow]) -> dict[int, list[Blocker]]:
     found: dict[int, list[Blocker]] = {}
-    if not case_ids:
-        return found
-    cases, ids = ids_cte("cases", case_ids)
-    missing = fetch_rows(
-        # Only placeholders are formatted in; the values go as parameters.
-        f"{cases} SELECT case_id, updated_at FROM safeguarding_safeguardingprofile"  # noqa: S608
-        " WHERE case_id IN (SELECT id FROM cases) AND looked_after = %s"
-        " AND ofsted_notified_on IS NULL ORDER BY case_id",
-        [*ids, True],
-    )
-    for case_id, updated_at in missing:
+    for _tag, case_id, _d1, _d2, updated_at, _n in sorted(rows, key=lambda r: r[1]):
         since = db_datetime(updated_at)
         found.setdefault(case_id, []).append(
             Blocker(
@@ -124,3 +111,21 @@ def safeguarding_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
             )
         )
     return found
+
+
+# A looked-after child whose death is not yet recorded as notified to Ofsted and the
+# Secretary of State cannot have the review finalised (a piece of the blockers' statement:
+# cdop.cases.blockers.BlockerQuery).
+BLOCKERS = BlockerQuery(
+    sql="SELECT 'looked_after_notification', case_id, NULL, NULL, updated_at, NULL"
+    " FROM safeguarding_safeguardingprofile WHERE case_id IN (SELECT id FROM cases)"
+    " AND looked_after = %s AND ofsted_notified_on IS NULL",
+    tags=frozenset({"looked_after_notification"}),
+    build=_blockers_build,
+    params=(True,),
+)
+
+
+def safeguarding_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
+    """The looked-after children's missing notifications, for these cases. One query."""
+    return blocker_queries_run([BLOCKERS], case_ids)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class WorkConfig(AppConfig):
@@ -12,16 +13,26 @@ class WorkConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from cdop.cases.models import Task
+        from cdop.cases.models import Case, Task
         from cdop.cases.sections import CaseSection, section_register
         from cdop.cases.signals import case_transitioned
         from cdop.chronology.registry import chronology_register
+        from cdop.clocks.models import Clock
         from cdop.work.chronology import KINDS, task_entries
         from cdop.work.views import case_tasks_section
 
         if not auditlog.contains(Task):
             auditlog.register(Task)
         case_transitioned.connect(_on_case_transitioned, dispatch_uid="work_tasks_from_rules")
+        # Team work's totals are kept a minute (selectors.team_counts): a write to what they
+        # count forgets them.
+        for model in (Task, Case, Clock):
+            post_save.connect(
+                _forget_team_counts, sender=model, dispatch_uid=f"work_counts_{model.__name__}"
+            )
+            post_delete.connect(
+                _forget_team_counts, sender=model, dispatch_uid=f"work_counts_del_{model.__name__}"
+            )
         section_register(
             CaseSection(
                 key="tasks",
@@ -38,3 +49,9 @@ def _on_case_transitioned(sender: Any, *, case: Any, transition: Any, **kwargs: 
     from cdop.work.services import tasks_from_rules
 
     tasks_from_rules(case=case, transition=transition)
+
+
+def _forget_team_counts(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    from cdop.work.selectors import team_counts_forget
+
+    team_counts_forget(instance.area_id)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Case as Choose  # SQL CASE; not the model
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -17,7 +21,8 @@ from cdop.cases.models import Case, Task
 from cdop.cases.workflow import OPEN, REVIEW_LINE, Status
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import clocks_overdue
-from cdop.core.db import fetch_rows
+from cdop.core.db import db_datetime, fetch_rows
+from cdop.work import presenters
 from cdop.work.services import ASSIGNABLE_ROLES
 
 
@@ -152,6 +157,65 @@ def clocks_overdue_team(*, user: User, now: datetime.datetime | None = None) -> 
     return clocks.filter(permissions.clock_kind_visibility_q(user))
 
 
+# Team work's two lists as fixed SQL (cdop.core.db.fetch_rows): the same rows, in the same
+# order, as task_queue_team and clocks_overdue_team give through the ORM (a test holds them
+# to it), without the millisecond or two of Python it takes to build and compile those on
+# every opening of the page. The page's ids are picked from the queue's index alone, then
+# only their rows are joined.
+TaskRow = namedtuple("TaskRow", presenters.TASK_COLUMNS)  # type: ignore[misc]
+ClockRow = namedtuple("ClockRow", presenters.CLOCK_COLUMNS)  # type: ignore[misc]
+
+
+def task_rows_team(*, user: User, start: int, end: int) -> list[Any]:
+    """Rows start..end (0-based, end excluded) of task_queue_team, as TaskRow."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    if not areas or end <= start:
+        return []
+    in_areas = ", ".join(["%s"] * len(areas))
+    rows = fetch_rows(
+        # Only placeholders are formatted in; the values go as parameters.
+        "SELECT t.id, t.title, t.rule, t.due_at, c.reference, n.reference, u.full_name,"  # noqa: S608
+        " t.assigned_role FROM cases_task t"
+        " LEFT JOIN cases_case c ON c.id = t.case_id"
+        " LEFT JOIN notifications_notification n ON n.id = t.notification_id"
+        " LEFT JOIN accounts_user u ON u.id = t.assigned_to_id"
+        " WHERE t.id IN (SELECT id FROM cases_task WHERE completed_at IS NULL"
+        f" AND area_id IN ({in_areas}) ORDER BY due_at, id LIMIT %s OFFSET %s)"
+        " ORDER BY t.due_at, t.id",
+        [*areas, end - start, start],
+    )
+    return [TaskRow._make((*r[:3], db_datetime(r[3]), *r[4:])) for r in rows]
+
+
+def clock_rows_team(*, user: User, now: datetime.datetime, start: int, end: int) -> list[Any]:
+    """Rows start..end (0-based, end excluded) of clocks_overdue_team, as ClockRow."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    if not areas or end <= start:
+        return []
+    in_areas = ", ".join(["%s"] * len(areas))
+    params: list[object] = [connection.ops.adapt_datetimefield_value(now), *areas]
+    kinds = ""
+    safeguarding_areas = permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
+    if not set(areas) <= set(safeguarding_areas):
+        hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
+        seen = safeguarding_areas or [0]
+        kinds = (
+            f" AND (kind NOT IN ({', '.join(['%s'] * len(hidden))})"
+            f" OR area_id IN ({', '.join(['%s'] * len(seen))}))"
+        )
+        params += [*hidden, *seen]
+    rows = fetch_rows(
+        # Only placeholders are formatted in; the values go as parameters.
+        "SELECT k.id, k.case_id, k.label, k.due_at, c.reference, c.status, c.area_id"  # noqa: S608
+        " FROM clocks_clock k INNER JOIN cases_case c ON c.id = k.case_id"
+        " WHERE k.id IN (SELECT id FROM clocks_clock WHERE stopped_at IS NULL AND due_at < %s"
+        f" AND area_id IN ({in_areas}){kinds} ORDER BY due_at, id LIMIT %s OFFSET %s)"
+        " ORDER BY k.due_at, k.id",
+        [*params, end - start, start],
+    )
+    return [ClockRow._make((*r[:3], db_datetime(r[3]), *r[4:])) for r in rows]
+
+
 @dataclass(frozen=True)
 class StageCount:
     status: str
@@ -166,50 +230,110 @@ class TeamCounts:
     stages: list[StageCount]
 
 
+# Team work's totals, per area, for a minute at most (the cache is shared by every process).
+# A task, clock or case saved or deleted forgets its area's totals when its transaction
+# commits (cdop.work.apps), so what someone just did shows at once; a clock that falls
+# overdue by the passing of time, or a row written in bulk, shows within the minute.
+TEAM_COUNTS_SECONDS = 60
+_TEAM_COUNTS_KEY = "work:team-counts:{}"
+_pending = threading.local()
+
+
+def team_counts_forget(area_id: int | None) -> None:
+    """Forget an area's Team work totals: at once (so this transaction's own reads see the
+    change) and again when the transaction commits (so that another process cannot keep
+    totals it read before the commit). One delete per area per transaction, however many
+    rows are written, unless the totals were read again in between."""
+    if area_id is None:
+        return
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        cache.delete(_TEAM_COUNTS_KEY.format(area_id))
+        return
+    # No flush waiting: the transaction that registered it has committed or rolled back.
+    if not any(func is _team_counts_flush for _sids, func, _robust in conn.run_on_commit):
+        _pending.areas = set()
+        _pending.gone = set()
+        transaction.on_commit(_team_counts_flush)
+    _pending.areas.add(area_id)
+    if area_id not in _pending.gone:
+        _pending.gone.add(area_id)
+        cache.delete(_TEAM_COUNTS_KEY.format(area_id))
+
+
+def _team_counts_flush() -> None:
+    areas: set[int] = getattr(_pending, "areas", set())
+    _pending.areas = set()
+    _pending.gone = set()
+    cache.delete_many([_TEAM_COUNTS_KEY.format(a) for a in sorted(areas)])
+
+
+def _area_counts(areas: list[int], now: datetime.datetime) -> dict[int, dict[str, Any]]:
+    """For each area: its open tasks, overdue clocks (all, and of the safeguarding kinds), and
+    open cases by stage; read from the cache, and the missing areas' in one fixed statement
+    (cdop.core.db.fetch_rows), each count one index range."""
+    keys = {_TEAM_COUNTS_KEY.format(a): a for a in areas}
+    cached = cache.get_many(list(keys))
+    found = {keys[key]: value for key, value in cached.items()}
+    missing = [a for a in areas if a not in found]
+    if not missing:
+        return found
+    in_areas = ", ".join(["%s"] * len(missing))
+    statuses = sorted(OPEN)
+    hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
+    at = connection.ops.adapt_datetimefield_value(now)
+    params: list[object] = [*missing, *missing, at, *missing, at, *hidden, *missing, *statuses]
+    # Only placeholders are formatted in; the values go as parameters.
+    sql = (
+        "SELECT 'tasks', area_id, '', COUNT(*) FROM cases_task"  # noqa: S608
+        f" WHERE completed_at IS NULL AND area_id IN ({in_areas}) GROUP BY area_id"
+        " UNION ALL SELECT 'clocks', area_id, '', COUNT(*) FROM clocks_clock"
+        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s GROUP BY area_id"
+        " UNION ALL SELECT 'hidden', area_id, '', COUNT(*) FROM clocks_clock"
+        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s"
+        f" AND kind IN ({', '.join(['%s'] * len(hidden))}) GROUP BY area_id"
+        " UNION ALL SELECT 'stage', area_id, status, COUNT(*) FROM cases_case"
+        f" WHERE area_id IN ({in_areas}) AND status IN ({', '.join(['%s'] * len(statuses))})"
+        " GROUP BY area_id, status"
+    )
+    fresh: dict[int, dict[str, Any]] = {
+        a: {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}} for a in missing
+    }
+    for what, area_id, status, count in fetch_rows(sql, params):
+        if what == "stage":
+            fresh[area_id]["stages"][status] = count
+        else:
+            fresh[area_id][what] = count
+    cache.set_many({_TEAM_COUNTS_KEY.format(a): v for a, v in fresh.items()}, TEAM_COUNTS_SECONDS)
+    # Kept again: the next write in this transaction must forget them again.
+    getattr(_pending, "gone", set()).difference_update(missing)
+    return {**found, **fresh}
+
+
 def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
-    """Team work's three totals in one fixed statement (cdop.core.db.fetch_rows): the open
-    tasks (task_queue_mine's twin, task_queue_team), the overdue clocks (clocks_overdue_team)
-    and the open cases by stage (cases_by_stage). The same counts as those querysets'; each
-    reads one index range. Built through the ORM they took about three times as long, in
-    Python, as the database took to answer them."""
+    """Team work's three totals: the open tasks (task_queue_team's), the overdue clocks
+    (clocks_overdue_team's: without the safeguarding kinds in an area whose safeguarding the
+    user may not read) and the open cases by stage (cases_by_stage's). Summed from each
+    area's totals (_area_counts): one read of the cache, almost always."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     if not areas:
         return TeamCounts(0, 0, cases_by_stage(user=user))
-    in_areas = ", ".join(["%s"] * len(areas))
-    statuses = sorted(OPEN)
-    in_statuses = ", ".join(["%s"] * len(statuses))
-    params: list[object] = [*areas, *areas, connection.ops.adapt_datetimefield_value(now)]
-    kinds = ""
-    safeguarding_areas = permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
-    if not set(areas) <= set(safeguarding_areas):
-        hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
-        seen = safeguarding_areas or [0]
-        kinds = (
-            f" AND (kind NOT IN ({', '.join(['%s'] * len(hidden))})"
-            f" OR area_id IN ({', '.join(['%s'] * len(seen))}))"
-        )
-        params += [*hidden, *seen]
-    params += [*areas, *statuses]
-    # Only placeholders are formatted in; the values go as parameters.
-    sql = (
-        "SELECT 'tasks', '', COUNT(*) FROM cases_task"  # noqa: S608
-        f" WHERE completed_at IS NULL AND area_id IN ({in_areas})"
-        " UNION ALL SELECT 'clocks', '', COUNT(*) FROM clocks_clock"
-        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s{kinds}"
-        " UNION ALL SELECT 'stage', status, COUNT(*) FROM cases_case"
-        f" WHERE area_id IN ({in_areas}) AND status IN ({in_statuses}) GROUP BY status"
+    safeguarding_areas = set(
+        permissions.area_ids_with_roles(user, permissions.SAFEGUARDING_READERS)
     )
-    totals = {"tasks": 0, "clocks": 0}
+    tasks = clocks = 0
     by_stage: dict[str, int] = {}
-    for what, status, count in fetch_rows(sql, params):
-        if what == "stage":
-            by_stage[status] = count
-        else:
-            totals[what] = count
+    for area_id, counts in _area_counts(sorted(areas), now).items():
+        tasks += counts["tasks"]
+        clocks += counts["clocks"]
+        if area_id not in safeguarding_areas:
+            clocks -= counts["hidden"]
+        for status, count in counts["stages"].items():
+            by_stage[status] = by_stage.get(status, 0) + count
     order = [s for s in REVIEW_LINE if s in OPEN]
     return TeamCounts(
-        open_tasks=totals["tasks"],
-        overdue_clocks=totals["clocks"],
+        open_tasks=tasks,
+        overdue_clocks=clocks,
         stages=[StageCount(s, str(Status(s).label), by_stage.get(s, 0)) for s in order],
     )
 

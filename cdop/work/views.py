@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -50,10 +51,11 @@ def _page(
     number: str | None,
     *,
     count: int | None = None,
+    rows: Callable[[int, int], list[Any]] | None = None,
 ) -> Page[Any]:
-    """A page of named rows with only `columns`, in at most three queries whatever the page
-    size (two for the first pages): the total on `queryset` (unless given), then the page's
-    rows."""
+    """A page of named rows with only `columns`, in at most two queries whatever the page
+    size: the total on `queryset` (unless given), then the page's rows (from `rows`, given
+    the 0-based start and end, if given: fixed SQL giving what `queryset` would)."""
     paginator = Paginator(queryset.values_list("pk", flat=True), page_size())
     # Fills the cached property.
     paginator.__dict__["count"] = queryset.order_by().count() if count is None else count
@@ -63,19 +65,17 @@ def _page(
         return page
     # SQLite walks the index in order and stops after the page even through the joins;
     # PostgreSQL's planner instead hash-joins every matching row and sorts, so there the
-    # page's ids come first (from the index alone), then only their rows.
-    if page.end_index() <= _DIRECT_ROWS_UP_TO and connection.vendor == "sqlite":
-        rows = queryset.values_list(*columns, named=True)
-        page.object_list = list(rows[page.start_index() - 1 : page.end_index()])
+    # page's ids are picked first (from the index alone, in a subquery), then only their
+    # rows are joined: one statement either way.
+    start, end = page.start_index() - 1, page.end_index()
+    if rows is not None:
+        page.object_list = rows(start, end)
         return page
-    ids = list(page.object_list)
-    by_id = {
-        row.pk: row
-        for row in queryset.model._default_manager.filter(pk__in=ids).values_list(
-            *columns, named=True
-        )
-    }
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    if end <= _DIRECT_ROWS_UP_TO and connection.vendor == "sqlite":
+        page.object_list = list(queryset.values_list(*columns, named=True)[start:end])
+        return page
+    ids = queryset.values("pk")[start:end]
+    page.object_list = list(queryset.filter(pk__in=ids).values_list(*columns, named=True))
     return page
 
 
@@ -135,12 +135,14 @@ def team_work(request: HttpRequest) -> HttpResponse:
         TASK_COLUMNS,
         request.GET.get("page"),
         count=counts.open_tasks,
+        rows=lambda start, end: selectors.task_rows_team(user=user, start=start, end=end),
     )
     clocks = _page(
         selectors.clocks_overdue_team(user=user, now=now),
         CLOCK_COLUMNS,
         request.GET.get("clocks_page"),
         count=counts.overdue_clocks,
+        rows=lambda start, end: selectors.clock_rows_team(user=user, now=now, start=start, end=end),
     )
     stages = counts.stages
     return render(

@@ -394,3 +394,107 @@ def test_team_works_totals_in_one_statement_are_the_counts_of_its_queues(
     monkeypatch.setattr(permissions, "SAFEGUARDING_READERS", frozenset())
     assert agree(alice).overdue_clocks == 3
     assert agree(olu).overdue_clocks == 1
+
+
+def test_team_works_fixed_sql_rows_are_its_querysets_rows_page_by_page(
+    llr, other_area, alice, olu, monkeypatch
+):
+    from cdop.accounts import permissions
+    from cdop.core.tests.factories import NotificationFactory
+    from cdop.work import selectors
+    from cdop.work.presenters import CLOCK_COLUMNS, TASK_COLUMNS
+
+    now = timezone.now()
+    for i in range(7):
+        case = CaseFactory(area=llr if i % 3 else other_area)
+        # Equal due times, so that the order rests on the id as well.
+        clock_start(case=case, kind="cdrm", label=f"Meeting {i}", started_at=now - 9 * DAY,
+                    due_at=now - (i % 2 + 1) * DAY)  # fmt: skip
+        clock_start(case=case, kind="safeguarding_5wd", label="Notify",
+                    started_at=now - 9 * DAY, due_at=now - 3 * DAY)  # fmt: skip
+        clock_start(case=case, kind="panel", label="Panel", started_at=now, due_at=now + DAY)
+        TaskFactory(case=case, area=case.area, due_at=now + (i % 2) * DAY, assigned_to=alice)
+        TaskFactory(case=case, area=case.area, due_at=now - DAY, assigned_role=Role.CDR_MANAGER)
+    notification = NotificationFactory(area=llr)
+    TaskFactory(case=None, notification=notification, area=llr, due_at=now - 5 * DAY)
+
+    def same(user):
+        tasks = list(selectors.task_queue_team(user=user).values_list(*TASK_COLUMNS, named=True))
+        clocks = list(
+            selectors.clocks_overdue_team(user=user, now=now).values_list(
+                *CLOCK_COLUMNS, named=True
+            )
+        )
+        assert tasks
+        assert clocks
+        for start, end in ((0, 4), (4, 8), (8, 40), (40, 44)):
+            fixed = selectors.task_rows_team(user=user, start=start, end=end)
+            assert [tuple(r) for r in fixed] == [tuple(r) for r in tasks[start:end]]
+            fixed_clocks = selectors.clock_rows_team(user=user, now=now, start=start, end=end)
+            assert [tuple(r) for r in fixed_clocks] == [tuple(r) for r in clocks[start:end]]
+        return len(tasks), len(clocks)
+
+    assert same(alice) == (9, 8)
+    assert same(olu) == (6, 6)
+    # Someone who reads the area's cases but not its safeguarding: those clocks are not listed.
+    monkeypatch.setattr(permissions, "SAFEGUARDING_READERS", frozenset())
+    assert same(alice) == (9, 4)
+
+
+def test_team_works_totals_are_kept_a_minute_and_forgotten_by_a_write(llr, alice):
+    from cdop.work import selectors
+
+    now = timezone.now()
+    case = CaseFactory(area=llr, status=Status.NOTIFIED)
+    TaskFactory(case=case, area=llr)
+    assert selectors.team_counts(user=alice, now=now).open_tasks == 1
+
+    # Kept: the second reading asks the cache, not the tables.
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.team_counts(user=alice, now=now).open_tasks == 1
+    assert not any("cases_task" in q["sql"] for q in queries.captured_queries)
+
+    # A new task, a completed one, a case moving on: each forgets the area's totals at once.
+    task = TaskFactory(case=case, area=llr)
+    assert selectors.team_counts(user=alice, now=now).open_tasks == 2
+    task.completed_at = now
+    task.save()
+    assert selectors.team_counts(user=alice, now=now).open_tasks == 1
+    case.status = Status.INFORMATION_GATHERING
+    case.save()
+    stages = {s.status: s.count for s in selectors.team_counts(user=alice, now=now).stages}
+    assert (stages["notified"], stages["information_gathering"]) == (0, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_team_works_totals_are_forgotten_again_when_the_write_commits(llr, alice):
+    """Another process may read the totals between the write and its commit, and keep the old
+    ones: the write's transaction forgets them again on commit."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from cdop.work import selectors
+
+    now = timezone.now()
+    case = CaseFactory(area=llr, status=Status.NOTIFIED)
+    key = selectors._TEAM_COUNTS_KEY.format(llr.pk)
+    with transaction.atomic():
+        TaskFactory(case=case, area=llr)
+        TaskFactory(case=case, area=llr)
+        # As if another process had read the old totals meanwhile.
+        cache.set(key, {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}}, 60)
+    assert cache.get(key) is None
+    assert selectors.team_counts(user=alice, now=now).open_tasks == 2
+
+    # A transaction that rolls back leaves nothing behind that would stop the next one.
+    def rolled_back() -> None:
+        with transaction.atomic():
+            TaskFactory(case=case, area=llr)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    with transaction.atomic():
+        TaskFactory(case=case, area=llr)
+        cache.set(key, {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}}, 60)
+    assert selectors.team_counts(user=alice, now=now).open_tasks == 3
