@@ -93,36 +93,57 @@ def assignable_people(*, area_id: int, case: Case | None) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))
 
 
-def clocks_overdue_mine(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Clock]:
+@dataclass(frozen=True)
+class MyTasks:
+    """What My work needs to know of a person's own tasks and cases, read once a request."""
+
+    open_named: list[tuple[int, int | None]]  # (area, case) of each open task named for them
+    is_key_worker: bool  # the key worker of any case
+
+
+def my_tasks(*, user: User) -> MyTasks:
+    """One fixed statement (cdop.core.db.fetch_rows): the person's tasks, and whether they are
+    anyone's key worker. Only the person's own tasks are read, and the open ones kept here:
+    with "completed_at IS NULL" in the query SQLite's planner prefers the area queue index
+    and reads every open task of the area."""
+    rows = fetch_rows(
+        "SELECT 'task', area_id, case_id, completed_at FROM cases_task WHERE assigned_to_id = %s"
+        " UNION ALL SELECT 'key_worker', area_id, id, NULL FROM"
+        " (SELECT area_id, id FROM cases_case WHERE key_worker_id = %s LIMIT 1) AS one",
+        [user.pk, user.pk],
+    )
+    return MyTasks(
+        open_named=[
+            (area, case) for what, area, case, done in rows if what == "task" and done is None
+        ],
+        is_key_worker=any(row[0] == "key_worker" for row in rows),
+    )
+
+
+def clocks_overdue_mine(
+    *, user: User, now: datetime.datetime | None = None, mine: MyTasks | None = None
+) -> QuerySet[Clock]:
     """Overdue clocks on "my" cases: those I am the key worker of, or hold an open task on."""
     # My cases come as two subqueries, each on its own index (an OR across the two would scan
     # every case): those I am the key worker of (which may be many: they stay in the
     # database rather than come through Python), and those I hold an open task on.
-    # Only the person's own tasks are read, and the open ones kept here: with "completed_at
-    # IS NULL" in the query SQLite's planner prefers the area queue index and reads every
-    # open task of the area.
-    task_cases = sorted(
-        {
-            case_id
-            for case_id, completed_at in Task.objects.filter(assigned_to_id=user.pk)
-            .order_by()
-            .values_list("case_id", "completed_at")
-            if case_id is not None and completed_at is None
-        }
-    )
+    mine = mine or my_tasks(user=user)
+    task_cases = sorted({case_id for _area, case_id in mine.open_named if case_id is not None})
     readable = Case.objects.filter(permissions.case_visibility_q(user))
-    mine = []
+    cases = []
     # Most managers are key worker for no case: a cheap look first spares them the count.
-    if Case.objects.filter(key_worker_id=user.pk).exists():
-        mine.append(readable.filter(key_worker_id=user.pk))
+    if mine.is_key_worker:
+        cases.append(readable.filter(key_worker_id=user.pk))
     if task_cases:
-        mine.append(readable.filter(pk__in=task_cases))
-    if not mine:
+        cases.append(readable.filter(pk__in=task_cases))
+    if not cases:
         return Clock.objects.none()
     # Named areas, so that the database reads the clock_running_area_due index.
     areas = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
     return (
-        clocks_overdue(now=now).filter(area_id__in=areas).filter(_clock_kinds_visible_q(user, mine))
+        clocks_overdue(now=now)
+        .filter(area_id__in=areas)
+        .filter(_clock_kinds_visible_q(user, cases))
     )
 
 
@@ -269,9 +290,10 @@ def _team_counts_flush() -> None:
 
 
 def _area_counts(areas: list[int], now: datetime.datetime) -> dict[int, dict[str, Any]]:
-    """For each area: its open tasks, overdue clocks (all, and of the safeguarding kinds), and
-    open cases by stage; read from the cache, and the missing areas' in one fixed statement
-    (cdop.core.db.fetch_rows), each count one index range."""
+    """For each area: its open tasks, overdue clocks (all, and of the safeguarding kinds), open
+    cases by stage, and open tasks given to a role and to nobody by name, by role. Read from
+    the cache, and the missing areas' in one fixed statement (cdop.core.db.fetch_rows), each
+    count one index range."""
     keys = {_TEAM_COUNTS_KEY.format(a): a for a in areas}
     cached = cache.get_many(list(keys))
     found = {keys[key]: value for key, value in cached.items()}
@@ -282,7 +304,16 @@ def _area_counts(areas: list[int], now: datetime.datetime) -> dict[int, dict[str
     statuses = sorted(OPEN)
     hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
     at = connection.ops.adapt_datetimefield_value(now)
-    params: list[object] = [*missing, *missing, at, *missing, at, *hidden, *missing, *statuses]
+    params: list[object] = [
+        *(missing + missing),
+        at,
+        *missing,
+        at,
+        *hidden,
+        *missing,
+        *statuses,
+        *missing,
+    ]
     # Only placeholders are formatted in; the values go as parameters.
     sql = (
         "SELECT 'tasks', area_id, '', COUNT(*) FROM cases_task"  # noqa: S608
@@ -295,13 +326,18 @@ def _area_counts(areas: list[int], now: datetime.datetime) -> dict[int, dict[str
         " UNION ALL SELECT 'stage', area_id, status, COUNT(*) FROM cases_case"
         f" WHERE area_id IN ({in_areas}) AND status IN ({', '.join(['%s'] * len(statuses))})"
         " GROUP BY area_id, status"
+        " UNION ALL SELECT 'role', area_id, assigned_role, COUNT(*) FROM cases_task"
+        f" WHERE completed_at IS NULL AND area_id IN ({in_areas}) AND assigned_to_id IS NULL"
+        " GROUP BY area_id, assigned_role"
     )
     fresh: dict[int, dict[str, Any]] = {
-        a: {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}} for a in missing
+        a: {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}, "roles": {}} for a in missing
     }
     for what, area_id, status, count in fetch_rows(sql, params):
         if what == "stage":
             fresh[area_id]["stages"][status] = count
+        elif what == "role":
+            fresh[area_id]["roles"][status] = count
         else:
             fresh[area_id][what] = count
     cache.set_many({_TEAM_COUNTS_KEY.format(a): v for a, v in fresh.items()}, TEAM_COUNTS_SECONDS)
@@ -336,6 +372,26 @@ def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
         overdue_clocks=clocks,
         stages=[StageCount(s, str(Status(s).label), by_stage.get(s, 0)) for s in order],
     )
+
+
+def task_count_mine(*, user: User, now: datetime.datetime, mine: MyTasks | None = None) -> int:
+    """How many tasks task_queue_mine lists. For someone who reads every case of each area
+    they work in (almost everyone who has tasks): the tasks given to them by name (my_tasks,
+    which My work reads anyway), plus the area's tasks given to each of their roles and to
+    nobody by name, from the totals Team work keeps (_area_counts), rather than
+    counting thousands of a manager's role tasks on every opening of My work. For a key
+    worker, whose tasks depend on their cases, the queryset's own count."""
+    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    assignable = permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES))
+    if not set(assignable) <= set(whole_areas):
+        return task_queue_mine(user=user).count()
+    mine = mine or my_tasks(user=user)
+    total = sum(1 for area_id, _case in mine.open_named if area_id in whole_areas)
+    if assignable:
+        for area_id, counts in _area_counts(assignable, now).items():
+            roles = permissions.roles_in_area(user, area_id)
+            total += sum(n for role, n in counts["roles"].items() if role in roles)
+    return int(total)
 
 
 def cases_by_stage(*, user: User) -> list[StageCount]:

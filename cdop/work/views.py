@@ -89,9 +89,15 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not permissions.area_ids_with_roles(user, permissions.CASE_READERS):
         raise Http404
     now = timezone.now()
-    tasks = _page(selectors.task_queue_mine(user=user), TASK_COLUMNS, request.GET.get("page"))
+    mine = selectors.my_tasks(user=user)
+    tasks = _page(
+        selectors.task_queue_mine(user=user),
+        TASK_COLUMNS,
+        request.GET.get("page"),
+        count=selectors.task_count_mine(user=user, now=now, mine=mine),
+    )
     clocks = _page(
-        selectors.clocks_overdue_mine(user=user, now=now),
+        selectors.clocks_overdue_mine(user=user, now=now, mine=mine),
         CLOCK_COLUMNS,
         request.GET.get("clocks_page"),
     )

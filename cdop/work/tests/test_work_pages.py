@@ -498,3 +498,37 @@ def test_team_works_totals_are_forgotten_again_when_the_write_commits(llr, alice
         TaskFactory(case=case, area=llr)
         cache.set(key, {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}}, 60)
     assert selectors.team_counts(user=alice, now=now).open_tasks == 3
+
+
+def test_my_works_total_is_its_querysets_count_for_every_kind_of_person(
+    llr, other_area, alice, devi, olu, kim, monkeypatch
+):
+    """task_count_mine adds the person's named tasks to the kept totals of their roles' tasks;
+    a key worker's tasks depend on their cases and are counted by the queryset."""
+    from cdop.accounts.models import Membership
+    from cdop.work import selectors
+
+    now = timezone.now()
+    case = CaseFactory(area=llr)
+    theirs = CaseFactory(area=llr, key_worker=kim)
+    elsewhere = CaseFactory(area=other_area)
+    for role in (Role.CDR_MANAGER, Role.DESIGNATED_DOCTOR, Role.KEY_WORKER, Role.ADMINISTRATOR):
+        TaskFactory(case=case, area=llr, assigned_role=role)
+        TaskFactory(case=theirs, area=llr, assigned_role=role)
+        TaskFactory(case=elsewhere, area=other_area, assigned_role=role)
+    for person in (alice, devi, olu, kim):
+        TaskFactory(case=case, area=llr, assigned_to=person)
+        TaskFactory(case=elsewhere, area=other_area, assigned_to=person)
+        TaskFactory(case=case, area=llr, assigned_to=person, completed_at=now)
+    # Someone with two roles in one area and one in another.
+    Membership.objects.create(user=alice, area=llr, role=Role.KEY_WORKER)
+    Membership.objects.create(user=alice, area=other_area, role=Role.DESIGNATED_DOCTOR)
+
+    for person in (alice, devi, olu, kim):
+        person.refresh_from_db()
+        expected = selectors.task_queue_mine(user=person).count()
+        assert selectors.task_count_mine(user=person, now=now) == expected, person
+        assert expected > 0
+    alice.refresh_from_db()
+    # Named tasks in both areas, llr's manager and key-worker role tasks, other_area's doctor's.
+    assert selectors.task_count_mine(user=alice, now=now) == 2 + 4 + 1
