@@ -34,10 +34,10 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, Substr, Trim
@@ -75,6 +75,10 @@ def _counted_notifications(area_id: int) -> Q:
 RECORDING_GRACE = datetime.timedelta(days=28)
 
 
+def _earliest(queryset: QuerySet[Any], field: str) -> Subquery:
+    return Subquery(queryset.order_by(field).values(field)[:1])
+
+
 def area_records_start(*, area_id: int) -> datetime.date | None:
     """The day from which the area's record of deaths is complete, as far as we can tell:
     the later of its earliest death and the day it began recording (its first case opened,
@@ -82,15 +86,27 @@ def area_records_start(*, area_id: int) -> datetime.date | None:
     notified to it). An area that began last year and has since opened cases for older
     deaths still under review holds only some of those years' deaths: counting from the
     earliest death would make the expected count too low, and raise false alarms."""
-    cases = Case.objects.filter(_counted_cases(area_id)).aggregate(
-        died=Min("date_of_death"), recorded=Min("opened_at")
+    cases = Case.objects.filter(_counted_cases(area_id))
+    notifications = Notification.objects.filter(_counted_notifications(area_id))
+    # One query; each earliest is the first row of an index on (area, the date), found
+    # without reading the area's every case (two MINs in one aggregate would).
+    firsts = (
+        Area.objects.filter(pk=area_id)
+        .values(
+            case_died=_earliest(cases, "date_of_death"),
+            case_recorded=_earliest(cases, "opened_at"),
+            notification_died=_earliest(notifications, "date_of_death"),
+            notification_recorded=_earliest(notifications, "received_at"),
+        )
+        .first()
     )
-    notifications = Notification.objects.filter(_counted_notifications(area_id)).aggregate(
-        died=Min("date_of_death"), recorded=Min("received_at")
-    )
-    died = [d for d in (cases["died"], notifications["died"]) if d is not None]
+    if firsts is None:
+        return None
+    died = [d for d in (firsts["case_died"], firsts["notification_died"]) if d is not None]
     recorded = [
-        timezone.localdate(at) for at in (cases["recorded"], notifications["recorded"]) if at
+        timezone.localdate(at)
+        for at in (firsts["case_recorded"], firsts["notification_recorded"])
+        if at
     ]
     if not died:
         return None
