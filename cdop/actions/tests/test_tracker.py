@@ -170,3 +170,22 @@ def test_the_year_is_the_panels_for_actions_agreed_at_a_meeting(client_for, alic
 
     assert numbers(client.get("/staff/actions/?year=2026")) == [at_the_panel.number]
     assert numbers(client.get("/staff/actions/?year=2027")) == [on_the_case.number]
+
+
+def test_the_pages_ids_come_first_and_rows_keep_the_due_order(client_for, alice, case) -> None:
+    """The count and a page's ids come off the actions' own index; the rows of those ids are
+    read after, and must come back soonest due first, ties in the order they were made."""
+    made = [
+        ActionFactory(case=case, due_on=D(2027, 3, 1) + datetime.timedelta(days=n % 7))
+        for n in range(55)
+    ]
+    expected = [a.number for a in sorted(made, key=lambda a: (a.due_on, a.pk))]
+    client = client_for(alice)
+
+    shown = []
+    for page in ("1", "2"):
+        response = client.get(f"/staff/actions/?page={page}")
+        shown += [row["pk"] for row in response.context["rows"]]
+
+    assert response.context["page"].paginator.count == 55
+    assert [a.number for a in sorted(made, key=lambda a: shown.index(a.pk))] == expected

@@ -1,0 +1,61 @@
+"""The index's counts: a theme's tagged cases are those still the area's review (not merged,
+transferred or closed as out of scope), its reviewed ones those the panel has reviewed; the
+page's queries do not grow with the tags."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cdop.cases.workflow import Status
+from cdop.investigations.tests.helpers import opened_case
+from cdop.learning.models import Theme
+from cdop.learning.selectors import theme_counts
+from cdop.learning.tests.helpers import tag
+
+pytestmark = pytest.mark.django_db
+
+EVERY_STATUS = list(Status)
+
+
+def _counts(area) -> dict[str, tuple[int, int]]:
+    return {c.theme.slug: (c.tagged, c.reviewed) for c in theme_counts(area=area)}
+
+
+def test_each_stage_counts_as_tagged_reviewed_or_neither(llr, other_area):
+    for status in EVERY_STATUS:
+        tag(opened_case(area=llr, status=status), "water-safety")
+    tag(opened_case(area=other_area, status=Status.FINALISED), "water-safety")
+
+    # Ten stages: three are no longer the area's review; two of the seven left are reviewed.
+    assert _counts(llr)["water-safety"] == (7, 2)
+    assert _counts(llr)["safe-sleep"] == (0, 0)
+
+
+def test_an_inactive_theme_is_listed_while_a_case_of_the_area_keeps_its_tag(llr):
+    gone = Theme.objects.get(slug="road-safety", area__isnull=True)
+    Theme.objects.filter(pk=gone.pk).update(active=False)
+    tag(opened_case(area=llr, status=Status.MERGED), "road-safety")
+
+    assert "road-safety" not in _counts(llr)
+
+    tag(opened_case(area=llr, status=Status.AWAITING_PANEL), "road-safety")
+
+    assert _counts(llr)["road-safety"] == (1, 0)
+
+
+def test_the_index_takes_the_same_queries_for_one_tag_or_thirty(client_for, pat, llr):
+    tag(opened_case(area=llr, status=Status.FINALISED), "safe-sleep")
+    client = client_for(pat)
+    client.get("/staff/learning/")  # the session and the roles cached
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/staff/learning/").status_code == 200
+
+    for n in range(30):
+        status = EVERY_STATUS[n % len(EVERY_STATUS)]
+        tag(opened_case(area=llr, status=status), ("safe-sleep", "water-safety")[n % 2])
+    with CaptureQueriesContext(connection) as thirty:
+        assert client.get("/staff/learning/").status_code == 200
+
+    assert len(thirty) == len(one)
