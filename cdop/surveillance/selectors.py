@@ -238,7 +238,9 @@ class _AgeYears(Func):
 
     arity = 2
     output_field = IntegerField()
-    # PostgreSQL's age() borrows a year exactly when the birthday is still to come.
+    # PostgreSQL's age() borrows a year exactly when the birthday is still to come. (For a
+    # death before the birth, which no case holds, it says 0 where Python says -1: every
+    # group's threshold, 1 year and up, reads them alike.)
     template = "CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS integer)"
 
     def as_sqlite(
@@ -280,7 +282,8 @@ def _counted_notifications_between(area_id: int, since: datetime.date, until: da
 def _case_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> QuerySet[Case]:
     """The counted cases, with the columns of a Death (rules.Death.suspected_suicide: the
     panel's category, else an inquest's conclusion, else the words for a child of 10 or
-    over; the words are looked for only when the rest has not decided)."""
+    over; written in that order, so that the words are looked for only when the rest has
+    not decided)."""
     suicide_words = Notification.objects.filter(case=OuterRef("pk")).filter(
         rules.suspected_suicide_words_q()
     )
@@ -327,6 +330,8 @@ def _notification_deaths(
 
 
 def _first_initial() -> Lower:
+    """_keys' initial in SQL. SQLite's lower() folds A to Z only: there, "Élodie" and
+    "élodie" keep apart where Python would join them (PostgreSQL folds as its locale does)."""
     return Lower(Substr(Trim("child_first_name"), 1, 1))
 
 
@@ -390,12 +395,7 @@ def _tally_add(tally: Tally, more: Tally) -> None:
 
 
 def _notifications_told_twice(
-    *,
-    area_id: int,
-    since: datetime.date,
-    until: datetime.date,
-    today: datetime.date,
-    window_days: int,
+    *, area_id: int, since: datetime.date, until: datetime.date, window_days: int
 ) -> Tally:
     """The notifications that might be another's child, de-duplicated as area_deaths does:
     the earliest received counts, a later one of a child already counted does not."""
@@ -433,7 +433,7 @@ def _notifications_told_twice(
             source="notification",
             source_pk=pk,
         )
-        back = (today - died).days // window_days
+        back = (until - died).days // window_days
         for group in rules.WATCHED_GROUPS:
             if group.test(death):
                 tally[group.code][back] = tally[group.code].get(back, 0) + 1
@@ -500,7 +500,7 @@ def area_tally(
     _tally_add(
         tally,
         _notifications_told_twice(
-            area_id=area_id, since=since, until=until, today=until, window_days=window_days
+            area_id=area_id, since=since, until=until, window_days=window_days
         ),
     )
     return tally
