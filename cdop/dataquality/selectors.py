@@ -263,24 +263,6 @@ def _area_filtered(
     return cases
 
 
-def area_cases(
-    *,
-    area: Area,
-    status: str = "",
-    only_problems: bool = False,
-    rule: Rule | None = None,
-) -> QuerySet[Case]:
-    """The area's cases in scope, worst first by their last check (most errors, then most
-    warnings, then the newest; a case not checked yet first), with `dq_errors`,
-    `dq_warnings` and `dq_checked_at`."""
-    cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
-    return cases.annotate(
-        dq_errors=F("quality_score__errors"),
-        dq_warnings=F("quality_score__warnings"),
-        dq_checked_at=F("quality_score__checked_at"),
-    ).order_by(*_WORST_FIRST)
-
-
 def area_case_page(
     *,
     area: Area,
@@ -290,9 +272,10 @@ def area_case_page(
     only_problems: bool = False,
     rule: Rule | None = None,
 ) -> tuple[Page[int], list[Row]]:
-    """A page of area_cases() and its rows, in four queries: the count off the indexes of
-    the cases in scope, the page's ids in order (only the sort keys read), then the page's
-    fifty cases and their stored scores and issues (rows_for)."""
+    """A page of the area's cases in scope, worst first by their last check (most errors,
+    then most warnings, then the newest; a case not checked yet first), and its rows: four
+    queries, the count, the page's ids in order (only the sort keys read), then the page's
+    cases and their stored scores and issues (rows_for)."""
     cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
     page: Page[int] = Paginator(
         cases.order_by(*_WORST_FIRST).values_list("pk", flat=True), size
