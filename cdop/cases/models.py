@@ -94,8 +94,13 @@ class Case(ChildDeath):
         indexes = [
             # The case list: newest first, ties broken by id, read straight off the index.
             models.Index(fields=["area", "-opened_at", "-id"], name="case_area_opened_id"),
+            # By stage, newest first; the soonest clock's due time at the end, so that the
+            # list filtered by stage and timescale ("overdue") is checked off the index and
+            # only the page's rows are read (the newest cases are seldom overdue: without it,
+            # SQLite read some 600 rows to find a page of 50 at 20,000 cases).
             models.Index(
-                fields=["area", "status", "-opened_at", "-id"], name="case_area_status_opened_id"
+                fields=["area", "status", "-opened_at", "-id", "next_clock_due_at"],
+                name="case_area_status_opened_due",
             ),
             models.Index(fields=["area", "finalised_at"], name="case_area_finalised"),
             # Search and sort (cdop.cases.selectors): a name prefix is a range on these, and

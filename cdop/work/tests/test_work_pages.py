@@ -466,7 +466,7 @@ def test_team_works_totals_are_kept_a_minute_and_forgotten_by_a_write(llr, alice
     assert (stages["notified"], stages["information_gathering"]) == (0, 1)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_team_works_totals_are_forgotten_again_when_the_write_commits(llr, alice):
     """Another process may read the totals between the write and its commit, and keep the old
     ones: the write's transaction forgets them again on commit."""
