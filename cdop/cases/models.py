@@ -94,6 +94,17 @@ class Case(ChildDeath):
         indexes = [
             # The case list: newest first, ties broken by id, read straight off the index.
             models.Index(fields=["area", "-opened_at", "-id"], name="case_area_opened_id"),
+            # NCMD's re-send list: the area's reopened cases, off the index (cdop.ncmd.selectors).
+            models.Index(
+                fields=["area", "reference"],
+                condition=models.Q(ncmd_resend_needed=True),
+                name="case_area_ncmd_resend",
+            ),
+            # Data quality's scope (open stages, finalised in the last year), off the index alone.
+            models.Index(
+                fields=["area", "status", "finalised_at", "opened_at"],
+                name="case_area_status_finalised",
+            ),
             # By stage, newest first; the soonest clock's due time at the end, so that the
             # list filtered by stage and timescale ("overdue") is checked off the index and
             # only the page's rows are read (the newest cases are seldom overdue: without it,

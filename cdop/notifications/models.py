@@ -121,6 +121,10 @@ class Notification(ChildDeath):
     class Meta:
         ordering = ["-received_at"]
         indexes = [
+            # The staff API's notification list: newest first, a page's ids off the index.
+            models.Index(
+                fields=["area", "-received_at", "-id"], name="notification_area_received_id"
+            ),
             models.Index(fields=["area", "status", "-received_at"], name="notification_queue"),
         ]
 
