@@ -41,6 +41,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, Substr, Trim
+from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
@@ -284,8 +285,18 @@ def _case_deaths(*, area_id: int, since: datetime.date, until: datetime.date) ->
     panel's category, else an inquest's conclusion, else the words for a child of 10 or
     over; written in that order, so that the words are looked for only when the rest has
     not decided)."""
-    suicide_words = Notification.objects.filter(case=OuterRef("pk")).filter(
-        rules.suspected_suicide_words_q()
+    teen = rules.SUSPECTED_SUICIDE_MIN_AGE_YEARS
+    # The case's age, again inside: PostgreSQL would otherwise answer every case's EXISTS
+    # from one hashed scan of every notification's words (the table, growing), where a look
+    # at the few notifications of each case in question is what is wanted.
+    suicide_words = (
+        Notification.objects.filter(case=OuterRef("pk"))
+        .filter(
+            GreaterThanOrEqual(
+                _AgeYears(OuterRef("date_of_death"), OuterRef("child_date_of_birth")), teen
+            )
+        )
+        .filter(rules.suspected_suicide_words_q())
     )
     inquest_suicide = Inquest.objects.filter(
         case=OuterRef("pk"), conclusion=InquestConclusion.SUICIDE
@@ -302,11 +313,7 @@ def _case_deaths(*, area_id: int, since: datetime.date, until: datetime.date) ->
             suspected_suicide=_flag(
                 Q(category_code=rules.SUICIDE_CATEGORY_CODE)
                 | Q(category_code="")
-                & (
-                    Q(inquest_suicide=True)
-                    | Q(age_years__gte=rules.SUSPECTED_SUICIDE_MIN_AGE_YEARS)
-                    & Q(suicide_words=True)
-                )
+                & (Q(inquest_suicide=True) | Q(age_years__gte=teen) & Q(suicide_words=True))
             )
         )
     )
