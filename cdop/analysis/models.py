@@ -138,6 +138,10 @@ class Analysis(models.Model):
 
     class Meta:
         verbose_name_plural = "analyses"
+        indexes = [
+            # Surveillance's count of deaths by category reads the category off the index.
+            models.Index(fields=["case", "category"], name="analysis_case_category"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="complete")
