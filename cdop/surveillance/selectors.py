@@ -76,8 +76,9 @@ ChildKey = tuple[object, ...]
 def _keys(
     nhs: str, born: datetime.date, died: datetime.date, sex: str, first: str
 ) -> set[ChildKey]:
-    """What makes two notifications the same child's: the NHS number, or the dates of birth
-    and death, the sex and the first initial (twins who died the same day keep apart)."""
+    """What makes two notifications the same child's: the NHS number (its blind index: the
+    number is encrypted), or the dates of birth and death, the sex and the first initial
+    (twins who died the same day keep apart)."""
     keys: set[ChildKey] = {("child", born, died, sex, first.strip()[:1].lower())}
     if nhs:
         keys.add(("nhs", nhs))
@@ -105,7 +106,7 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
             "analysis__category__code",
             "inquest",
             "words",
-            "child_nhs_number",
+            "child_nhs_number_index",
             "child_sex",
             "child_first_name",
         )
@@ -139,7 +140,7 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
             "child_date_of_birth",
             "expectedness",
             "words",
-            "child_nhs_number",
+            "child_nhs_number_index",
             "child_sex",
             "child_first_name",
         )
