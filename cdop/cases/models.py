@@ -174,6 +174,13 @@ class Case(ChildDeath):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
+    def blind_indexes_refresh(self) -> list[str]:
+        """Recompute the name search keys (rotate_field_keys --blind-index); their names."""
+        from cdop.cases.search import case_search_keys_fill
+
+        case_search_keys_fill(case=self)
+        return list(SEARCH_KEY_FIELDS)
+
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
 

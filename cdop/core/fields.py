@@ -44,7 +44,7 @@ def _indexed(field: models.Field[Any, Any]) -> bool:
     )
 
 
-class _EmptyOnlyExact(Exact):
+class _EmptyOnlyExact(Exact):  # type: ignore[type-arg]
     """`field=""` (the field is empty) is allowed; any other value is refused."""
 
     def get_prep_lookup(self) -> Any:
@@ -81,15 +81,15 @@ class EncryptedMixin:
         raise _refusal(self, f"__{lookup_name}")  # type: ignore[arg-type]
 
 
-class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[misc]
+class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[type-arg]
     pass
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc]
+class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[type-arg]
     pass
 
 
-class EncryptedEmailField(EncryptedMixin, models.EmailField):  # type: ignore[misc]
+class EncryptedEmailField(EncryptedMixin, models.EmailField):  # type: ignore[type-arg]
     pass
 
 

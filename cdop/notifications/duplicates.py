@@ -4,7 +4,8 @@ Several professionals notify the same death (domain.md §4), so every new notifi
 compared with the area's open and recent cases and with the other new notifications. The
 database narrows the field (same area; date of death within two days, or the same NHS number
 by its blind index, or the same date of birth), then each candidate is scored here in Python
-with reasons a person can read. Nothing is ever merged automatically: staff decide, on the notification page.
+with reasons a person can read. Nothing is ever merged automatically: staff decide, on the
+notification page.
 """
 
 from __future__ import annotations
