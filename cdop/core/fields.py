@@ -14,6 +14,7 @@ save and bulk insert.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -93,6 +94,38 @@ class EncryptedEmailField(EncryptedMixin, models.EmailField):  # type: ignore[ty
     pass
 
 
+class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
+    """A JSON value (dicts, lists, strings, numbers) stored as one Fernet token of its JSON
+    text. Nothing inside it can be queried: only isnull."""
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        return json.loads(crypto.decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return IsNull
+        raise _refusal(self, f"__{lookup_name}")
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise _refusal(self, f"__{lookup_name}")
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj))
+
+
 class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     """HMAC of another field's normalised value (crypto.NORMALISERS[kind]); "" when empty.
 
@@ -143,7 +176,9 @@ class BlindIndexed:
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+    return [
+        f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin | EncryptedJSONField)
+    ]
 
 
 def encrypted_models() -> list[type[models.Model]]:

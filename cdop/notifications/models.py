@@ -12,6 +12,7 @@ from cdop.core.fields import (
     BlindIndexField,
     EncryptedCharField,
     EncryptedEmailField,
+    EncryptedJSONField,
     EncryptedTextField,
 )
 from cdop.notifications.reference import (
@@ -185,10 +186,11 @@ class NotificationDraft(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
     # The answers of each page as posted, by page: {"child": {...}, "death": {...}}.
-    data = models.JSONField(default=dict)
+    # Encrypted at rest like the notification they become (names, NHS number, address).
+    data = EncryptedJSONField(default=dict)
     # The same answers as each page's form cleaned them when it was saved (dates as ISO
     # text), so that sending re-checks only the rules between pages.
-    cleaned = models.JSONField(default=dict)
+    cleaned = EncryptedJSONField(default=dict)
     submission_token = models.UUIDField(default=uuid.uuid4)
     # A honeypot field was filled in: sending it stores nothing.
     is_spam = models.BooleanField(default=False)

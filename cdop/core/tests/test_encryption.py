@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import io
+from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -18,7 +21,7 @@ from cdop.core.fields import EncryptedLookupError
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
 from cdop.family.models import FamilyMember, FamilyProfile
 from cdop.notifications.duplicates import Band, duplicate_best_bands, duplicate_candidates
-from cdop.notifications.models import Notification
+from cdop.notifications.models import Notification, NotificationDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +302,39 @@ def test_a_new_blind_index_key_finds_the_nhs_number_once_the_indexes_are_recompu
         assert Notification.objects.filter(
             child_nhs_number_index=crypto.index_of("nhs_number", "999 000 0018")
         ).exists()
+
+
+def test_a_draft_notifications_answers_are_encrypted_whole(llr):
+    draft = NotificationDraft.objects.create(
+        area=llr,
+        key_hash="0" * 64,
+        data={"child": {"child_last_name": "Ashford", "child_nhs_number": "9990000018"}},
+        cleaned={"child": {"child_last_name": "Ashford"}},
+        expires_at=timezone.now(),
+    )
+
+    raw = _raw("notifications_notificationdraft", draft.pk, "data", "cleaned")
+
+    assert all(value.startswith(crypto.TOKEN_PREFIX) for value in raw.values())
+    assert "Ashford" not in " ".join(raw.values())
+    draft.refresh_from_db()
+    assert draft.data["child"]["child_nhs_number"] == "9990000018"
+    with pytest.raises(EncryptedLookupError):
+        NotificationDraft.objects.filter(data__child__isnull=False).exists()
+
+
+def test_the_notification_migration_encrypts_old_rows_and_its_reverse_decrypts_them(llr):
+    notification = NotificationFactory(area=llr, child_last_name="Ashford", notifier_name="Sam")
+    migration = importlib.import_module("cdop.notifications.migrations.0006_encrypted_fields")
+    editor = SimpleNamespace(connection=connection)
+
+    migration.decrypt_rows(django_apps, editor)
+    raw = _raw("notifications_notification", notification.pk, "child_last_name", "notifier_name")
+    assert raw == {"child_last_name": "Ashford", "notifier_name": "Sam"}
+
+    migration.encrypt_rows(django_apps, editor)
+    raw = _raw("notifications_notification", notification.pk, "child_last_name")
+    assert raw["child_last_name"].startswith(crypto.TOKEN_PREFIX)
+    notification.refresh_from_db()
+    assert notification.child_last_name == "Ashford"
+    assert notification.notifier_name_index == crypto.index_of("person_name", "sam")
