@@ -98,6 +98,10 @@ class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
     """A JSON value (dicts, lists, strings, numbers) stored as one Fernet token of its JSON
     text. Nothing inside it can be queried: only isnull."""
 
+    # For django-stubs: what the attribute holds (any JSON value), not a str.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def get_internal_type(self) -> str:
         return "TextField"
 
