@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from cdop.cases.workflow import REVIEW_LINE, Status
+from cdop.core.crypto import child_identity
 from cdop.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 
 
@@ -41,6 +42,14 @@ class ChildDeath(BlindIndexed, models.Model):
     expectedness = models.CharField(
         max_length=12, choices=Expectedness.choices, default=Expectedness.NOT_KNOWN
     )
+    # The dates of birth and death, the sex and the first initial, as one blind index: how
+    # surveillance tells a death notified twice from twins without an NHS number, now that
+    # the first name is encrypted (crypto.child_identity).
+    child_identity_index = BlindIndexField(
+        source="child_identity",
+        kind="child_identity",
+        depends_on=("child_first_name", "child_date_of_birth", "date_of_death", "child_sex"),
+    )
 
     class Meta:
         abstract = True
@@ -48,6 +57,15 @@ class ChildDeath(BlindIndexed, models.Model):
     @property
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def child_identity(self) -> str:
+        return child_identity(
+            first_name=self.child_first_name,
+            date_of_birth=self.child_date_of_birth,
+            date_of_death=self.date_of_death,
+            sex=self.child_sex,
+        )
 
 
 class Case(ChildDeath):

@@ -21,7 +21,21 @@ from cdop.core import crypto
 BATCH = 1000
 
 # A function of the plaintext values of a row (by column) giving more columns to write.
-Derived = Callable[[dict[str, str]], dict[str, str]]
+Derived = Callable[[dict[str, Any]], dict[str, str]]
+
+
+def child_identity_of(plain: dict[str, Any]) -> dict[str, str]:
+    """The child_identity_index of a case's or notification's row (cases.ChildDeath)."""
+    text = crypto.child_identity(
+        first_name=plain["child_first_name"],
+        date_of_birth=plain["child_date_of_birth"],
+        date_of_death=plain["date_of_death"],
+        sex=plain["child_sex"],
+    )
+    return {"child_identity_index": crypto.index_of("child_identity", text)}
+
+
+IDENTITY_COLUMNS = ("child_date_of_birth", "date_of_death", "child_sex")
 
 
 def _batches(connection: Any, table: str, columns: Sequence[str]) -> Any:
@@ -66,24 +80,27 @@ def encrypt_table(
     fields: Sequence[str],
     indexes: dict[str, tuple[str, str]] | None = None,
     derived: Derived | None = None,
+    read: Sequence[str] = (),
 ) -> int:
     """Encrypt `fields` of every row of `table`; fill each index column from its
-    (source column, kind); write what `derived` gives. Returns the rows seen."""
+    (source column, kind); write what `derived` gives (it is also given the columns in
+    `read`, which are not encrypted). Returns the rows seen."""
     connection = schema_editor.connection
     indexes = indexes or {}
     seen = 0
     written: list[str] = []
-    for rows in _batches(connection, table, fields):
+    for rows in _batches(connection, table, [*fields, *read]):
         values: list[list[Any]] = []
         for row in rows:
-            plain = {name: _plain(value) for name, value in zip(fields, row[1:], strict=True)}
+            plain = {name: _plain(value) for name, value in zip(fields, row[1:], strict=False)}
+            others = dict(zip(read, row[1 + len(fields) :], strict=True))
             out: dict[str, Any] = {
                 name: crypto.encrypt(value) if value else value for name, value in plain.items()
             }
             for column, (source, kind) in indexes.items():
                 out[column] = crypto.index_of(kind, plain[source] or "")
             if derived is not None:
-                out.update(derived({k: v or "" for k, v in plain.items()}))
+                out.update(derived({k: v or "" for k, v in plain.items()} | others))
             written = list(out)
             values.append([*out.values(), row[0]])
         _update(connection, table, written, values)

@@ -138,10 +138,14 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     bulk_update() do not: set the index yourself there (crypto.index_of).
     """
 
-    def __init__(self, *args: Any, source: str, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: str, kind: str, depends_on: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         if kind not in crypto.NORMALISERS:
             raise ValueError(f"Unknown blind index kind {kind!r}")
+        # The source may be a property made of several fields (depends_on names them).
         self.source, self.kind = source, kind
+        self.depends_on = tuple(depends_on) or (source,)
         kwargs.setdefault("max_length", crypto.INDEX_LENGTH)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
@@ -151,6 +155,8 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"], kwargs["kind"] = self.source, self.kind
+        if self.depends_on != (self.source,):
+            kwargs["depends_on"] = self.depends_on
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
@@ -164,7 +170,7 @@ def blind_index_fields(model: type[models.Model], names: Iterable[str]) -> set[s
     """The names given, and the blind indexes of any of them."""
     chosen = set(names)
     for f in model._meta.concrete_fields:
-        if isinstance(f, BlindIndexField) and f.source in chosen:
+        if isinstance(f, BlindIndexField) and chosen & set(f.depends_on):
             chosen.add(f.name)
     return chosen
 

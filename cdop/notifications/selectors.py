@@ -18,7 +18,6 @@ from cdop.notifications.duplicates import Band, duplicate_best_bands
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 
-
 # Encrypted fields the queue neither shows nor compares for its duplicate hints: left unread,
 # so that a page of 200 does not decrypt 1,600 values it never uses.
 QUEUE_UNREAD = (

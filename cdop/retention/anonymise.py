@@ -75,6 +75,7 @@ _CHILD = {
     # Blind indexes go with the values they match (an HMAC of an NHS number still finds it).
     "child_nhs_number_index": Rule.BLANK,
     "child_postcode": Rule.BLANK,
+    "child_identity_index": Rule.BLANK,
 }
 
 TARGETS: tuple[Target, ...] = (

@@ -4,7 +4,12 @@ import cdop.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
-from cdop.core.encryption_migration import decrypt_table, encrypt_table
+from cdop.core.encryption_migration import (
+    IDENTITY_COLUMNS,
+    child_identity_of,
+    decrypt_table,
+    encrypt_table,
+)
 
 # The child's names, NHS number and postcode, encrypted in place (cdop.core.crypto); the NHS
 # number's blind index filled; the search keys recomputed as blind indexes (they held the
@@ -17,7 +22,7 @@ def _search_keys(plain):
     from cdop.cases.search import case_search_keys
 
     keys = case_search_keys(first_name=plain["child_first_name"], last_name=plain["child_last_name"])
-    return {
+    return child_identity_of(plain) | {
         "search_first_name": keys.first_name,
         "search_last_name": keys.last_name,
         "search_first_sound": keys.first_sound,
@@ -47,6 +52,7 @@ def encrypt_cases(apps, schema_editor):
         fields=FIELDS,
         indexes={"child_nhs_number_index": ("child_nhs_number", "nhs_number")},
         derived=_search_keys,
+        read=IDENTITY_COLUMNS,
     )
 
 
@@ -77,6 +83,11 @@ class Migration(migrations.Migration):
             model_name='case',
             name='child_nhs_number_index',
             field=cdop.core.fields.BlindIndexField(blank=True, default='', kind='nhs_number', max_length=32, source='child_nhs_number'),
+        ),
+        migrations.AddField(
+            model_name='case',
+            name='child_identity_index',
+            field=cdop.core.fields.BlindIndexField(blank=True, default='', depends_on=('child_first_name', 'child_date_of_birth', 'date_of_death', 'child_sex'), kind='child_identity', max_length=32, source='child_identity'),
         ),
         migrations.AddField(
             model_name='case',

@@ -338,3 +338,16 @@ def test_the_notification_migration_encrypts_old_rows_and_its_reverse_decrypts_t
     notification.refresh_from_db()
     assert notification.child_last_name == "Ashford"
     assert notification.notifier_name_index == crypto.index_of("person_name", "sam")
+
+
+def test_surveillance_tells_twins_apart_by_an_index_of_the_initial_never_the_name(llr):
+    amelia = NotificationFactory(area=llr, child_first_name="Amelia")
+    told_again = NotificationFactory(area=llr, child_first_name=" amy ")
+    twin = NotificationFactory(area=llr, child_first_name="Bella")
+
+    assert amelia.child_identity_index == told_again.child_identity_index
+    assert amelia.child_identity_index != twin.child_identity_index
+    raw = _raw("notifications_notification", amelia.pk, "child_identity_index")
+    assert raw["child_identity_index"] == crypto.index_of(
+        "child_identity", f"{amelia.child_date_of_birth}|{amelia.date_of_death}|female|a"
+    )

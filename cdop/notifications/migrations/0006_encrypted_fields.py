@@ -4,7 +4,12 @@ import cdop.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
-from cdop.core.encryption_migration import decrypt_table, encrypt_table
+from cdop.core.encryption_migration import (
+    IDENTITY_COLUMNS,
+    child_identity_of,
+    decrypt_table,
+    encrypt_table,
+)
 
 # The child's, the family's and the notifier's details encrypted in place (cdop.core.crypto),
 # with the blind indexes of the NHS number and of the notifier's name, email and phone.
@@ -33,7 +38,12 @@ INDEXES = {
 
 def encrypt_rows(apps, schema_editor):
     encrypt_table(
-        schema_editor, table="notifications_notification", fields=FIELDS, indexes=INDEXES
+        schema_editor,
+        table="notifications_notification",
+        fields=FIELDS,
+        indexes=INDEXES,
+        derived=child_identity_of,
+        read=IDENTITY_COLUMNS,
     )
 
 
@@ -51,6 +61,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='notification',
+            name='child_identity_index',
+            field=cdop.core.fields.BlindIndexField(blank=True, default='', depends_on=('child_first_name', 'child_date_of_birth', 'date_of_death', 'child_sex'), kind='child_identity', max_length=32, source='child_identity'),
+        ),
         migrations.AddField(
             model_name='notification',
             name='child_nhs_number_index',
