@@ -33,7 +33,8 @@ from django.dispatch import receiver
 INDEX_LENGTH = 32
 # What every Fernet token starts with (version byte 0x80, base64): how a stored value that
 # is not a token yet is told apart during the migration and key rotation.
-TOKEN_PREFIX = "gAAAAA"  # noqa: S105  # nosec B105 - a format marker, not a secret
+# A format marker, not a secret.
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105  # nosec B105
 
 
 class DecryptionError(Exception):
