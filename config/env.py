@@ -75,3 +75,17 @@ class Env:
                 f"not {value!r}."
             )
         return value
+
+
+def fernet_key_problem(key: builtins.str) -> builtins.str:
+    """What is wrong with a Fernet key, in words; "" when it is a good one."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return "is not URL-safe base64"
+    if len(raw) != 32:
+        return f"decodes to {len(raw)} bytes, not 32"
+    return ""

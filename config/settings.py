@@ -52,6 +52,56 @@ else:
     )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
+# --- Field encryption (cdop.core.crypto, docs/security.md "Encryption at rest") -------------
+# Names, NHS numbers, addresses and contact details are stored encrypted with Fernet keys
+# (comma-separated, newest first: the first encrypts, every one decrypts), and matched through
+# HMAC-SHA256 blind indexes keyed with BLIND_INDEX_KEY, a separate secret. Outside production
+# fixed development keys are used, so the synthetic data of a laptop needs nothing set; they
+# decode to "dev-only-not-secret-…" and production refuses them.
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktbm90LXNlY3JldC1maWVsZC1rZXktMDE="
+DEV_BLIND_INDEX_KEY = "dev-only-not-secret-blind-index-key-0123456789"
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", [])
+    BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", "")
+else:
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", [DEV_FIELD_ENCRYPTION_KEY])
+    BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
+
+
+def _check_field_keys() -> None:
+    from config.env import ImproperlyConfiguredError, fernet_key_problem
+
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfiguredError(
+            "FIELD_ENCRYPTION_KEYS must hold at least one Fernet key (newest first, separated "
+            'by commas). Make one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        )
+    for position, key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+        problem = fernet_key_problem(key)
+        if problem:
+            raise ImproperlyConfiguredError(
+                f"FIELD_ENCRYPTION_KEYS: key {position} {problem}. Each key is 32 random "
+                "bytes in URL-safe base64, as Fernet.generate_key() makes."
+            )
+    if PRODUCTION and DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfiguredError(
+            "FIELD_ENCRYPTION_KEYS holds the development key, which is public: set a new key."
+        )
+    minimum = 32 if PRODUCTION else 1
+    if len(BLIND_INDEX_KEY) < minimum:
+        raise ImproperlyConfiguredError(
+            "BLIND_INDEX_KEY must be at least 32 random characters in production (a separate "
+            "secret from the encryption keys: it keys the indexes that match NHS numbers)."
+        )
+    if PRODUCTION and BLIND_INDEX_KEY == DEV_BLIND_INDEX_KEY:
+        raise ImproperlyConfiguredError(
+            "BLIND_INDEX_KEY is the development key, which is public: set a new one."
+        )
+
+
+_check_field_keys()
+
 # Debug pages show settings and URL patterns, so they are never on unless asked for.
 DEBUG = env.bool("DJANGO_DEBUG", False) and not PRODUCTION
 

@@ -22,6 +22,7 @@ load client shares one address (127.0.0.1): NOTIFY_RATE_LIMIT and API_RATE_LIMIT
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import secrets
 import signal
@@ -29,6 +30,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +48,31 @@ def database_url() -> str:
     return os.environ.get("PRODLIKE_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def _secret_key() -> str:
-    """A production-strength key kept in var/prodlike (0600), the same across restarts, so
-    that signed cookies and CSRF tokens survive an app process being killed."""
-    path = STATE / "secret_key"
+def _kept(name: str, make: Callable[[], str]) -> str:
+    """A secret kept in var/prodlike (0600), the same across restarts."""
+    path = STATE / name
     if not path.exists():
         STATE.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    """A production-strength key, the same across restarts, so that signed cookies and CSRF
+    tokens survive an app process being killed."""
+    return _kept("secret_key", lambda: secrets.token_urlsafe(64))
+
+
+def _field_keys() -> dict[str, str]:
+    """Production's encryption keys (cdop.core.crypto), kept like the secret key: the rows
+    written by one run must be readable by the next."""
+    return {
+        "FIELD_ENCRYPTION_KEYS": _kept(
+            "field_encryption_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
+        ),
+        "BLIND_INDEX_KEY": _kept("blind_index_key", lambda: secrets.token_urlsafe(48)),
+    }
 
 
 def service_env() -> dict[str, str]:
@@ -65,6 +83,7 @@ def service_env() -> dict[str, str]:
             "DJANGO_ENV": "production",
             "DATABASE_URL": database_url(),
             "DJANGO_SECRET_KEY": _secret_key(),
+            **_field_keys(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "https://127.0.0.1:8001",
             # Every load client is 127.0.0.1: one address would hit the per-address limit

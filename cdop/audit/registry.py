@@ -5,6 +5,8 @@ from __future__ import annotations
 from auditlog.registry import auditlog
 from django.apps import apps
 
+from cdop.core.fields import BlindIndexField, encrypted_fields
+
 
 def register_models() -> None:
     # (app label, model, fields never copied into the log)
@@ -24,6 +26,8 @@ def register_models() -> None:
                 "search_last_name",
                 "search_first_sound",
                 "search_last_sound",
+                "search_first_prefix",
+                "search_last_prefix",
                 "stage_position",
             ],
         ),
@@ -39,4 +43,13 @@ def register_models() -> None:
     for app_label, model_name, exclude in followed:
         model = apps.get_model(app_label, model_name)
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=exclude)
+            # Encrypted fields: the log says that one changed, never its values (a copy
+            # there would undo the encryption at rest); their blind indexes are derived.
+            masked = [f.name for f in encrypted_fields(model)]
+            indexes = [f.name for f in model._meta.fields if isinstance(f, BlindIndexField)]
+            auditlog.register(
+                model,
+                exclude_fields=[*exclude, *indexes],
+                mask_fields=masked,
+                mask_callable="cdop.core.crypto.audit_mask" if masked else None,
+            )

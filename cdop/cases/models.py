@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 
 from cdop.cases.workflow import REVIEW_LINE, Status
+from cdop.core.crypto import child_identity
+from cdop.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 
 
 class Sex(models.TextChoices):
@@ -22,19 +24,31 @@ class Expectedness(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known yet"
 
 
-class ChildDeath(models.Model):
+class ChildDeath(BlindIndexed, models.Model):
     """Who the child was and when they died: the details a notification brings and a case
-    keeps. One definition, so the two cannot drift apart."""
+    keeps. One definition, so the two cannot drift apart.
 
-    child_first_name = models.CharField(max_length=100)
-    child_last_name = models.CharField(max_length=100)
+    The names, NHS number and postcode are encrypted at rest (cdop.core.fields); the NHS
+    number is matched through its blind index, child_nhs_number_index."""
+
+    child_first_name = EncryptedCharField(max_length=100)
+    child_last_name = EncryptedCharField(max_length=100)
     child_date_of_birth = models.DateField()
     child_sex = models.CharField(max_length=16, choices=Sex.choices)
-    child_nhs_number = models.CharField(max_length=10, blank=True)
-    child_postcode = models.CharField(max_length=8, blank=True)
+    child_nhs_number = EncryptedCharField(max_length=10, blank=True)
+    child_nhs_number_index = BlindIndexField(source="child_nhs_number", kind="nhs_number")
+    child_postcode = EncryptedCharField(max_length=8, blank=True)
     date_of_death = models.DateField()
     expectedness = models.CharField(
         max_length=12, choices=Expectedness.choices, default=Expectedness.NOT_KNOWN
+    )
+    # The dates of birth and death, the sex and the first initial, as one blind index: how
+    # surveillance tells a death notified twice from twins without an NHS number, now that
+    # the first name is encrypted (crypto.child_identity).
+    child_identity_index = BlindIndexField(
+        source="child_identity",
+        kind="child_identity",
+        depends_on=("child_first_name", "child_date_of_birth", "date_of_death", "child_sex"),
     )
 
     class Meta:
@@ -43,6 +57,15 @@ class ChildDeath(models.Model):
     @property
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def child_identity(self) -> str:
+        return child_identity(
+            first_name=self.child_first_name,
+            date_of_birth=self.child_date_of_birth,
+            date_of_death=self.date_of_death,
+            sex=self.child_sex,
+        )
 
 
 class Case(ChildDeath):
@@ -73,13 +96,17 @@ class Case(ChildDeath):
         on_delete=models.PROTECT,
         related_name="key_worker_cases",
     )
-    # Search keys, derived from the names (cdop.cases.search): normalised as the duplicate
-    # finder does (no case, accents, hyphens or spaces) and phonetic, so a tolerant name
-    # search is an index lookup. Filled by save(); bulk loaders call case_search_keys.
-    search_first_name = models.CharField(max_length=100, blank=True, editable=False)
-    search_last_name = models.CharField(max_length=100, blank=True, editable=False)
-    search_first_sound = models.CharField(max_length=100, blank=True, editable=False)
-    search_last_sound = models.CharField(max_length=100, blank=True, editable=False)
+    # Search keys, derived from the names (cdop.cases.search): blind indexes (HMAC, never
+    # the name itself) of the name normalised as the duplicate finder does (no case,
+    # accents, hyphens or spaces), of its phonetic key and of its first three letters, so a
+    # tolerant name search is an index lookup. Filled by save(); bulk loaders call
+    # case_search_keys_fill.
+    search_first_name = models.CharField(max_length=32, blank=True, editable=False)
+    search_last_name = models.CharField(max_length=32, blank=True, editable=False)
+    search_first_sound = models.CharField(max_length=32, blank=True, editable=False)
+    search_last_sound = models.CharField(max_length=32, blank=True, editable=False)
+    search_first_prefix = models.CharField(max_length=32, blank=True, editable=False)
+    search_last_prefix = models.CharField(max_length=32, blank=True, editable=False)
     # The status's place in STAGE_ORDER, kept by save(), so the list sorted by stage reads
     # an index instead of sorting every case by an expression.
     stage_position = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -127,16 +154,14 @@ class Case(ChildDeath):
                 name="case_area_status_opened_due",
             ),
             models.Index(fields=["area", "finalised_at"], name="case_area_finalised"),
-            # Search and sort (cdop.cases.selectors): a name prefix is a range on these, and
-            # the list sorted by name or date of death reads them in order.
-            models.Index(
-                fields=["area", "search_last_name", "search_first_name", "id"],
-                name="case_area_last_name",
-            ),
+            # Search (cdop.cases.selectors): each key of a name is an equality on these.
+            models.Index(fields=["area", "search_last_name"], name="case_area_last_name"),
             models.Index(fields=["area", "search_first_name"], name="case_area_first_name"),
             models.Index(fields=["area", "search_last_sound"], name="case_area_last_sound"),
             models.Index(fields=["area", "search_first_sound"], name="case_area_first_sound"),
-            models.Index(fields=["area", "child_nhs_number"], name="case_area_nhs_number"),
+            models.Index(fields=["area", "search_last_prefix"], name="case_area_last_prefix"),
+            models.Index(fields=["area", "search_first_prefix"], name="case_area_first_prefix"),
+            models.Index(fields=["area", "child_nhs_number_index"], name="case_area_nhs_number"),
             # Duplicate hints on the notification queue look cases up by date of birth.
             models.Index(fields=["area", "child_date_of_birth"], name="case_area_dob"),
             models.Index(fields=["area", "date_of_death", "id"], name="case_area_death_id"),
@@ -196,6 +221,13 @@ class Case(ChildDeath):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
+    def blind_indexes_refresh(self) -> list[str]:
+        """Recompute the name search keys (rotate_field_keys --blind-index); their names."""
+        from cdop.cases.search import case_search_keys_fill
+
+        case_search_keys_fill(case=self)
+        return list(SEARCH_KEY_FIELDS)
+
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
 
@@ -216,6 +248,8 @@ SEARCH_KEY_FIELDS = (
     "search_last_name",
     "search_first_sound",
     "search_last_sound",
+    "search_first_prefix",
+    "search_last_prefix",
 )
 
 

@@ -1,10 +1,15 @@
 """Finding a case from one search box: a reference, a name, an NHS number or a date of death.
 
 Names are matched on keys stored with the case (filled by Case.save and by bulk loaders
-through `case_search_keys`), so a tolerant search is an indexed lookup however many cases
+through `case_search_keys_fill`), so a tolerant search is an indexed lookup however many cases
 there are: the name as the duplicate finder normalises it ("Smith-Jones", "Smith Jones" and
-"Smithjones" are one key) and a phonetic key, so spelling variants ("Mohamed", "Muhammad")
-find each other.
+"Smithjones" are one key), a phonetic key, so spelling variants ("Mohamed", "Muhammad") find
+each other, and the name's first MIN_PREFIX letters ("Ash" finds "Ashford").
+
+The names are encrypted at rest, so the keys are blind indexes (cdop.core.crypto: an HMAC,
+never the name): equal names give equal keys, nothing else can be read from them. A longer
+start typed ("Ashf") is narrowed by its first three letters' key in SQL and the rest is
+checked on the decrypted names of those few cases (cdop.cases.selectors).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from cdop.audit.services import audit_actor
 # Imported by Case.save() when first needed, never by cdop.cases.models at load time: the
 # duplicate finder imports the models itself.
 from cdop.cases.models import Case
+from cdop.core.crypto import blind_index
 from cdop.notifications.duplicates import normalise_name
 
 if TYPE_CHECKING:
@@ -66,19 +72,39 @@ def phonetic_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class SearchKeys:
+    """A name's blind indexes (stored with a case, or looked up for a word typed)."""
+
     first_name: str
     last_name: str
     first_sound: str
     last_sound: str
+    first_prefix: str = ""
+    last_prefix: str = ""
+    # The normalised text the keys come from: held in memory for a search, to check a start
+    # longer than MIN_PREFIX letters on the candidates; never stored.
+    first_text: str = ""
+    last_text: str = ""
+
+
+def prefix_key(side: str, normalised: str) -> str:
+    """The key of a normalised name's first MIN_PREFIX letters ("" when shorter)."""
+    if len(normalised) < MIN_PREFIX:
+        return ""
+    return blind_index(f"{side}_prefix", normalised[:MIN_PREFIX])
 
 
 def case_search_keys(*, first_name: str, last_name: str) -> SearchKeys:
     """The stored keys for a child's names (the same for a case and for a search)."""
+    first, last = normalise_name(first_name)[:KEY_LENGTH], normalise_name(last_name)[:KEY_LENGTH]
     return SearchKeys(
-        first_name=normalise_name(first_name)[:KEY_LENGTH],
-        last_name=normalise_name(last_name)[:KEY_LENGTH],
-        first_sound=phonetic_key(first_name),
-        last_sound=phonetic_key(last_name),
+        first_name=blind_index("first_name", first),
+        last_name=blind_index("last_name", last),
+        first_sound=blind_index("first_sound", phonetic_key(first_name)),
+        last_sound=blind_index("last_sound", phonetic_key(last_name)),
+        first_prefix=prefix_key("first", first),
+        last_prefix=prefix_key("last", last),
+        first_text=first,
+        last_text=last,
     )
 
 
@@ -87,6 +113,7 @@ def case_search_keys_fill(*, case: Case) -> None:
     keys = case_search_keys(first_name=case.child_first_name, last_name=case.child_last_name)
     case.search_first_name, case.search_last_name = keys.first_name, keys.last_name
     case.search_first_sound, case.search_last_sound = keys.first_sound, keys.last_sound
+    case.search_first_prefix, case.search_last_prefix = keys.first_prefix, keys.last_prefix
 
 
 # --- Understanding what was typed ---------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Case as SqlCase
@@ -14,9 +14,17 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseTransition
-from cdop.cases.search import MIN_PREFIX, SearchKeys, SearchQuery, case_search_keys
+from cdop.cases.search import (
+    MIN_PREFIX,
+    SearchKeys,
+    SearchQuery,
+    case_search_keys,
+    prefix_key,
+)
 from cdop.cases.workflow import Status, Transition, transitions_from
 from cdop.clocks.selectors import DUE_SOON_DAYS
+from cdop.core.crypto import index_of
+from cdop.notifications.duplicates import normalise_name
 
 
 class ClockFilter:
@@ -33,14 +41,15 @@ class ClockFilter:
 NO_KEY_WORKER = "none"
 
 # Each sort: its label and the columns, always ending in the primary key so that the order
-# of a page is stable and every sort can be read off an index of the list.
+# of a page is stable and every sort can be read off an index of the list. There is no sort
+# by surname: names are encrypted at rest, so the database cannot order by them (decision
+# in docs/decisions.md); a search by name finds a child instead.
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "opened": ("Opened, newest first", ("-opened_at", "-pk")),
     "opened_oldest": ("Opened, oldest first", ("opened_at", "pk")),
     "death": ("Date of death, most recent first", ("-date_of_death", "-pk")),
     "death_oldest": ("Date of death, oldest first", ("date_of_death", "pk")),
     "reference": ("Reference", ("reference", "pk")),
-    "name": ("Child’s surname", ("search_last_name", "search_first_name", "pk")),
     "stage": ("Stage", ("stage_position", "-opened_at", "-pk")),
 }
 DEFAULT_SORT = "opened"
@@ -60,38 +69,62 @@ class CaseListFilters:
     sort: str = DEFAULT_SORT
 
 
-def _prefix_range(field: str, key: str) -> Q:
-    """Keys starting with `key`, as a range an ordinary index can answer on any database
-    (the keys hold only the letters a to z)."""
-    if len(key) < MIN_PREFIX:
-        return Q(**{field: key})
-    stripped = key.rstrip("z")
-    if not stripped:
-        return Q(**{f"{field}__gte": key})
-    upper = stripped[:-1] + chr(ord(stripped[-1]) + 1)
-    return Q(**{f"{field}__gte": key, f"{field}__lt": upper})
+Side = Literal["first", "last"]
 
 
-def _first_name_matches(word: SearchKeys) -> Q:
-    condition = _prefix_range("search_first_name", word.first_name)
-    if word.first_sound:
-        condition |= Q(search_first_sound=word.first_sound)
-    return condition
+class _Starts:
+    """Which cases' names start with what was typed, where that is longer than MIN_PREFIX
+    letters: the names are encrypted, so the database narrows to the cases sharing the first
+    MIN_PREFIX letters (a blind index) and the rest is checked here on their decrypted
+    names. One query for the whole search, however many words were typed; its rows are a
+    few hundred at most (the cases whose name starts with three given letters)."""
+
+    def __init__(self, cases: QuerySet[Case], words: Sequence[SearchKeys]) -> None:
+        wanted = {
+            (side, text)
+            for word in words
+            for side, text in (("first", word.first_text), ("last", word.last_text))
+            if len(text) > MIN_PREFIX
+        }
+        self._ids: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
+        if not wanted:
+            return
+        narrow = Q()
+        for side, text in wanted:
+            narrow |= Q(**{f"search_{side}_prefix": prefix_key(side, text)})
+        rows = (
+            cases.filter(narrow).order_by().values_list("pk", "child_first_name", "child_last_name")
+        )
+        for pk, first, last in rows:
+            names = {"first": normalise_name(first), "last": normalise_name(last)}
+            for side, text in wanted:
+                if names[side].startswith(text):
+                    self._ids[(side, text)].append(pk)
+
+    def condition(self, side: Side, word: SearchKeys) -> Q:
+        """The cases whose first name (or surname) starts with the word."""
+        text = word.first_text if side == "first" else word.last_text
+        if len(text) < MIN_PREFIX:
+            return Q(**{f"search_{side}_name": getattr(word, f"{side}_name")})
+        if len(text) == MIN_PREFIX:
+            return Q(**{f"search_{side}_prefix": getattr(word, f"{side}_prefix")})
+        return Q(pk__in=self._ids[(side, text)])
 
 
-def _last_name_matches(word: SearchKeys) -> Q:
-    condition = _prefix_range("search_last_name", word.last_name)
-    if word.last_sound:
-        condition |= Q(search_last_sound=word.last_sound)
+def _name_matches(side: Side, word: SearchKeys, starts: _Starts) -> Q:
+    condition = starts.condition(side, word)
+    sound = getattr(word, f"{side}_sound")
+    if sound:
+        condition |= Q(**{f"search_{side}_sound": sound})
     return condition
 
 
 def _joined(words: Sequence[SearchKeys]) -> SearchKeys:
-    text = "".join(w.last_name for w in words)
+    text = "".join(w.last_text for w in words)
     return case_search_keys(first_name=text, last_name=text)
 
 
-def _name_condition(words: Sequence[SearchKeys]) -> tuple[Q, Q]:
+def _name_condition(cases: QuerySet[Case], words: Sequence[SearchKeys]) -> tuple[Q, Q]:
     """(what matches, what matches exactly) for a name of one or more words.
 
     One word: a first name or a surname. Several: first name then surname ("Amelia
@@ -99,17 +132,22 @@ def _name_condition(words: Sequence[SearchKeys]) -> tuple[Q, Q]:
     spaces ("Smith Jones")."""
     if len(words) == 1:
         (word,) = words
+        starts = _Starts(cases, words)
         exact = Q(search_last_name=word.last_name) | Q(search_first_name=word.first_name)
-        return _first_name_matches(word) | _last_name_matches(word), exact
+        return _name_matches("first", word, starts) | _name_matches("last", word, starts), exact
     first, rest, whole = words[0], _joined(words[1:]), _joined(words)
+    starts = _Starts(cases, (first, rest, whole))
+
+    def last(word: SearchKeys) -> Q:
+        return _name_matches("last", word, starts)
+
+    def given(word: SearchKeys) -> Q:
+        return _name_matches("first", word, starts)
+
     # Every way of matching needs the surname to match one of these: said first, it lets
     # the database answer from the surname indexes instead of reading every case.
-    surname = _last_name_matches(first) | _last_name_matches(rest) | _last_name_matches(whole)
-    condition = surname & (
-        (_first_name_matches(first) & _last_name_matches(rest))
-        | (_last_name_matches(first) & _first_name_matches(rest))
-        | _last_name_matches(whole)
-    )
+    surname = last(first) | last(rest) | last(whole)
+    condition = surname & ((given(first) & last(rest)) | (last(first) & given(rest)) | last(whole))
     exact = (
         Q(search_first_name=first.first_name, search_last_name=rest.last_name)
         | Q(search_last_name=first.last_name, search_first_name=rest.first_name)
@@ -123,10 +161,10 @@ def _search(cases: QuerySet[Case], search: SearchQuery) -> tuple[QuerySet[Case],
     if search.kind == "reference":
         return cases.filter(reference=search.reference), False
     if search.kind == "nhs_number":
-        return cases.filter(child_nhs_number=search.nhs_number), False
+        return cases.filter(child_nhs_number_index=index_of("nhs_number", search.nhs_number)), False
     if search.kind == "date_of_death" and search.date_of_death is not None:
         return cases.filter(date_of_death=search.date_of_death), False
-    condition, exact = _name_condition(search.words)
+    condition, exact = _name_condition(cases, search.words)
     ranked = cases.filter(condition).annotate(
         search_rank=SqlCase(
             When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()

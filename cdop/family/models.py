@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 
+from cdop.core.fields import (
+    BlindIndexed,
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
+
 if TYPE_CHECKING:
     from cdop.cases.models import Case
 
@@ -82,7 +90,7 @@ class FamilyContact(_CaseRecord, models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="family_contacts")
     at = models.DateTimeField()
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    family_members = models.CharField(max_length=200)
+    family_members = EncryptedCharField(max_length=200)  # their names
     method = models.CharField(max_length=12, choices=ContactMethod.choices)
     discussed = models.TextField()
     promised = models.TextField(blank=True)
@@ -110,12 +118,16 @@ class BereavementSupport(models.TextChoices):
     NO = "no", "No"
 
 
-class FamilyProfile(_CaseRecord, models.Model):
-    """How to be in touch with the family, and the support they were offered. One per case."""
+class FamilyProfile(_CaseRecord, BlindIndexed, models.Model):
+    """How to be in touch with the family, and the support they were offered. One per case.
+
+    The name and address are encrypted at rest; the postcode in the address has a blind
+    index, for the subject-access search by postcode."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="family")
-    family_name = models.CharField(max_length=200, blank=True)
-    postal_address = models.TextField(blank=True)
+    family_name = EncryptedCharField(max_length=200, blank=True)
+    postal_address = EncryptedTextField(blank=True)
+    postal_address_index = BlindIndexField(source="postal_address", kind="postcode", db_index=True)
     preferred_method = models.CharField(max_length=12, choices=ContactMethod.choices, blank=True)
     preferred_time = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=100, blank=True)
@@ -136,19 +148,26 @@ class FamilyProfile(_CaseRecord, models.Model):
         return f"Family of case {self.case_id}"
 
 
-class FamilyMember(_CaseRecord, models.Model):
-    """Someone in the family to be in touch with. Contact details are special-category."""
+class FamilyMember(_CaseRecord, BlindIndexed, models.Model):
+    """Someone in the family to be in touch with. Contact details are special-category:
+    the name, phone and email are encrypted at rest, with blind indexes for the
+    subject-access search."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="family_members")
-    name = models.CharField(max_length=200)
+    name = EncryptedCharField(max_length=200)
+    name_index = BlindIndexField(source="name", kind="person_name", db_index=True)
     relationship = models.CharField(max_length=100)
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
+    phone_index = BlindIndexField(source="phone", kind="phone", db_index=True)
+    email = EncryptedEmailField(blank=True)
+    email_index = BlindIndexField(source="email", kind="email", db_index=True)
     main_contact = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-main_contact", "name", "pk"]
+        # The main contact first, then in the order they were added (names are encrypted,
+        # so the database cannot sort by them; a case has a handful of members).
+        ordering = ["-main_contact", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"

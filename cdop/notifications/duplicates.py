@@ -2,9 +2,10 @@
 
 Several professionals notify the same death (domain.md §4), so every new notification is
 compared with the area's open and recent cases and with the other new notifications. The
-database narrows the field (same area; date of death within two days, or the same NHS number,
-or the same date of birth), then each candidate is scored here in Python with reasons a person
-can read. Nothing is ever merged automatically: staff decide, on the notification page.
+database narrows the field (same area; date of death within two days, or the same NHS number
+by its blind index, or the same date of birth), then each candidate is scored here in Python
+with reasons a person can read. Nothing is ever merged automatically: staff decide, on the
+notification page.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from cdop.cases.models import Case
 from cdop.cases.workflow import OPEN, Status
+from cdop.core.crypto import blind_index
 from cdop.notifications.models import Notification
 
 # Closed cases stay candidates for this long after they were opened (a late notifier).
@@ -313,6 +315,11 @@ class _Filter:
         return _nhs(self.notification.child_nhs_number)
 
     @property
+    def nhs_index(self) -> str:
+        """The NHS number's blind index: the number itself is encrypted in the database."""
+        return blind_index("nhs_number", self.nhs)
+
+    @property
     def death_window(self) -> tuple[datetime.date, datetime.date]:
         day = self.notification.date_of_death
         delta = datetime.timedelta(days=DEATH_WINDOW_DAYS)
@@ -323,7 +330,7 @@ class _Filter:
             child_date_of_birth__in=self.dates_of_birth
         )
         if self.nhs:
-            query |= Q(child_nhs_number=self.nhs)
+            query |= Q(child_nhs_number_index=self.nhs_index)
         return query
 
 
@@ -383,10 +390,10 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
     filters = [_Filter(n) for n in notifications]
     area_ids = {n.area_id for n in notifications}
     dates = set().union(*(f.dates_of_birth for f in filters))
-    numbers = {f.nhs for f in filters} - {""}
+    numbers = {f.nhs_index for f in filters} - {""}
     keys = Q(child_date_of_birth__in=dates)
     if numbers:
-        keys |= Q(child_nhs_number__in=numbers)
+        keys |= Q(child_nhs_number_index__in=numbers)
     columns = (
         "pk",
         "area_id",

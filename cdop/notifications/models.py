@@ -8,6 +8,13 @@ from django.db import models
 from django.urls import reverse
 
 from cdop.cases.models import ChildDeath
+from cdop.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 from cdop.notifications.reference import (
     Ethnicity,
     NhsNumberStatus,
@@ -37,14 +44,14 @@ class Notification(ChildDeath):
     )
 
     # The child, beyond the details a case keeps (ChildDeath).
-    child_other_names = models.CharField(max_length=200, blank=True)
+    child_other_names = EncryptedCharField(max_length=200, blank=True)
     child_ethnicity = models.CharField(
         max_length=32, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
     )
     nhs_number_status = models.CharField(
         max_length=24, choices=NhsNumberStatus.choices, default=NhsNumberStatus.GIVEN
     )
-    child_address = models.TextField(max_length=500, blank=True)
+    child_address = EncryptedTextField(max_length=500, blank=True)
     gp_practice = models.CharField(max_length=200, blank=True)
 
     # The death.
@@ -65,16 +72,21 @@ class Notification(ChildDeath):
     ncmd_alert_reason = models.TextField(max_length=1000, blank=True)
 
     # Family and household, and the professionals involved: free text, one person a line.
-    parental_responsibility = models.TextField(max_length=2000, blank=True)
-    other_children = models.TextField(max_length=2000, blank=True)
-    carer_at_time = models.TextField(max_length=1000, blank=True)
+    # The family's are names of people, so encrypted at rest like the child's.
+    parental_responsibility = EncryptedTextField(max_length=2000, blank=True)
+    other_children = EncryptedTextField(max_length=2000, blank=True)
+    carer_at_time = EncryptedTextField(max_length=1000, blank=True)
     professionals_involved = models.TextField(max_length=3000, blank=True)
 
-    notifier_name = models.CharField(max_length=200)
+    # Who notified: encrypted, with blind indexes for the subject-access search.
+    notifier_name = EncryptedCharField(max_length=200)
+    notifier_name_index = BlindIndexField(source="notifier_name", kind="person_name")
     notifier_role = models.CharField(max_length=200)
     notifier_organisation = models.CharField(max_length=200)
-    notifier_email = models.EmailField()
-    notifier_phone = models.CharField(max_length=40)
+    notifier_email = EncryptedEmailField()
+    notifier_email_index = BlindIndexField(source="notifier_email", kind="email")
+    notifier_phone = EncryptedCharField(max_length=40)
+    notifier_phone_index = BlindIndexField(source="notifier_phone", kind="phone")
 
     # Where the child lived, and so which panel reviews (cdop.areas residence services).
     residence_status = models.CharField(
@@ -126,6 +138,13 @@ class Notification(ChildDeath):
                 fields=["area", "-received_at", "-id"], name="notification_area_received_id"
             ),
             models.Index(fields=["area", "status", "-received_at"], name="notification_queue"),
+            # Duplicates and the case search match NHS numbers through their blind index.
+            models.Index(
+                fields=["area", "child_nhs_number_index"], name="notification_area_nhs_number"
+            ),
+            models.Index(fields=["notifier_name_index"], name="notification_notifier_name"),
+            models.Index(fields=["notifier_email_index"], name="notification_notifier_email"),
+            models.Index(fields=["notifier_phone_index"], name="notification_notifier_phone"),
         ]
 
     def __str__(self) -> str:
@@ -171,10 +190,11 @@ class NotificationDraft(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
     # The answers of each page as posted, by page: {"child": {...}, "death": {...}}.
-    data = models.JSONField(default=dict)
+    # Encrypted at rest like the notification they become (names, NHS number, address).
+    data = EncryptedJSONField(default=dict)
     # The same answers as each page's form cleaned them when it was saved (dates as ISO
     # text), so that sending re-checks only the rules between pages.
-    cleaned = models.JSONField(default=dict)
+    cleaned = EncryptedJSONField(default=dict)
     submission_token = models.UUIDField(default=uuid.uuid4)
     # A honeypot field was filled in: sending it stores nothing.
     is_spam = models.BooleanField(default=False)

@@ -72,7 +72,10 @@ _CHILD = {
     "child_first_name": Rule.NAME,
     "child_last_name": Rule.BLANK,
     "child_nhs_number": Rule.BLANK,
+    # Blind indexes go with the values they match (an HMAC of an NHS number still finds it).
+    "child_nhs_number_index": Rule.BLANK,
     "child_postcode": Rule.BLANK,
+    "child_identity_index": Rule.BLANK,
 }
 
 TARGETS: tuple[Target, ...] = (
@@ -85,6 +88,8 @@ TARGETS: tuple[Target, ...] = (
             "search_last_name": Rule.BLANK,
             "search_first_sound": Rule.BLANK,
             "search_last_sound": Rule.BLANK,
+            "search_first_prefix": Rule.BLANK,
+            "search_last_prefix": Rule.BLANK,
         },
     ),
     Target(
@@ -104,9 +109,12 @@ TARGETS: tuple[Target, ...] = (
             "carer_at_time": Rule.REMOVE,
             "professionals_involved": Rule.REMOVE,
             "notifier_name": Rule.BLANK,
+            "notifier_name_index": Rule.BLANK,
             "notifier_role": Rule.BLANK,
             "notifier_email": Rule.BLANK,
+            "notifier_email_index": Rule.BLANK,
             "notifier_phone": Rule.BLANK,
+            "notifier_phone_index": Rule.BLANK,
             "residence_override_reason": Rule.REMOVE,
         },
     ),
@@ -160,6 +168,7 @@ TARGETS: tuple[Target, ...] = (
         {
             "family_name": Rule.BLANK,
             "postal_address": Rule.BLANK,
+            "postal_address_index": Rule.BLANK,
             "preferred_time": Rule.BLANK,
             "language": Rule.BLANK,
             "other_needs": Rule.REMOVE,
@@ -170,7 +179,15 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "family.FamilyMember",
         _of_case,
-        {"name": Rule.NAME, "phone": Rule.BLANK, "email": Rule.BLANK, "notes": Rule.REMOVE},
+        {
+            "name": Rule.NAME,
+            "name_index": Rule.BLANK,
+            "phone": Rule.BLANK,
+            "phone_index": Rule.BLANK,
+            "email": Rule.BLANK,
+            "email_index": Rule.BLANK,
+            "notes": Rule.REMOVE,
+        },
     ),
     Target(
         "family.DateToAvoid",
@@ -210,7 +227,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "securelinks.SecureLink",
         lambda case_id: Q(form_request__case_id=case_id) | Q(family_voice_request__case_id=case_id),
-        {"email": Rule.BLANK, "otp_hash": Rule.BLANK},
+        {"email": Rule.BLANK, "email_index": Rule.BLANK, "otp_hash": Rule.BLANK},
     ),
     Target(
         "documents.Document",

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from cdop.core.fields import EncryptedCharField, EncryptedJSONField
+
 # The platform's default, and the floor below which nobody can set an area's period. See
 # docs/retention.md: 15 years matches the period the Care Planning, Placement and Case
 # Review (England) Regulations 2010 set for the records of a looked-after child who dies,
@@ -121,9 +123,9 @@ class SubjectAccessExport(models.Model):
 
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    subject_name = models.CharField(max_length=200)
-    # The identifiers searched with (email, phone, postcode), as typed.
-    searched_with = models.JSONField(default=dict)
+    subject_name = EncryptedCharField(max_length=200)  # a named adult: encrypted at rest
+    # The identifiers searched with (email, phone, postcode), as typed: encrypted too.
+    searched_with = EncryptedJSONField(default=dict)
     area_ids = models.JSONField(default=list)
     # ["notifier:12", "family_member:3", ...]: what was included.
     records = models.JSONField(default=list)

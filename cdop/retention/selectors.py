@@ -14,6 +14,7 @@ from django.db.models import Q
 from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import Area
+from cdop.core.crypto import index_of
 from cdop.retention.models import (
     DEFAULT_YEARS,
     AnonymisedCase,
@@ -159,18 +160,37 @@ def _matched(
     return on
 
 
+# The names, emails and phone numbers searched are encrypted at rest: each is matched in the
+# database through its blind index (cdop.core.crypto), which normalises as _matched does.
+
+
 def _name_q(field_name: str, query: SubjectQuery) -> Q:
-    # Pre-filter in the database on something cheap; _matched decides exactly.
+    key = index_of("person_name", query.name)
+    return Q(**{f"{field_name}_index": key}) if key else Q(pk__in=[])
+
+
+def _phone_q(field_name: str, query: SubjectQuery) -> Q:
+    key = index_of("phone", query.phone)
+    return Q(**{f"{field_name}_index": key}) if key else Q(pk__in=[])
+
+
+def _email_q(field_name: str, query: SubjectQuery) -> Q:
+    key = index_of("email", query.email)
+    return Q(**{f"{field_name}_index": key}) if key else Q(pk__in=[])
+
+
+def _plaintext_name_q(field_name: str, query: SubjectQuery) -> Q:
+    # For records kept in plaintext (agency contacts, meeting invitees: professionals).
     words = query.name.split()
     return Q(**{f"{field_name}__icontains": words[-1]}) if words else Q(pk__in=[])
 
 
-def _phone_q(field_name: str, query: SubjectQuery) -> Q:
+def _plaintext_phone_q(field_name: str, query: SubjectQuery) -> Q:
     digits = normalise_phone(query.phone)
     return Q(**{f"{field_name}__contains": digits[-4:]}) if len(digits) >= 4 else Q(pk__in=[])
 
 
-def _email_q(field_name: str, query: SubjectQuery) -> Q:
+def _plaintext_email_q(field_name: str, query: SubjectQuery) -> Q:
     return Q(**{f"{field_name}__iexact": query.email.strip()}) if query.email else Q(pk__in=[])
 
 
@@ -222,8 +242,9 @@ def subject_search(*, user: User, query: SubjectQuery) -> list[SubjectMatch]:
 
     postcode_q = Q(pk__in=[])
     if query.postcode:
-        outward = normalise_postcode(query.postcode)[:-3] or normalise_postcode(query.postcode)
-        postcode_q = Q(case__family__postal_address__icontains=outward)
+        # The family's address is encrypted: its postcode has a blind index.
+        key = index_of("postcode", query.postcode)
+        postcode_q = Q(case__family__postal_address_index=key) if key else postcode_q
     members = (
         FamilyMember.objects.filter(case__area_id__in=area_ids)
         .filter(
@@ -255,7 +276,11 @@ def subject_search(*, user: User, query: SubjectQuery) -> list[SubjectMatch]:
 
     contacts = (
         AgencyContact.objects.filter(organisation__area_id__in=area_ids)
-        .filter(_name_q("name", query) | _email_q("email", query) | _phone_q("phone", query))
+        .filter(
+            _plaintext_name_q("name", query)
+            | _plaintext_email_q("email", query)
+            | _plaintext_phone_q("phone", query)
+        )
         .select_related("organisation", "organisation__area")
     )
     for c in contacts.order_by("pk")[:200]:
@@ -290,7 +315,7 @@ def subject_search(*, user: User, query: SubjectQuery) -> list[SubjectMatch]:
 
     invitees = (
         Invitee.objects.filter(meeting__area_id__in=area_ids, user__isnull=True)
-        .filter(_name_q("name", query) | _email_q("email", query))
+        .filter(_plaintext_name_q("name", query) | _plaintext_email_q("email", query))
         .select_related("meeting", "meeting__area")
     )
     for i in invitees.order_by("meeting__starts_at", "pk")[:200]:

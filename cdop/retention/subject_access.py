@@ -22,6 +22,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cdop.core.crypto import index_of
 from cdop.retention.selectors import KINDS, SubjectMatch, SubjectQuery
 
 Section = dict[str, Any]
@@ -122,7 +123,7 @@ def _family_member(pk: int) -> Section:
         )
     if m.email:
         for entry in FamilyVoiceEntry.objects.filter(
-            request__case=case, request__links__email__iexact=m.email
+            request__case=case, request__links__email_index=index_of("email", m.email)
         ).distinct():
             records.append(
                 {

@@ -12,15 +12,19 @@ from typing import Any
 
 from django.db import models
 
+from cdop.core.fields import BlindIndexed, BlindIndexField, EncryptedEmailField
 
-class SecureLink(models.Model):
+
+class SecureLink(BlindIndexed, models.Model):
     class Purpose(models.TextChoices):
         AGENCY_FORM = "agency_form", "Agency Reporting Form"
         FAMILY_VOICE = "family_voice", "The family's own words"
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     token_hash = models.CharField(max_length=64, unique=True)
-    email = models.EmailField(max_length=254)
+    # Often a family member's address: encrypted at rest, matched through its blind index.
+    email = EncryptedEmailField(max_length=254)
+    email_index = BlindIndexField(source="email", kind="email", db_index=True)
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
     form_request = models.ForeignKey(
         "agencyforms.FormRequest",

@@ -117,14 +117,13 @@ def area_records_start(*, area_id: int) -> datetime.date | None:
 ChildKey = tuple[object, ...]
 
 
-def _keys(
-    nhs: str, born: datetime.date, died: datetime.date, sex: str, first: str
-) -> set[ChildKey]:
+def _keys(nhs_index: str, identity_index: str) -> set[ChildKey]:
     """What makes two notifications the same child's: the NHS number, or the dates of birth
-    and death, the sex and the first initial (twins who died the same day keep apart)."""
-    keys: set[ChildKey] = {("child", born, died, sex, first.strip()[:1].lower())}
-    if nhs:
-        keys.add(("nhs", nhs))
+    and death, the sex and the first initial (twins who died the same day keep apart). Both
+    as blind indexes: the number and the name are encrypted."""
+    keys: set[ChildKey] = {("child", identity_index)} if identity_index else set()
+    if nhs_index:
+        keys.add(("nhs", nhs_index))
     return keys
 
 
@@ -149,14 +148,13 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
             "analysis__category__code",
             "inquest",
             "words",
-            "child_nhs_number",
-            "child_sex",
-            "child_first_name",
+            "child_nhs_number_index",
+            "child_identity_index",
         )
     )
     deaths: list[Death] = []
     seen: set[ChildKey] = set()
-    for pk, died, born, expectedness, category, inquest, words, nhs, sex, first in cases:
+    for pk, died, born, expectedness, category, inquest, words, nhs, identity in cases:
         deaths.append(
             Death(
                 date_of_death=died,
@@ -169,7 +167,7 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
                 source_pk=pk,
             )
         )
-        seen |= _keys(nhs, born, died, sex, first)
+        seen |= _keys(nhs, identity)
     notifications = (
         Notification.objects.filter(_counted_notifications(area_id))
         .filter(date_of_death__gte=since, date_of_death__lte=until)
@@ -183,13 +181,12 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
             "child_date_of_birth",
             "expectedness",
             "words",
-            "child_nhs_number",
-            "child_sex",
-            "child_first_name",
+            "child_nhs_number_index",
+            "child_identity_index",
         )
     )
-    for pk, died, born, expectedness, words, nhs, sex, first in notifications:
-        keys = _keys(nhs, born, died, sex, first)
+    for pk, died, born, expectedness, words, nhs, identity in notifications:
+        keys = _keys(nhs, identity)
         if keys & seen:
             continue  # another notification of a death already counted
         seen |= keys

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry
 from django.apps import apps as django_apps
+from django.db import connection
 
 from cdop.cases.models import Case
 from cdop.cases.search import SearchError, phonetic_key, search_parse
+from cdop.core.crypto import blind_index, index_of
 from cdop.core.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -272,12 +276,18 @@ def test_a_search_is_recorded_under_the_searchers_area_only(llr, other_area, cli
 # --- The stored keys ----------------------------------------------------------------------
 
 
-def test_saving_a_case_fills_its_search_keys(llr):
+def test_saving_a_case_fills_its_search_keys_as_blind_indexes(llr):
     case = CaseFactory(area=llr, child_first_name="Zoë", child_last_name="Smith-Jones")
 
     case.refresh_from_db()
-    assert (case.search_first_name, case.search_last_name) == ("zoe", "smithjones")
-    assert case.search_last_sound == phonetic_key("Smith Jones")
+    # Deliberate change: the keys are HMACs of the normalised names, never the names.
+    assert (case.search_first_name, case.search_last_name) == (
+        blind_index("first_name", "zoe"),
+        blind_index("last_name", "smithjones"),
+    )
+    assert case.search_last_sound == blind_index("last_sound", phonetic_key("Smith Jones"))
+    assert case.search_last_prefix == blind_index("last_prefix", "smi")
+    assert "smith" not in case.search_last_name
 
 
 def test_a_name_corrected_with_update_fields_refreshes_the_keys(llr):
@@ -287,20 +297,63 @@ def test_a_name_corrected_with_update_fields_refreshes_the_keys(llr):
     case.save(update_fields=["child_last_name"])
 
     case.refresh_from_db()
-    assert case.search_last_name == "bramley"
+    assert case.search_last_name == blind_index("last_name", "bramley")
 
 
-def test_the_migration_fills_the_keys_of_cases_stored_before_it(llr):
+def test_the_migration_encrypts_cases_stored_before_it_and_fills_their_keys(llr):
     case = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="O'Brien")
-    Case.objects.filter(pk=case.pk).update(search_first_name="", search_last_name="")
-    migration = __import__(
-        "cdop.cases.migrations.0006_case_search_keys", fromlist=["fill_search_keys"]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET child_first_name = %s, child_last_name = %s, "
+            "child_nhs_number = %s, search_first_name = '', search_last_name = '', "
+            "child_nhs_number_index = '' WHERE id = %s",
+            ["Amelia", "O'Brien", "9990000018", case.pk],
+        )
+    migration = importlib.import_module("cdop.cases.migrations.0014_encrypted_fields")
 
-    migration.fill_search_keys(django_apps, None)
+    migration.encrypt_cases(django_apps, SimpleNamespace(connection=connection))
+    migration.encrypt_cases(django_apps, SimpleNamespace(connection=connection))  # idempotent
 
     case.refresh_from_db()
-    assert (case.search_first_name, case.search_last_name) == ("amelia", "obrien")
+    assert (case.child_first_name, case.child_last_name) == ("Amelia", "O'Brien")
+    assert case.search_last_name == blind_index("last_name", "obrien")
+    assert case.child_nhs_number_index == index_of("nhs_number", "9990000018")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT child_last_name FROM cases_case WHERE id = %s", [case.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("gAAAAA")
+    assert "Brien" not in stored
+
+
+def test_the_migration_back_decrypts_and_puts_back_the_plaintext_keys(llr):
+    case = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="O'Brien")
+    migration = importlib.import_module("cdop.cases.migrations.0014_encrypted_fields")
+
+    migration.decrypt_cases(django_apps, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT child_last_name, search_last_name FROM cases_case WHERE id = %s", [case.pk]
+        )
+        assert cursor.fetchone() == ("O'Brien", "obrien")
+
+
+def test_a_longer_start_of_a_name_is_checked_on_the_decrypted_names(llr, client_for, alice):
+    ashford = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Ashford")
+    ashton = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashton")
+    ashby = CaseFactory(area=llr, child_first_name="Ashbel", child_last_name="Bramley")
+
+    page = _found(client_for(alice), "Ashf")
+    assert _listed(page, ashford)
+    assert not _listed(page, ashton)
+    assert not _listed(page, ashby)
+
+    page = _found(client_for(alice), "Ash")
+    assert all(_listed(page, c) for c in (ashford, ashton, ashby))
+
+    page = _found(client_for(alice), "Amel Ashf")
+    assert _listed(page, ashford)
+    assert not _listed(page, ashton)
 
 
 def test_an_administrator_reads_the_search_in_the_audit_log(llr, client_for, alice, ada):

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from config.env import Env, ImproperlyConfiguredError
 
@@ -21,6 +22,7 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess[str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "SECURE_", "PYTEST_"))
+        and key not in {"FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"}
     }
     env.update(environ)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
@@ -37,6 +39,12 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess[str]:
 def random_key() -> str:
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     return "".join(secrets.choice(alphabet) for _ in range(60))
+
+
+def field_keys() -> dict[str, str]:
+    """Production's encryption keys (cdop.core.crypto): two Fernet keys and an index key."""
+    newest, older = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    return {"FIELD_ENCRYPTION_KEYS": f"{newest},{older}", "BLIND_INDEX_KEY": random_key()}
 
 
 # --- Env: each kind of value, and the message when it is wrong ---------------------------
@@ -128,6 +136,7 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=random_key(),
         DJANGO_ALLOWED_HOSTS="cdop.example.org",
+        **field_keys(),
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
@@ -177,7 +186,60 @@ def test_debug_can_never_be_switched_on_in_production():
         DJANGO_SECRET_KEY=random_key(),
         DJANGO_ALLOWED_HOSTS="cdop.example.org",
         DJANGO_DEBUG="true",
+        **field_keys(),
     )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+# --- Production's encryption keys ------------------------------------------------------------
+
+
+def _production(**environ: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": random_key(),
+        "DJANGO_ALLOWED_HOSTS": "cdop.example.org",
+    }
+    return manage("check", **(base | environ))
+
+
+def test_production_without_encryption_keys_refuses_to_start_and_says_how_to_make_one():
+    result = _production(BLIND_INDEX_KEY=random_key())
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must hold at least one Fernet key" in result.stderr
+    assert "Fernet.generate_key()" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_a_blind_index_key_refuses_to_start():
+    result = _production(FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+
+    assert result.returncode != 0
+    assert "BLIND_INDEX_KEY must be at least 32 random characters in production" in result.stderr
+
+
+def test_a_malformed_encryption_key_is_named_by_its_place_in_the_list():
+    good = Fernet.generate_key().decode()
+    result = _production(FIELD_ENCRYPTION_KEYS=f"{good},not-a-key", BLIND_INDEX_KEY=random_key())
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key 2" in result.stderr
+
+
+def test_production_refuses_the_public_development_keys():
+    from config.settings import DEV_BLIND_INDEX_KEY, DEV_FIELD_ENCRYPTION_KEY
+
+    result = _production(
+        FIELD_ENCRYPTION_KEYS=DEV_FIELD_ENCRYPTION_KEY, BLIND_INDEX_KEY=random_key()
+    )
+    assert result.returncode != 0
+    assert "holds the development key" in result.stderr
+
+    result = _production(
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), BLIND_INDEX_KEY=DEV_BLIND_INDEX_KEY
+    )
+    assert result.returncode != 0
+    assert "BLIND_INDEX_KEY is the development key" in result.stderr
