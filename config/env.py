@@ -78,7 +78,8 @@ class Env:
 
 
 def fernet_key_problem(key: builtins.str) -> builtins.str:
-    """What is wrong with a Fernet key, in words; "" when it is a good one."""
+    """What is wrong with a field encryption key (32 bytes in URL-safe base64, the format of
+    a Fernet key), in words; "" when it is a good one."""
     import base64
     import binascii
 

@@ -53,7 +53,7 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 # --- Field encryption (cdop.core.crypto, docs/security.md "Encryption at rest") -------------
-# Names, NHS numbers, addresses and contact details are stored encrypted with Fernet keys
+# Names, NHS numbers, addresses and contact details are stored encrypted (AES-256-GCM) with keys
 # (comma-separated, newest first: the first encrypts, every one decrypts), and matched through
 # HMAC-SHA256 blind indexes keyed with BLIND_INDEX_KEY, a separate secret. Outside production
 # fixed development keys are used, so the synthetic data of a laptop needs nothing set; they
@@ -73,16 +73,16 @@ def _check_field_keys() -> None:
 
     if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfiguredError(
-            "FIELD_ENCRYPTION_KEYS must hold at least one Fernet key (newest first, separated "
-            'by commas). Make one with: python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"'
+            "FIELD_ENCRYPTION_KEYS must hold at least one key (newest first, separated by "
+            'commas). Make one with: python -c "import base64, os; '
+            'print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )
     for position, key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
         problem = fernet_key_problem(key)
         if problem:
             raise ImproperlyConfiguredError(
                 f"FIELD_ENCRYPTION_KEYS: key {position} {problem}. Each key is 32 random "
-                "bytes in URL-safe base64, as Fernet.generate_key() makes."
+                "bytes in URL-safe base64."
             )
     if PRODUCTION and DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfiguredError(

@@ -4,7 +4,7 @@ before them are encrypted, and their blind indexes filled, in batches.
 Written in SQL through the migration's connection rather than through models: the
 historical model's encrypted field would try to decrypt the plaintext it reads. Each batch
 is read by primary key order and written with executemany, so a table of any size never sits
-in memory. A value that is already a Fernet token is decrypted first, so running it twice
+in memory. A value that is already encrypted is decrypted first, so running it twice
 (or after a batch that was interrupted outside a transaction) changes nothing.
 
 The reverse decrypts every value back to plaintext, for `migrate <app> <previous>` with the

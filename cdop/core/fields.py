@@ -1,10 +1,10 @@
 """Model fields that keep personal data encrypted at rest (cdop.core.crypto).
 
-`EncryptedCharField`, `EncryptedTextField` and `EncryptedEmailField` store a Fernet token in a
-text column and give the plaintext back on every read, so forms, templates, serializers,
-PDFs and exports see ordinary strings. `max_length` still limits the plaintext (forms and
-`full_clean`). An empty value is stored empty, so "is it blank?" still works in SQL: that
-reveals only that the field is empty.
+`EncryptedCharField`, `EncryptedTextField` and `EncryptedEmailField` store an encrypted value
+(cdop.core.crypto) in a text column and give the plaintext back on every read, so forms,
+templates, serializers, PDFs and exports see ordinary strings. `max_length` still limits the
+plaintext (forms and `full_clean`). An empty value is stored empty, so "is it blank?" still
+works in SQL: that reveals only that the field is empty.
 
 Ciphertext differs on every write, so filtering on it would silently find nothing: every
 lookup except `isnull` and "equal to the empty string" raises `EncryptedLookupError`. What
@@ -95,7 +95,7 @@ class EncryptedEmailField(EncryptedMixin, models.EmailField):  # type: ignore[ty
 
 
 class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
-    """A JSON value (dicts, lists, strings, numbers) stored as one Fernet token of its JSON
+    """A JSON value (dicts, lists, strings, numbers) stored as one encrypted value of its JSON
     text. Nothing inside it can be queried: only isnull."""
 
     # For django-stubs: what the attribute holds (any JSON value), not a str.

@@ -40,7 +40,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Lower, Substr, Trim
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
@@ -333,26 +333,20 @@ def _notification_deaths(
     )
 
 
-def _first_initial() -> Lower:
-    """_keys' initial in SQL. SQLite's lower() folds A to Z only: there, "Élodie" and
-    "élodie" keep apart where Python would join them (PostgreSQL folds as its locale does)."""
-    return Lower(Substr(Trim("child_first_name"), 1, 1))
-
-
 def same_nhs_number_q() -> Q:
-    """A row with the outer row's NHS number, when it has one: the one place the NHS numbers
-    of two records are compared in SQL (to move to the blind index with the column)."""
-    return ~Q(child_nhs_number="") & Q(child_nhs_number=OuterRef("child_nhs_number"))
+    """A row with the outer row's NHS number, when it has one: compared by its blind index
+    (the number itself is encrypted)."""
+    return ~Q(child_nhs_number_index="") & Q(
+        child_nhs_number_index=OuterRef("child_nhs_number_index")
+    )
 
 
 def _same_child_q() -> Q:
     """The inner row is the outer row's child by _keys: the same NHS number, or the same dates
-    of birth and death, sex and first initial (both sides annotate `initial`)."""
-    return same_nhs_number_q() | Q(
-        child_date_of_birth=OuterRef("child_date_of_birth"),
-        date_of_death=OuterRef("date_of_death"),
-        child_sex=OuterRef("child_sex"),
-        initial=OuterRef("initial"),
+    of birth and death, sex and first initial (child_identity_index: one blind index of the
+    four, the first name being encrypted)."""
+    return same_nhs_number_q() | (
+        ~Q(child_identity_index="") & Q(child_identity_index=OuterRef("child_identity_index"))
     )
 
 
@@ -416,14 +410,13 @@ def _notifications_told_twice(
             "child_date_of_birth",
             "expectedness",
             "words",
-            "child_nhs_number",
-            "child_sex",
-            "child_first_name",
+            "child_nhs_number_index",
+            "child_identity_index",
         )
     )
     seen: set[ChildKey] = set()
-    for pk, died, born, expectedness, words, nhs, sex, first in rows:
-        keys = _keys(nhs, born, died, sex, first)
+    for pk, died, born, expectedness, words, nhs, identity in rows:
+        keys = _keys(nhs, identity)
         if keys & seen:
             continue
         seen |= keys
@@ -446,16 +439,10 @@ def _notifications_told_twice(
 
 def _untold(*, area_id: int, since: datetime.date, until: datetime.date) -> QuerySet[Notification]:
     """The counted notifications no counted case of the range is the child of."""
-    cases = (
-        Case.objects.filter(_counted_cases_between(area_id, since, until))
-        .alias(initial=_first_initial())
-        .filter(_same_child_q())
+    cases = Case.objects.filter(_counted_cases_between(area_id, since, until)).filter(
+        _same_child_q()
     )
-    return (
-        _notification_deaths(area_id=area_id, since=since, until=until)
-        .alias(initial=_first_initial())
-        .filter(~Exists(cases))
-    )
+    return _notification_deaths(area_id=area_id, since=since, until=until).filter(~Exists(cases))
 
 
 def _others_q(*, area_id: int, since: datetime.date, until: datetime.date) -> Exists:

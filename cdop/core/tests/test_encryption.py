@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
@@ -129,7 +129,9 @@ def test_the_familys_details_are_encrypted_and_indexed(llr, alice):
     )
 
     raw = _raw("family_familymember", member.pk, "name", "phone", "email", "email_index")
-    assert "jo" not in " ".join(raw.values()).casefold()
+    stored = " ".join(raw.values()).casefold()
+    for plain in ("jo ashford", "07700 900123", "07700900123", "jo@example.invalid"):
+        assert plain not in stored
     assert raw["email_index"] == crypto.index_of("email", " JO@example.invalid ")
     raw = _raw("family_familyprofile", profile.pk, "postal_address", "postal_address_index")
     assert "Synthetic" not in raw["postal_address"]
@@ -263,8 +265,9 @@ def test_rotating_to_a_new_key_leaves_everything_readable_with_the_new_key_alone
         assert notification.notifier_name == "Sam Notifier"
         assert (member.name, member.email) == ("Jo Ashford", "jo@example.invalid")
     raw = _raw("cases_case", case.pk, "child_last_name")["child_last_name"]
-    with pytest.raises(InvalidToken):
-        Fernet(KEY_A).decrypt(raw.encode())
+    assert raw.startswith(f"{crypto.TOKEN_PREFIX}{crypto.key_id(KEY_B)}.")
+    with override_settings(FIELD_ENCRYPTION_KEYS=[KEY_A]), pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(raw)
 
 
 def test_without_the_old_key_an_unrotated_value_cannot_be_read_and_says_why(llr):
@@ -325,7 +328,7 @@ def test_a_draft_notifications_answers_are_encrypted_whole(llr):
 
 def test_the_notification_migration_encrypts_old_rows_and_its_reverse_decrypts_them(llr):
     notification = NotificationFactory(area=llr, child_last_name="Ashford", notifier_name="Sam")
-    migration = importlib.import_module("cdop.notifications.migrations.0006_encrypted_fields")
+    migration = importlib.import_module("cdop.notifications.migrations.0007_encrypted_fields")
     editor = SimpleNamespace(connection=connection)
 
     migration.decrypt_rows(django_apps, editor)
@@ -351,3 +354,19 @@ def test_surveillance_tells_twins_apart_by_an_index_of_the_initial_never_the_nam
     assert raw["child_identity_index"] == crypto.index_of(
         "child_identity", f"{amelia.child_date_of_birth}|{amelia.date_of_death}|female|a"
     )
+
+
+def test_a_changed_or_foreign_value_is_refused_not_misread():
+    token = crypto.encrypt("Ashford")
+    prefix, body = token.rsplit(".", 1)
+    flipped = body[:-4] + ("A" if body[-4] != "A" else "B") + body[-3:]
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(f"{prefix}.{flipped}")
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt("Ashford")
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(f"{crypto.TOKEN_PREFIX}00000000.{body}")
+    assert crypto.decrypt(token) == "Ashford"
+    assert crypto.is_token(token)
+    assert not crypto.is_token("aes1.not a token")

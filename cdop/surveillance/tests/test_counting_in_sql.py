@@ -72,14 +72,13 @@ def _reference_deaths(*, area_id: int, since: datetime.date, until: datetime.dat
             "analysis__category__code",
             "inquest",
             "words",
-            "child_nhs_number",
-            "child_sex",
-            "child_first_name",
+            "child_nhs_number_index",
+            "child_identity_index",
         )
     )
     deaths: list[Death] = []
     seen: set[tuple[object, ...]] = set()
-    for pk, died, born, expectedness, code, inquest, words, nhs, sex, first in cases:
+    for pk, died, born, expectedness, code, inquest, words, nhs, identity in cases:
         deaths.append(
             Death(
                 date_of_death=died,
@@ -92,7 +91,7 @@ def _reference_deaths(*, area_id: int, since: datetime.date, until: datetime.dat
                 source_pk=pk,
             )
         )
-        seen |= _keys(nhs, born, died, sex, first)
+        seen |= _keys(nhs, identity)
     notifications = (
         Notification.objects.filter(_counted_notifications(area_id))
         .filter(date_of_death__gte=since, date_of_death__lte=until)
@@ -106,13 +105,12 @@ def _reference_deaths(*, area_id: int, since: datetime.date, until: datetime.dat
             "child_date_of_birth",
             "expectedness",
             "words",
-            "child_nhs_number",
-            "child_sex",
-            "child_first_name",
+            "child_nhs_number_index",
+            "child_identity_index",
         )
     )
-    for pk, died, born, expectedness, words, nhs, sex, first in notifications:
-        keys = _keys(nhs, born, died, sex, first)
+    for pk, died, born, expectedness, words, nhs, identity in notifications:
+        keys = _keys(nhs, identity)
         if keys & seen:
             continue
         seen |= keys
@@ -233,8 +231,8 @@ WORDS = (
 
 def _retyped(name: str) -> tuple[str, ...]:
     """The same name as another notifier might type it: in other letters' case, with a
-    space before it. Not for an accented initial: SQLite's lower() folds only A to Z (see
-    selectors._first_initial)."""
+    space before it. ASCII initials only, as when the initial was compared in SQL (it is now
+    part of child_identity_index, folded in Python)."""
     if not name.strip()[:1].isascii():
         return ()
     return (name.strip().lower(), " " + name.upper())

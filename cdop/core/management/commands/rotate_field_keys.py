@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, models, transaction
 
@@ -45,10 +43,9 @@ class Command(BaseCommand):
                     f"{model._meta.label}: {seen} rows, {changed} with indexes recomputed"
                 )
             return
-        newest = Fernet(settings.FIELD_ENCRYPTION_KEYS[0])
         total = 0
         for model in encrypted_models():
-            seen, rotated, encrypted = _reencrypt(model, newest, batch)
+            seen, rotated, encrypted = _reencrypt(model, batch)
             total += rotated + encrypted
             line = f"{model._meta.label}: {seen} rows, {rotated} values re-encrypted"
             if encrypted:
@@ -84,7 +81,7 @@ def _locked_batch(table: str, columns: list[str], after: int, size: int) -> list
         return list(cursor.fetchall())
 
 
-def _reencrypt(model: type[models.Model], newest: Fernet, size: int) -> tuple[int, int, int]:
+def _reencrypt(model: type[models.Model], size: int) -> tuple[int, int, int]:
     """(rows seen, tokens re-encrypted, plaintext values found and encrypted)."""
     columns = [f.column for f in encrypted_fields(model)]
     table = model._meta.db_table
@@ -105,9 +102,7 @@ def _reencrypt(model: type[models.Model], newest: Fernet, size: int) -> tuple[in
                         updates.append((column, crypto.encrypt(value), row[0]))
                         encrypted += 1
                         continue
-                    try:
-                        newest.decrypt(value.encode("ascii"))
-                    except InvalidToken:
+                    if not crypto.under_newest_key(value):
                         updates.append((column, crypto.encrypted_with_newest_key(value), row[0]))
                         rotated += 1
             with connection.cursor() as cursor:

@@ -6,7 +6,7 @@ from django.db import migrations
 from cdop.core.encryption_migration import decrypt_table, encrypt_table
 
 # The answers of drafts not yet sent (kept a day), encrypted in place: the JSON text becomes
-# one Fernet token. Reversible with the keys still set.
+# one encrypted value. Reversible with the keys still set.
 
 
 def encrypt_rows(apps, schema_editor):
@@ -20,7 +20,7 @@ def decrypt_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0006_encrypted_fields'),
+        ('notifications', '0007_encrypted_fields'),
     ]
 
     operations = [

@@ -55,8 +55,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0005_england_local_authorities'),
-        ('cases', '0014_encrypted_fields'),
-        ('notifications', '0005_draft_cleaned_answers'),
+        ('cases', '0017_encrypted_fields'),
+        ('notifications', '0006_scale_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

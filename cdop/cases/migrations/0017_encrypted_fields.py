@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0005_england_local_authorities'),
-        ('cases', '0013_case_area_dob'),
+        ('cases', '0016_surveillance_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
