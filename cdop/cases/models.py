@@ -134,6 +134,9 @@ class Case(ChildDeath):
                 ],
                 name="case_area_death_counted",
             ),
+            # Surveillance tells a death notified twice by this blind index (the dates of birth
+            # and death, the sex and the first initial) when there is no NHS number.
+            models.Index(fields=["area", "child_identity_index"], name="case_area_identity"),
             # NCMD's re-send list: the area's reopened cases, off the index (cdop.ncmd.selectors).
             models.Index(
                 fields=["area", "reference"],

@@ -142,6 +142,10 @@ class Notification(ChildDeath):
             models.Index(
                 fields=["area", "child_nhs_number_index"], name="notification_area_nhs_number"
             ),
+            # Surveillance's de-duplication of notifications without an NHS number.
+            models.Index(
+                fields=["area", "child_identity_index"], name="notification_area_identity"
+            ),
             models.Index(fields=["notifier_name_index"], name="notification_notifier_name"),
             models.Index(fields=["notifier_email_index"], name="notification_notifier_email"),
             models.Index(fields=["notifier_phone_index"], name="notification_notifier_phone"),
