@@ -31,6 +31,7 @@ from cdop.audit.services import audit_actor
 # duplicate finder imports the models itself.
 from cdop.cases.models import Case
 from cdop.core.crypto import blind_index
+from cdop.core.db import write_turn
 from cdop.notifications.duplicates import normalise_name
 
 if TYPE_CHECKING:
@@ -248,7 +249,13 @@ def case_list_audit(
     areas = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
     # All the entries or none; one entry (one area, almost always) is one statement already,
     # and a transaction around it would cost two round trips more on every search.
-    with audit_actor(user), transaction.atomic() if len(areas) > 1 else nullcontext():
+    # On SQLite the entry waits its turn to write behind the other processes' (write_turn)
+    # rather than sleeping in SQLite's busy handler, as every audited read does.
+    with (
+        audit_actor(user),
+        write_turn(),
+        transaction.atomic() if len(areas) > 1 else nullcontext(),
+    ):
         for area_id in areas:
             LogEntry.objects.create(
                 content_type=content_type,
