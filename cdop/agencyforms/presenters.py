@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cdop.agencies.models import Organisation
-from cdop.agencyforms.selectors import OutstandingRow
+from cdop.agencyforms.selectors import OrganisationChoice, OutstandingRow
 
 
 def outstanding_rows_html(rows: Iterable[OutstandingRow]) -> SafeString:
@@ -39,7 +38,7 @@ def outstanding_rows_html(rows: Iterable[OutstandingRow]) -> SafeString:
 
 
 def organisation_options_html(
-    organisations: Iterable[Organisation], selected: int | None
+    organisations: Iterable[OrganisationChoice], selected: int | None
 ) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped
         "".join(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.db.models import QuerySet
@@ -179,9 +180,18 @@ def outstanding_rows(
     return rows
 
 
-def outstanding_organisations(*, user: User) -> list[Organisation]:
-    """Organisations of the user's areas, for the filter."""
+class OrganisationChoice(NamedTuple):
+    pk: int
+    name: str
+
+
+def outstanding_organisations(*, user: User) -> list[OrganisationChoice]:
+    """Organisations of the user's areas, for the filter: plain (id, name) pairs, as the page
+    lists every organisation of the area on each opening."""
     area_ids = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    return list(
-        Organisation.objects.filter(area_id__in=area_ids).only("pk", "name").order_by("name")
-    )
+    return [
+        OrganisationChoice(pk, name)
+        for pk, name in Organisation.objects.filter(area_id__in=area_ids)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
