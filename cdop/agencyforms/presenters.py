@@ -6,11 +6,17 @@ is escaped here; the template prints the result as it is."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape as _escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cdop.agencyforms.selectors import OrganisationChoice, OutstandingRow
+
+
+def escape(value: object) -> str:
+    """The standard library's escape (as Django's, quotes included), without Django's
+    lazy-string wrapper, which cost about 3 µs a call: 230 calls a page."""
+    return _escape(str(value))
 
 
 def outstanding_rows_html(rows: Iterable[OutstandingRow]) -> SafeString:
