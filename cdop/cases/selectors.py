@@ -21,6 +21,7 @@ from cdop.cases.search import (
     case_search_keys,
     prefix_key,
 )
+from cdop.cases.totals import area_totals
 from cdop.cases.workflow import Status, Transition, transitions_from
 from cdop.clocks.selectors import DUE_SOON_DAYS
 from cdop.core.crypto import index_of
@@ -229,6 +230,29 @@ def case_list_for_user(*, user: User, filters: CaseListFilters | None = None) ->
         cases, ranked = _search(cases, filters.search)
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     return cases.order_by(*(("search_rank",) if ranked else ()), *order)
+
+
+def case_list_total(*, user: User, filters: CaseListFilters) -> int | None:
+    """How many cases the unfiltered list holds, from the areas' kept totals
+    (cdop.cases.totals) rather than a count of every case of the area on each opening (0.5 to
+    2 ms at 20,000 cases); None when the list is narrowed, or the person reads only some of an
+    area's cases (a key worker), and the list counts for itself."""
+    narrowed = (
+        filters.search is not None
+        or filters.statuses
+        or filters.clock
+        or filters.key_worker
+        or filters.expectedness
+        or filters.year is not None
+        or filters.reporting_year is not None
+    )
+    if narrowed:
+        return None
+    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    readers = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
+    if not whole_areas or set(readers) - set(whole_areas):
+        return None
+    return sum(t["cases"] for t in area_totals(whole_areas, timezone.now()).values())
 
 
 class LateRows:

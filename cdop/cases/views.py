@@ -52,7 +52,11 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
         # Only what the rows show, as plain values: the list is the page staff open most.
         cases = selectors.case_list_for_user(user=user, filters=filters)  # type: ignore[arg-type]
         rows = selectors.case_list_values(cases, filters, LIST_COLUMNS)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+        paginator = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
+        total = selectors.case_list_total(user=user, filters=filters)  # type: ignore[arg-type]
+        if total is not None:
+            paginator.__dict__["count"] = total  # fills the cached property
+        page = paginator.get_page(request.GET.get("page"))
     if typed:
         case_list_audit(
             user=user,  # type: ignore[arg-type]

@@ -24,8 +24,8 @@ class WorkConfig(AppConfig):
         if not auditlog.contains(Task):
             auditlog.register(Task)
         case_transitioned.connect(_on_case_transitioned, dispatch_uid="work_tasks_from_rules")
-        # Team work's totals are kept a minute (selectors.team_counts): a write to what they
-        # count forgets them.
+        # Each area's totals are kept a minute (cdop.cases.totals): a write to what they count
+        # forgets them.
         for model in (Task, Case, Clock):
             post_save.connect(
                 _forget_team_counts, sender=model, dispatch_uid=f"work_counts_{model.__name__}"
@@ -52,6 +52,6 @@ def _on_case_transitioned(sender: Any, *, case: Any, transition: Any, **kwargs: 
 
 
 def _forget_team_counts(sender: Any, *, instance: Any, **kwargs: Any) -> None:
-    from cdop.work.selectors import team_counts_forget
+    from cdop.cases.totals import area_totals_forget
 
-    team_counts_forget(instance.area_id)
+    area_totals_forget(instance.area_id)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import threading
 from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case as Choose  # SQL CASE; not the model
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -18,6 +16,7 @@ from cdop.accounts import permissions
 from cdop.accounts.models import Membership, User
 from cdop.cases.blockers import Blocker, blockers_for_cases
 from cdop.cases.models import Case, Task
+from cdop.cases.totals import area_totals
 from cdop.cases.workflow import OPEN, REVIEW_LINE, Status
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import clocks_overdue
@@ -251,106 +250,11 @@ class TeamCounts:
     stages: list[StageCount]
 
 
-# Team work's totals, per area, for a minute at most (the cache is shared by every process).
-# A task, clock or case saved or deleted forgets its area's totals when its transaction
-# commits (cdop.work.apps), so what someone just did shows at once; a clock that falls
-# overdue by the passing of time, or a row written in bulk, shows within the minute.
-TEAM_COUNTS_SECONDS = 60
-_TEAM_COUNTS_KEY = "work:team-counts:{}"
-_pending = threading.local()
-
-
-def team_counts_forget(area_id: int | None) -> None:
-    """Forget an area's Team work totals: at once (so this transaction's own reads see the
-    change) and again when the transaction commits (so that another process cannot keep
-    totals it read before the commit). One delete per area per transaction, however many
-    rows are written, unless the totals were read again in between."""
-    if area_id is None:
-        return
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        cache.delete(_TEAM_COUNTS_KEY.format(area_id))
-        return
-    # No flush waiting: the transaction that registered it has committed or rolled back.
-    if not any(func is _team_counts_flush for _sids, func, _robust in conn.run_on_commit):
-        _pending.areas = set()
-        _pending.gone = set()
-        transaction.on_commit(_team_counts_flush)
-    _pending.areas.add(area_id)
-    if area_id not in _pending.gone:
-        _pending.gone.add(area_id)
-        cache.delete(_TEAM_COUNTS_KEY.format(area_id))
-
-
-def _team_counts_flush() -> None:
-    areas: set[int] = getattr(_pending, "areas", set())
-    _pending.areas = set()
-    _pending.gone = set()
-    cache.delete_many([_TEAM_COUNTS_KEY.format(a) for a in sorted(areas)])
-
-
-def _area_counts(areas: list[int], now: datetime.datetime) -> dict[int, dict[str, Any]]:
-    """For each area: its open tasks, overdue clocks (all, and of the safeguarding kinds), open
-    cases by stage, and open tasks given to a role and to nobody by name, by role. Read from
-    the cache, and the missing areas' in one fixed statement (cdop.core.db.fetch_rows), each
-    count one index range."""
-    keys = {_TEAM_COUNTS_KEY.format(a): a for a in areas}
-    cached = cache.get_many(list(keys))
-    found = {keys[key]: value for key, value in cached.items()}
-    missing = [a for a in areas if a not in found]
-    if not missing:
-        return found
-    in_areas = ", ".join(["%s"] * len(missing))
-    statuses = sorted(OPEN)
-    hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
-    at = connection.ops.adapt_datetimefield_value(now)
-    params: list[object] = [
-        *(missing + missing),
-        at,
-        *missing,
-        at,
-        *hidden,
-        *missing,
-        *statuses,
-        *missing,
-    ]
-    # Only placeholders are formatted in; the values go as parameters.
-    sql = (
-        "SELECT 'tasks', area_id, '', COUNT(*) FROM cases_task"  # noqa: S608
-        f" WHERE completed_at IS NULL AND area_id IN ({in_areas}) GROUP BY area_id"
-        " UNION ALL SELECT 'clocks', area_id, '', COUNT(*) FROM clocks_clock"
-        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s GROUP BY area_id"
-        " UNION ALL SELECT 'hidden', area_id, '', COUNT(*) FROM clocks_clock"
-        f" WHERE stopped_at IS NULL AND area_id IN ({in_areas}) AND due_at < %s"
-        f" AND kind IN ({', '.join(['%s'] * len(hidden))}) GROUP BY area_id"
-        " UNION ALL SELECT 'stage', area_id, status, COUNT(*) FROM cases_case"
-        f" WHERE area_id IN ({in_areas}) AND status IN ({', '.join(['%s'] * len(statuses))})"
-        " GROUP BY area_id, status"
-        " UNION ALL SELECT 'role', area_id, assigned_role, COUNT(*) FROM cases_task"
-        f" WHERE completed_at IS NULL AND area_id IN ({in_areas}) AND assigned_to_id IS NULL"
-        " GROUP BY area_id, assigned_role"
-    )
-    fresh: dict[int, dict[str, Any]] = {
-        a: {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}, "roles": {}} for a in missing
-    }
-    for what, area_id, status, count in fetch_rows(sql, params):
-        if what == "stage":
-            fresh[area_id]["stages"][status] = count
-        elif what == "role":
-            fresh[area_id]["roles"][status] = count
-        else:
-            fresh[area_id][what] = count
-    cache.set_many({_TEAM_COUNTS_KEY.format(a): v for a, v in fresh.items()}, TEAM_COUNTS_SECONDS)
-    # Kept again: the next write in this transaction must forget them again.
-    getattr(_pending, "gone", set()).difference_update(missing)
-    return {**found, **fresh}
-
-
 def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
     """Team work's three totals: the open tasks (task_queue_team's), the overdue clocks
     (clocks_overdue_team's: without the safeguarding kinds in an area whose safeguarding the
     user may not read) and the open cases by stage (cases_by_stage's). Summed from each
-    area's totals (_area_counts): one read of the cache, almost always."""
+    area's kept totals (cdop.cases.totals): one read of the cache, almost always."""
     areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     if not areas:
         return TeamCounts(0, 0, cases_by_stage(user=user))
@@ -359,7 +263,7 @@ def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
     )
     tasks = clocks = 0
     by_stage: dict[str, int] = {}
-    for area_id, counts in _area_counts(sorted(areas), now).items():
+    for area_id, counts in area_totals(sorted(areas), now).items():
         tasks += counts["tasks"]
         clocks += counts["clocks"]
         if area_id not in safeguarding_areas:
@@ -378,7 +282,7 @@ def task_count_mine(*, user: User, now: datetime.datetime, mine: MyTasks | None 
     """How many tasks task_queue_mine lists. For someone who reads every case of each area
     they work in (almost everyone who has tasks): the tasks given to them by name (my_tasks,
     which My work reads anyway), plus the area's tasks given to each of their roles and to
-    nobody by name, from the totals Team work keeps (_area_counts), rather than
+    nobody by name, from the kept totals (cdop.cases.totals), rather than
     counting thousands of a manager's role tasks on every opening of My work. For a key
     worker, whose tasks depend on their cases, the queryset's own count."""
     whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
@@ -388,7 +292,7 @@ def task_count_mine(*, user: User, now: datetime.datetime, mine: MyTasks | None 
     mine = mine or my_tasks(user=user)
     total = sum(1 for area_id, _case in mine.open_named if area_id in whole_areas)
     if assignable:
-        for area_id, counts in _area_counts(assignable, now).items():
+        for area_id, counts in area_totals(assignable, now).items():
             roles = permissions.roles_in_area(user, area_id)
             total += sum(n for role, n in counts["roles"].items() if role in roles)
     return int(total)

@@ -473,11 +473,12 @@ def test_team_works_totals_are_forgotten_again_when_the_write_commits(llr, alice
     from django.core.cache import cache
     from django.db import transaction
 
+    from cdop.cases import totals
     from cdop.work import selectors
 
     now = timezone.now()
     case = CaseFactory(area=llr, status=Status.NOTIFIED)
-    key = selectors._TEAM_COUNTS_KEY.format(llr.pk)
+    key = totals._AREA_TOTALS_KEY.format(llr.pk)
     with transaction.atomic():
         TaskFactory(case=case, area=llr)
         TaskFactory(case=case, area=llr)
