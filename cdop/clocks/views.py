@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.areas.models import Area
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
 from cdop.clocks.forms import SETTING_FIELDS, ClockSettingsForm
+from cdop.clocks.presenters import clock_table_rows
 from cdop.clocks.selectors import (
     clock_settings_for_area,
     clock_status,
@@ -24,9 +26,11 @@ def stage_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | 
     """The case overview's "Stage and clocks": one query (the clocks). The time spent in
     each stage is on the case's status history page, which reads the transitions anyway."""
     clocks = clocks_for_case(case=case, user=request.user)  # type: ignore[arg-type]
+    now = timezone.now()
     return {
         "stage": case.get_status_display(),
-        "clocks": [(clock, clock_status(clock)) for clock in clocks],
+        "clocks": bool(clocks),
+        "rows_html": clock_table_rows((clock, clock_status(clock, now=now)) for clock in clocks),
     }
 
 
