@@ -47,6 +47,12 @@ def short_date(value: dt.date | dt.datetime | None, tz: dt.tzinfo | None = None)
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def short_datetime(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """The short date and the time ("4 Mar 2026 14:05", as the template's "j M Y H:i")."""
+    local = value.astimezone(tz)
+    return f"{short_date(local)} {local:%H:%M}"
+
+
 def case_list_rows(rows: Iterable[CaseRow], key_workers: dict[int, str]) -> SafeString:
     """The rows; `key_workers` names the key workers by id (the names are already loaded
     for the filter, so the page query needs no join)."""

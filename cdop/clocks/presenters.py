@@ -4,33 +4,26 @@ more than the rest of the section. Every value is escaped with html.escape."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cdop.cases.presenters import short_date
+from cdop.cases.presenters import short_datetime
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import ClockStatus
-
-
-def _when(value: dt.datetime, tz: dt.tzinfo) -> str:
-    """As the template's date:"j M Y H:i"."""
-    local = value.astimezone(tz)
-    return f"{short_date(local)} {local:%H:%M}"
 
 
 def clock_table_rows(clocks: Iterable[tuple[Clock, ClockStatus]]) -> SafeString:
     tz = timezone.get_current_timezone()
     html = []
     for clock, status in clocks:
-        done = _when(clock.stopped_at, tz) if clock.stopped_at else "Not yet"
+        done = short_datetime(clock.stopped_at, tz) if clock.stopped_at else "Not yet"
         html.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell">{escape(clock.label)}</td>'
-            f'<td class="govuk-table__cell cdop-nowrap">{_when(clock.due_at, tz)}</td>'
+            f'<td class="govuk-table__cell cdop-nowrap">{short_datetime(clock.due_at, tz)}</td>'
             f'<td class="govuk-table__cell cdop-nowrap">{done}</td>'
             '<td class="govuk-table__cell"><strong class="govuk-tag '
             f'{escape(status.tag_class)}">{escape(status.label)}</strong></td></tr>'

@@ -59,6 +59,17 @@ from cdop.surveillance import rules, stats
 from cdop.surveillance.models import SignalAlert
 from cdop.surveillance.rules import Death, WatchedGroup
 
+# What is read of each notification that may count (area_deaths, _notifications_told_twice):
+# "words" is the annotated suicide-words test; the two blind indexes tell a death told twice.
+_NOTIFICATION_COLUMNS = (
+    "pk",
+    "date_of_death",
+    "child_date_of_birth",
+    "expectedness",
+    "words",
+    "child_nhs_number_index",
+    "child_identity_index",
+)
 NOT_COUNTED_STATUSES = (Status.MERGED, Status.OUT_OF_SCOPE, Status.TRANSFERRED)
 NOT_COUNTED_RESIDENCE = (ResidenceStatus.OTHER_AREA, ResidenceStatus.NOT_ENGLAND)
 
@@ -175,15 +186,7 @@ def area_deaths(*, area_id: int, since: datetime.date, until: datetime.date) -> 
             words=ExpressionWrapper(rules.suspected_suicide_words_q(), output_field=BooleanField())
         )
         .order_by("received_at", "pk")
-        .values_list(
-            "pk",
-            "date_of_death",
-            "child_date_of_birth",
-            "expectedness",
-            "words",
-            "child_nhs_number_index",
-            "child_identity_index",
-        )
+        .values_list(*_NOTIFICATION_COLUMNS)
     )
     for pk, died, born, expectedness, words, nhs, identity in notifications:
         keys = _keys(nhs, identity)
@@ -404,15 +407,7 @@ def _notifications_told_twice(
             words=ExpressionWrapper(rules.suspected_suicide_words_q(), output_field=BooleanField())
         )
         .order_by("received_at", "pk")
-        .values_list(
-            "pk",
-            "date_of_death",
-            "child_date_of_birth",
-            "expectedness",
-            "words",
-            "child_nhs_number_index",
-            "child_identity_index",
-        )
+        .values_list(*_NOTIFICATION_COLUMNS)
     )
     seen: set[ChildKey] = set()
     for pk, died, born, expectedness, words, nhs, identity in rows:

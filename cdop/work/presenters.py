@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cdop.accounts.models import Role
 from cdop.cases.blockers import Blocker
-from cdop.cases.presenters import short_date
+from cdop.cases.presenters import short_date, short_datetime
 from cdop.cases.workflow import Status
 from cdop.core.urls_cache import cached_reverse
 
@@ -44,11 +44,6 @@ CLOCK_COLUMNS = (
 _ROLE_LABELS = dict(Role.choices)
 _STATUS_LABELS = dict(Status.choices)
 _OVERDUE = '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-
-
-def short_datetime(value: dt.datetime, tz: dt.tzinfo) -> str:
-    local = value.astimezone(tz)
-    return f"{short_date(local)} {local:%H:%M}"
 
 
 def _ago(then: dt.datetime, now: dt.datetime) -> str:
