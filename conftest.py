@@ -21,6 +21,7 @@ from cdop.core.tests.helpers import (  # noqa: F401 - fixtures for every test
     empty_cache,
     fast_password_hashing,
     fresh_audit_context,
+    one_rate_window,
 )
 
 

@@ -24,7 +24,7 @@ from cdop.core.ratelimit import rate_parse
 from cdop.core.tests.factories import CaseFactory, MembershipFactory, UserFactory
 from cdop.securelinks.tests.factories import agency_link_make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache", "one_rate_window")]
 
 PASSWORD = "correct-horse-battery-staple"  # the factories' password
 MFA = "/accounts/2fa/authenticate/"

@@ -8,7 +8,7 @@ import pytest
 from cdop.api.tests.conftest import api_payload
 from cdop.notifications.models import Notification
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache", "one_rate_window")]
 
 
 @pytest.fixture

@@ -736,6 +736,7 @@ def test_a_post_with_the_csrf_token_from_the_page_is_accepted(llr):
     assert NotificationDraft.objects.count() == 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_too_many_posts_from_one_address_get_our_too_many_attempts_page(llr, settings):
     settings.NOTIFY_RATE_LIMIT = "2/m"
     client = Client()
@@ -755,6 +756,7 @@ def test_too_many_posts_from_one_address_get_our_too_many_attempts_page(llr, set
     assert "family" not in NotificationDraft.objects.get().data
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_rate_limit_counts_posts_only_so_the_pages_can_still_be_read(llr, settings):
     settings.NOTIFY_RATE_LIMIT = "1/m"
     client = Client()

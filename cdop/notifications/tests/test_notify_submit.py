@@ -371,6 +371,7 @@ def test_sending_twice_after_the_back_button_sends_one(llr):
     assert Notification.objects.count() == 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_sending_counts_once_towards_the_forms_limit(llr, settings):
     settings.NOTIFY_RATE_LIMIT = "100/10m"
     client = Client()
@@ -383,6 +384,7 @@ def test_sending_counts_once_towards_the_forms_limit(llr, settings):
     assert Notification.objects.count() == 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_send_over_the_limit_gets_the_429_page_and_stores_nothing(llr, settings):
     settings.NOTIFY_RATE_LIMIT = "1000/10m"
     client = Client()

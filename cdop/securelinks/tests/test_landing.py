@@ -157,6 +157,7 @@ def test_a_refused_token_is_logged_without_the_token(llr, caplog) -> None:
     assert "guessed-token-value" not in record.getMessage()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_landing_page_is_rate_limited_per_address(llr, alice, settings) -> None:
     settings.SECURE_LINK_RATE_LIMIT = "3/m"
     token, _ = agency_link_make(case=CaseFactory(area=llr), by=alice)

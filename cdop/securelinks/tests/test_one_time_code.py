@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
@@ -123,6 +124,7 @@ def test_the_code_page_without_a_link_says_the_link_does_not_work(db) -> None:
     assert Client().post(reverse("securelinks:code_resend")).status_code == 404
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_typing_codes_is_rate_limited_per_address(llr, alice, settings) -> None:
     settings.SECURE_LINK_CODE_RATE_LIMIT = "2/m"
     client, code, _ = land_with_code(llr, alice)

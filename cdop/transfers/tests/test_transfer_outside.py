@@ -150,6 +150,7 @@ def test_a_withdrawn_link_stops_working_and_a_new_link_works(sent, client_for, a
     assert "Downloaded" in page.text
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_download_is_rate_limited_per_address(sent, settings):
     settings.TRANSFER_DOWNLOAD_RATE_LIMIT = "3/h"
     panel = Client()
