@@ -275,6 +275,41 @@ def test_a_value_not_on_a_filters_list_is_ignored_and_marked(
     assert "govuk-error-message" in page
 
 
+def test_one_requests_bad_filter_leaves_the_next_request_unmarked(llr, client_for, alice):
+    """The validating form's fields are shared between requests (cdop.cases.forms): what one
+    request chose or got wrong must not show on the next."""
+    client = client_for(alice)
+    marked = _page(client, key_worker="999999", year="1900")
+    assert "Choose a key worker from the list" in marked
+
+    clean = _page(client)
+
+    assert "govuk-error-message" not in clean
+    assert _chosen_options(clean) == 0
+
+
+def test_a_key_worker_given_the_role_is_offered_on_the_next_opening(llr, client_for, alice):
+    client = client_for(alice)
+    before = _page(client)
+    newcomer = UserFactory(full_name="Newly Appointed Keyworker")
+    MembershipFactory(user=newcomer, area=llr, role=Role.KEY_WORKER)
+
+    after = _page(client)
+
+    assert "Newly Appointed Keyworker" not in before
+    assert f'<option value="{newcomer.pk}">Newly Appointed Keyworker</option>' in after
+
+
+def test_the_years_offered_move_on_at_new_year(llr, client_for, alice):
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 12, 0, tzinfo=datetime.UTC)):
+        december = _page(client_for(alice))
+    with time_machine.travel(datetime.datetime(2027, 1, 1, 12, 0, tzinfo=datetime.UTC)):
+        january = _page(client_for(alice))
+
+    assert '<option value="2027">' not in december
+    assert '<option value="2027">2027</option>' in january
+
+
 def test_the_valid_stages_still_apply_beside_one_that_is_not_on_the_list(llr, client_for, alice):
     waiting = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
     fresh = CaseFactory(area=llr, status=Status.NOTIFIED)
