@@ -58,12 +58,12 @@ STAFF_PAGES: tuple[tuple[str, str], ...] = (
     ("API: actions", "/api/staff/v1/actions/"),
     ("API: statistics", "/api/staff/v1/statistics/"),
 )
-SURNAMES = ("Smith", "Patel", "Khan", "Jones", "Williams", "Brown", "Taylor", "Ali")
 
 
-def _path(template: str, i: int, references: list[str]) -> str:
+def _path(template: str, i: int, references: list[str], surnames: list[str]) -> str:
+    """The template with a case reference and a surname from the data, taken in turn."""
     return template.replace("<ref>", references[i % len(references)]).replace(
-        "<surname>", SURNAMES[i % len(SURNAMES)]
+        "<surname>", surnames[i % len(surnames)]
     )
 
 
@@ -105,8 +105,14 @@ def _queries(env: dict[str, str], session_key: str, paths: list[str]) -> dict[st
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def _getter(port: int, template: str, references: list[str], cookies: dict[str, str]) -> bench.Call:
-    return lambda i: bench._get(port, _path(template, i, references), cookies)
+def _getter(
+    port: int,
+    template: str,
+    references: list[str],
+    surnames: list[str],
+    cookies: dict[str, str],
+) -> bench.Call:
+    return lambda i: bench._get(port, _path(template, i, references, surnames), cookies)
 
 
 def _measure(
@@ -114,6 +120,7 @@ def _measure(
 ) -> tuple[dict[int, list[bench.Result]], list[str], dict[str, int], list[float | None]]:
     cookies = {"sessionid": str(info["session_key"])}
     references = [str(r) for r in info["references"]]  # type: ignore[attr-defined]
+    surnames = [str(s) for s in info["surnames"]]  # type: ignore[attr-defined]
     port = bench._free_port()
     skipped: list[str] = []
     with bench._gunicorn(env, port, args.workers, "config.wsgi:application") as server:
@@ -127,7 +134,7 @@ def _measure(
         ]
         for name, template in STAFF_PAGES:
             status = bench._request(
-                port, "GET", _path(template, 0, references), cookies=cookies
+                port, "GET", _path(template, 0, references, surnames), cookies=cookies
             ).status
             if status != 200:
                 skipped.append(f"{name} ({template}): answered {status}")
@@ -136,7 +143,7 @@ def _measure(
                 (
                     name,
                     template,
-                    _getter(port, template, references, cookies),
+                    _getter(port, template, references, surnames, cookies),
                 )
             )
         notify = bench.NotifyForm(port)
@@ -158,10 +165,14 @@ def _measure(
             )
         memory = [_peak_rss_mb(pid) for pid in _worker_pids(server.pid)]
     paths = [
-        _path(t, 0, references) for _n, t, _c in endpoints if t.startswith(("/staff/", "/api/"))
+        _path(t, 0, references, surnames)
+        for _n, t, _c in endpoints
+        if t.startswith(("/staff/", "/api/"))
     ]
     queries_by_path = _queries(env, str(info["session_key"]), paths)
-    queries = {t: queries_by_path.get(_path(t, 0, references), -1) for _n, t, _c in endpoints}
+    queries = {
+        t: queries_by_path.get(_path(t, 0, references, surnames), -1) for _n, t, _c in endpoints
+    }
     return by_level, skipped, queries, memory
 
 

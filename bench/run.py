@@ -570,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     info = _seed(env, args.cases, fresh=fresh)
     cookies = {"sessionid": str(info["session_key"])}
     references = [str(r) for r in info["references"]]  # type: ignore[attr-defined]
-    surnames = ["Smith", "Patel", "Khan", "Jones", "Williams", "Brown", "Taylor", "Ali"]
+    surnames = [str(s) for s in info["surnames"]]  # type: ignore[attr-defined]
     port = args.port or _free_port()
     load_before = os.getloadavg()[0]
 
