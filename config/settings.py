@@ -223,6 +223,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # tipped it into compiling, about half a second a page, for queries that run in
     # milliseconds; the app's queries are short, and never gain from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Prepared statements, for the few fixed statements that cost more to plan than to run
+    # (cdop.core.db.fetch_rows with prepare=True; Django's own cursors bind in the client and
+    # never prepare). Turn off behind a connection pooler that cannot keep them.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and locks must hold across processes, so the cache lives in the database.

@@ -79,7 +79,7 @@ def blocker_queries_run(
     values: list[object] = [*params]
     for query in queries:
         values.extend(query.params)
-    rows = fetch_rows(f"{cases} {sql}", values)
+    rows = fetch_rows(f"{cases} {sql}", values, prepare=True)
     for query in queries:
         own = [row for row in rows if row[0] in query.tags]
         for case_id, blockers in query.build(own).items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import fcntl
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -50,15 +51,44 @@ def ids_cte(name: str, ids: Sequence[int]) -> tuple[str, list[int]]:
     return f"WITH {name}(id) AS (VALUES {rows})", [int(i) for i in ids]
 
 
-def fetch_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(sql: str, params: Sequence[Any], *, prepare: bool = False) -> list[tuple[Any, ...]]:
     """Rows of a fixed SQL statement (its text written in the code, never from input).
 
     For the few hot queries that run on every page of a list (the blockers of the cases
     shown): building a small query through the ORM costs about a millisecond of Python,
-    several times what the database takes to answer it."""
+    several times what the database takes to answer it.
+
+    prepare=True: on PostgreSQL, a prepared statement on this connection (made on the first
+    run of the same text, then reused), for a statement whose planning costs more than its
+    running: the blockers' six-branch union took 0.4 ms to plan and 0.3 ms to run. Only for
+    statements whose plan does not depend on the values (a generic plan is used after five
+    runs). Off with DATABASE_PREPARED_STATEMENTS=false (config/settings.py), for a pooler
+    that cannot keep them."""
+    options = connection.settings_dict.get("OPTIONS") or {}
+    if prepare and connection.vendor == "postgresql" and options.get("prepare_threshold"):
+        return _fetch_prepared(sql, list(params))
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
+
+
+def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Django's PostgreSQL cursors bind values in the client (they cannot prepare), so this
+    runs on a server-binding cursor of the same connection, inside the same transaction,
+    with the same error mapping, and is logged like any query (the query-count tests)."""
+    import psycopg  # PostgreSQL only; never imported on SQLite
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = list(cursor.fetchall())
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": f"{sql} -- prepared, {params}", "time": f"{time.monotonic() - started:.3f}"}
+        )
+    return rows
 
 
 def db_datetime(value: Any) -> datetime.datetime | None:
