@@ -90,8 +90,9 @@ class SearchKeys:
     last_sound: str
     first_prefix: str = ""
     last_prefix: str = ""
-    # The normalised text the keys come from: held in memory for a search, to check a start
-    # longer than MIN_PREFIX letters on the candidates; never stored.
+    # The normalised text the keys come from: held in memory for a search, to make its start
+    # keys and check a start longer than START_KEY_LIMIT letters on the candidates; never
+    # stored.
     first_text: str = ""
     last_text: str = ""
 
