@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from cdop.cases.workflow import REVIEW_LINE, Status
-from cdop.core.crypto import child_identity
+from cdop.core.crypto import INDEX_LENGTH, child_identity
 from cdop.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 
 
@@ -199,8 +200,9 @@ class Case(ChildDeath):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The search keys are derived data, like an index: refreshed on every save so that no
         # path that writes a name (a service, the admin, a factory) can leave them stale.
-        from cdop.cases.search import case_search_keys_fill
+        from cdop.cases.search import case_name_starts_write, case_search_keys_fill
 
+        adding, keys_before = self._state.adding, (self.search_first_name, self.search_last_name)
         case_search_keys_fill(case=self)
         self.stage_position = stage_position(self.status)
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -219,7 +221,18 @@ class Case(ChildDeath):
             if "status" in update_fields:
                 extra.add("stage_position")
             kwargs["update_fields"] = {*update_fields, *extra}
-        super().save(*args, **kwargs)
+        # The name-start rows (CaseNameStart) are rewritten only when a name's keys changed:
+        # a status change saves the case often and should not rewrite a dozen rows each time.
+        names_written = update_fields is None or bool(
+            {"child_first_name", "child_last_name"} & set(update_fields)
+        )
+        keys_after = (self.search_first_name, self.search_last_name)
+        if not (adding or (names_written and keys_after != keys_before)):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            case_name_starts_write(cases=[self], replace=not adding)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
@@ -230,6 +243,14 @@ class Case(ChildDeath):
 
         case_search_keys_fill(case=self)
         return list(SEARCH_KEY_FIELDS)
+
+    @classmethod
+    def blind_index_rows_refresh(cls, cases: Sequence[Case]) -> set[int]:
+        """Recompute the keys kept in rows of their own (CaseNameStart) for these cases
+        (rotate_field_keys --blind-index); the ids of the cases whose rows changed."""
+        from cdop.cases.search import case_name_starts_refresh
+
+        return case_name_starts_refresh(cases=cases)
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"area_id": self.area_id}
@@ -254,6 +275,29 @@ SEARCH_KEY_FIELDS = (
     "search_first_prefix",
     "search_last_prefix",
 )
+
+
+class CaseNameStart(models.Model):
+    """One start of a child's name, as a blind index: the first four letters of the first
+    name or surname normalised, the first five, and so on up to START_KEY_LIMIT letters
+    (cdop.cases.search). A name search for a start longer than MIN_PREFIX letters ("Ashf",
+    "Smith") finds the cases here by an index lookup, where it used to decrypt the names of
+    every case sharing the first three letters. Derived data: written by Case.save when a
+    name's keys change, by bulk loaders through case_name_starts_write, recomputed by
+    rotate_field_keys --blind-index, deleted by anonymisation."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="name_starts")
+    # blind_index(f"{side}_start", normalised[:n]): the side and the length are in the HMAC.
+    key = models.CharField(max_length=INDEX_LENGTH)
+
+    class Meta:
+        constraints = [
+            # Also the search's index: key = %s gives the case ids from the index alone.
+            models.UniqueConstraint(fields=["key", "case"], name="case_name_start_key_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.key}"
 
 
 class CaseTransition(models.Model):

@@ -8,14 +8,17 @@ each other, and the name's first MIN_PREFIX letters ("Ash" finds "Ashford").
 
 The names are encrypted at rest, so the keys are blind indexes (cdop.core.crypto: an HMAC,
 never the name): equal names give equal keys, nothing else can be read from them. A longer
-start typed ("Ashf") is narrowed by its first three letters' key in SQL and the rest is
-checked on the decrypted names of those few cases (cdop.cases.selectors).
+start typed ("Ashf", "Smith") is looked up in the case's name starts (CaseNameStart: one key
+for each start of four letters up to START_KEY_LIMIT); a start longer than that is narrowed
+by its first START_KEY_LIMIT letters' key and the rest is checked on the decrypted names of
+those few cases (cdop.cases.selectors).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -29,7 +32,7 @@ from cdop.audit.services import audit_actor
 
 # Imported by Case.save() when first needed, never by cdop.cases.models at load time: the
 # duplicate finder imports the models itself.
-from cdop.cases.models import Case
+from cdop.cases.models import Case, CaseNameStart
 from cdop.core.crypto import blind_index
 from cdop.core.db import write_turn
 from cdop.notifications.duplicates import normalise_name
@@ -48,6 +51,11 @@ _SOUND_CODES = {
 }
 # Prefixes at which a name search also matches longer names ("Ash" finds "Ashford").
 MIN_PREFIX = 3
+# The longest start of a name kept as a key of its own (CaseNameStart). 24 letters hold
+# almost every first name and surname whole, double-barrelled ones too ("Fotheringham-
+# Whitworth" is 21), and bound the rows of a case at 2 x 21; a longer start typed is
+# narrowed by its first 24 letters' key and checked on the few decrypted names.
+START_KEY_LIMIT = 24
 KEY_LENGTH = 100
 
 
@@ -82,8 +90,9 @@ class SearchKeys:
     last_sound: str
     first_prefix: str = ""
     last_prefix: str = ""
-    # The normalised text the keys come from: held in memory for a search, to check a start
-    # longer than MIN_PREFIX letters on the candidates; never stored.
+    # The normalised text the keys come from: held in memory for a search, to make its start
+    # keys and check a start longer than START_KEY_LIMIT letters on the candidates; never
+    # stored.
     first_text: str = ""
     last_text: str = ""
 
@@ -93,6 +102,56 @@ def prefix_key(side: str, normalised: str) -> str:
     if len(normalised) < MIN_PREFIX:
         return ""
     return blind_index(f"{side}_prefix", normalised[:MIN_PREFIX])
+
+
+def start_key(side: str, normalised: str) -> str:
+    """The key of a normalised name's start longer than MIN_PREFIX letters, as CaseNameStart
+    holds it; a longer start than START_KEY_LIMIT letters gives the key of its first
+    START_KEY_LIMIT (the rest must then be checked on the names)."""
+    if len(normalised) <= MIN_PREFIX:
+        return ""
+    return blind_index(f"{side}_start", normalised[:START_KEY_LIMIT])
+
+
+def name_start_keys(*, first: str, last: str) -> set[str]:
+    """The CaseNameStart keys of a child's normalised names: each start of each name from
+    MIN_PREFIX + 1 letters to START_KEY_LIMIT (or the whole name when shorter)."""
+    return {
+        blind_index(f"{side}_start", text[:length])
+        for side, text in (("first", first), ("last", last))
+        for length in range(MIN_PREFIX + 1, min(len(text), START_KEY_LIMIT) + 1)
+    }
+
+
+def _case_start_keys(case: Case) -> set[str]:
+    return name_start_keys(
+        first=normalise_name(case.child_first_name), last=normalise_name(case.child_last_name)
+    )
+
+
+def case_name_starts_write(*, cases: Sequence[Case], replace: bool = True) -> None:
+    """Write the name-start rows of saved cases (Case.save, bulk loaders after
+    bulk_create); `replace=False` for cases just inserted, which have none to remove."""
+    if replace:
+        CaseNameStart.objects.filter(case__in=[c.pk for c in cases]).delete()
+    CaseNameStart.objects.bulk_create(
+        [CaseNameStart(case_id=c.pk, key=key) for c in cases for key in _case_start_keys(c)],
+        batch_size=1000,
+    )
+
+
+def case_name_starts_refresh(*, cases: Sequence[Case]) -> set[int]:
+    """Rewrite the name-start rows of the cases whose rows are not what their names give
+    (after BLIND_INDEX_KEY changed: rotate_field_keys --blind-index); their ids."""
+    wanted = {c.pk: _case_start_keys(c) for c in cases}
+    stored: dict[int, set[str]] = {pk: set() for pk in wanted}
+    rows = CaseNameStart.objects.filter(case__in=list(wanted)).values_list("case_id", "key")
+    for case_id, key in rows:
+        stored[case_id].add(key)
+    stale = [c for c in cases if stored[c.pk] != wanted[c.pk]]
+    if stale:
+        case_name_starts_write(cases=stale)
+    return {c.pk for c in stale}
 
 
 def case_search_keys(*, first_name: str, last_name: str) -> SearchKeys:

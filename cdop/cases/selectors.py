@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import Membership, Role, User
-from cdop.cases.models import Case, CaseTransition
+from cdop.cases.models import Case, CaseNameStart, CaseTransition
 from cdop.cases.search import (
     MIN_PREFIX,
+    START_KEY_LIMIT,
     SearchKeys,
     SearchQuery,
     case_search_keys,
-    prefix_key,
+    start_key,
 )
 from cdop.cases.totals import area_totals
 from cdop.cases.workflow import Status, Transition, transitions_from
@@ -75,30 +76,31 @@ Side = Literal["first", "last"]
 
 class _Starts:
     """Which cases' names start with what was typed, where that is longer than MIN_PREFIX
-    letters: the names are encrypted, so the database narrows to the cases sharing the first
-    MIN_PREFIX letters (a blind index) and the rest is checked here on their decrypted
-    names. One query for the whole search, however many words were typed; its rows are a
-    few hundred at most (the cases whose name starts with three given letters)."""
+    letters. Up to START_KEY_LIMIT letters it is a key of CaseNameStart, looked up in a
+    subquery of the search's own statement: no query more, nothing decrypted. A longer
+    start (seldom typed) is narrowed to the cases sharing its first START_KEY_LIMIT
+    letters' key and the rest is checked here on their decrypted names: one query for the
+    whole search, however many such words were typed."""
 
     def __init__(self, cases: QuerySet[Case], words: Sequence[SearchKeys]) -> None:
-        wanted = {
+        longer = {
             (side, text)
             for word in words
             for side, text in (("first", word.first_text), ("last", word.last_text))
-            if len(text) > MIN_PREFIX
+            if len(text) > START_KEY_LIMIT
         }
-        self._ids: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
-        if not wanted:
+        self._ids: dict[tuple[str, str], list[int]] = {key: [] for key in longer}
+        if not longer:
             return
         narrow = Q()
-        for side, text in wanted:
-            narrow |= Q(**{f"search_{side}_prefix": prefix_key(side, text)})
+        for side, text in longer:
+            narrow |= _start_rows(start_key(side, text))
         rows = (
             cases.filter(narrow).order_by().values_list("pk", "child_first_name", "child_last_name")
         )
         for pk, first, last in rows:
             names = {"first": normalise_name(first), "last": normalise_name(last)}
-            for side, text in wanted:
+            for side, text in longer:
                 if names[side].startswith(text):
                     self._ids[(side, text)].append(pk)
 
@@ -109,7 +111,13 @@ class _Starts:
             return Q(**{f"search_{side}_name": getattr(word, f"{side}_name")})
         if len(text) == MIN_PREFIX:
             return Q(**{f"search_{side}_prefix": getattr(word, f"{side}_prefix")})
+        if len(text) <= START_KEY_LIMIT:
+            return _start_rows(start_key(side, text))
         return Q(pk__in=self._ids[(side, text)])
+
+
+def _start_rows(key: str) -> Q:
+    return Q(pk__in=CaseNameStart.objects.filter(key=key).values("case_id"))
 
 
 def _name_matches(side: Side, word: SearchKeys, starts: _Starts) -> Q:

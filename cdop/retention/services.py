@@ -2,10 +2,10 @@
 
 `retention_apply` is what `manage.py apply_retention` runs every day. Each due case is
 anonymised in its own transaction (`case_anonymise`): the fields listed in
-cdop.retention.anonymise.TARGETS, the dates generalised, the secure links revoked, the
-document files deleted and the audit log's history of those rows redacted, then an
-`AnonymisedCase` row and an audit entry. A case that fails is left as it was and tried
-again the next day; the others go ahead.
+cdop.retention.anonymise.TARGETS, the rows of its DELETED removed, the dates generalised,
+the secure links revoked, the document files deleted and the audit log's history of those
+rows redacted, then an `AnonymisedCase` row and an audit entry. A case that fails is left
+as it was and tried again the next day; the others go ahead.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from cdop.documents.storage import storage_path, storage_remove
 from cdop.retention import selectors
 from cdop.retention.anonymise import (
     DATE_FIELDS,
+    DELETED,
     TARGETS,
     Rule,
     Target,
@@ -176,6 +177,10 @@ def case_plan(item: DueCase) -> DueCase:
         count = len(_changes_for(target, item.case_id))
         if count:
             item.rows[target.key] = count
+    for label, rows in DELETED.items():
+        count = apps.get_model(label)._default_manager.filter(rows(item.case_id)).count()
+        if count:
+            item.rows[label] = count
     item.files = sum(
         1
         for name in Document.objects.filter(case_id=item.case_id).values_list(
@@ -220,6 +225,10 @@ def case_anonymise(*, item: DueCase, run: RetentionRun) -> AnonymisedCase | None
         if changes:
             rows_changed[target.key] = len(changes)
         changed_pks[target.key] = list(target.queryset(case.pk).values_list("pk", flat=True))
+    for label, rows in DELETED.items():
+        deleted, _by_model = apps.get_model(label)._default_manager.filter(rows(case.pk)).delete()
+        if deleted:
+            rows_changed[label] = deleted
 
     # Dates: generalised so the age at death and the month of death stay (anonymise.py).
     born, died = generalised_dates(

@@ -430,7 +430,7 @@ def _count_queries(client, **params) -> int:
     [
         {},
         {"q": "Ashford", "sort": "stage"},
-        # Longer than three letters: the candidates' names are checked after one more query.
+        # Longer than three letters: a subquery of the name starts, in the same statement.
         {"q": "Ashfo"},
         {"year": "2026", "clock": "overdue"},
         {"status": ["notified", "awaiting_panel"], "clock": "overdue", "key_worker": "none",

@@ -16,13 +16,14 @@ from cdop.accounts.models import Membership, Role
 from cdop.areas.models import Area, Sequence
 from cdop.areas.services import sequence_next
 from cdop.cases.models import Case, CaseTransition, Task, stage_position
-from cdop.cases.search import case_search_keys
+from cdop.cases.search import case_search_keys, name_start_keys
 from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
 from cdop.clocks.models import Clock
 from cdop.core.management.commands.generate_synthetic import (
     synthetic_build,
     synthetic_nhs_number,
 )
+from cdop.notifications.duplicates import normalise_name
 from cdop.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +265,16 @@ def test_the_cases_can_be_found_by_name(llr: Area) -> None:
         keys.last_sound,
     )
     assert not Case.objects.filter(search_last_name="").exists()
+
+
+def test_the_cases_have_their_name_starts_so_a_longer_start_finds_them(llr: Area) -> None:
+    _generate(cases=50)
+
+    for case in Case.objects.all():
+        stored = set(case.name_starts.values_list("key", flat=True))
+        assert stored == name_start_keys(
+            first=normalise_name(case.child_first_name), last=normalise_name(case.child_last_name)
+        )
 
 
 def test_each_case_knows_its_place_in_the_stage_sort(llr: Area) -> None:

@@ -18,7 +18,7 @@ from cdop.agencies.models import AgencyContact
 from cdop.agencyforms.models import RequestedForm
 from cdop.analysis.models import Analysis
 from cdop.areas.models import Area
-from cdop.cases.models import Case
+from cdop.cases.models import Case, CaseNameStart
 from cdop.cases.workflow import Status
 from cdop.documents.storage import storage_path
 from cdop.family.models import FamilyMember, FamilyProfile
@@ -35,6 +35,7 @@ from cdop.retention.services import retention_apply
 from cdop.retention.tests.conftest import (
     AGENCY_EMAIL,
     CHILD_FIRST,
+    CHILD_LAST,
     MOTHER,
     SECRETS,
     PlantedCase,
@@ -96,6 +97,24 @@ def test_a_case_past_retention_is_anonymised_in_every_app(old_case: PlantedCase)
     assert FamilyProfile.objects.get(case=case).postal_address == ""
     answers = RequestedForm.objects.get(pk=old_case.others["requested"].pk).answers
     assert answers == {"known_since": REMOVED, "attended": True}
+
+
+def test_the_keys_of_the_starts_of_the_names_are_deleted(
+    old_case: PlantedCase, client_for: Any, alice: User
+) -> None:
+    case = old_case.case
+    starts = CaseNameStart.objects.filter(case=case)
+    assert starts.count() == len("Zebedee") - 3 + len("Quillfeather") - 3
+    client = client_for(alice)
+    assert case.reference in client.get("/staff/cases/", {"q": CHILD_LAST[:6]}).text
+
+    assert "cases.CaseNameStart 13" in run("--dry-run")
+    assert starts.count() == 13
+    run()
+
+    assert not starts.exists()
+    assert AnonymisedCase.objects.get(case=case).rows_changed["cases.CaseNameStart"] == 13
+    assert case.reference not in client.get("/staff/cases/", {"q": CHILD_LAST[:6]}).text
 
 
 def test_it_keeps_what_the_statistics_need(old_case: PlantedCase) -> None:
@@ -324,12 +343,12 @@ def test_generalised_dates_keep_the_age_and_are_stable() -> None:
 
 def test_every_model_that_belongs_to_a_case_is_accounted_for() -> None:
     """A new model pointing at a case (or at a row the job changes) must be added to
-    TARGETS or, with a reason, to KEPT_ON_PURPOSE: otherwise its data would outlive the
-    retention period unnoticed."""
+    TARGETS, DELETED or, with a reason, to KEPT_ON_PURPOSE: otherwise its data would
+    outlive the retention period unnoticed."""
     from django.apps import apps
     from django.db import models
 
-    from cdop.retention.anonymise import KEPT_ON_PURPOSE
+    from cdop.retention.anonymise import DELETED, KEPT_ON_PURPOSE
 
     handled = {target.label for target in TARGETS}
     followed = {apps.get_model(label) for label in handled}
@@ -341,6 +360,7 @@ def test_every_model_that_belongs_to_a_case_is_accounted_for() -> None:
             if isinstance(field, models.ForeignKey) and field.related_model in followed
         }
         - handled
+        - set(DELETED)
         - set(KEPT_ON_PURPOSE)
     )
     assert missing == []

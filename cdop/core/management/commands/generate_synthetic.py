@@ -33,8 +33,16 @@ from django.utils import timezone
 
 from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area, Sequence
-from cdop.cases.models import Case, CaseTransition, Expectedness, Sex, Task, stage_position
-from cdop.cases.search import case_search_keys_fill
+from cdop.cases.models import (
+    Case,
+    CaseNameStart,
+    CaseTransition,
+    Expectedness,
+    Sex,
+    Task,
+    stage_position,
+)
+from cdop.cases.search import case_name_starts_write, case_search_keys_fill
 from cdop.cases.services import case_reference
 from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
 from cdop.clocks.models import Clock, cases_next_clock_due_refresh
@@ -1130,6 +1138,7 @@ def synthetic_save(*, area: Area, data: SyntheticData, seed: int) -> SyntheticSu
             if case.duplicate_of is not None:
                 duplicates.append(row)
         Case.objects.bulk_create(duplicates, batch_size=BATCH_SIZE)
+        case_name_starts_write(cases=rows, replace=False)  # nor does it write these
 
         transitions = []
         for case, row, notice in zip(data.cases, rows, case_notices, strict=True):
@@ -1244,7 +1253,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
         )
         summary = synthetic_save(area=area, data=data, seed=options["seed"])
-        refresh_planner_statistics((Case, CaseTransition, Notification, Clock, Task))
+        refresh_planner_statistics((Case, CaseNameStart, CaseTransition, Notification, Clock, Task))
         if options["verbosity"] > 0:
             statuses = ", ".join(
                 f"{Status(s).label.lower()} {summary.statuses.get(s, 0)}" for s in Status

@@ -147,7 +147,10 @@ def _reindex(model: type[models.Model], size: int) -> tuple[int, int]:
                 names |= set(after_values)
             if dirty:
                 model._default_manager.bulk_update(dirty, sorted(names))
+            # Keys kept in rows of their own (a case's name starts), rewritten batch by batch.
+            rows_refresh = getattr(model, "blind_index_rows_refresh", None)
+            rewritten: set[int] = set(rows_refresh(rows)) if rows_refresh else set()
         seen += len(rows)
-        changed += len(dirty)
+        changed += len({row.pk for row in dirty} | rewritten)
         after = rows[-1].pk
     return seen, changed
