@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +18,7 @@ from cdop.cases import selectors
 from cdop.cases.blockers import case_blockers
 from cdop.cases.case_sections import exit_context
 from cdop.cases.forms import CaseFilterForm, TransitionForm, transition_form_blank
+from cdop.cases.models import Case
 from cdop.cases.presenters import (
     CSV_COLUMNS,
     LIST_COLUMNS,
@@ -52,11 +56,14 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
         # Only what the rows show, as plain values: the list is the page staff open most.
         cases = selectors.case_list_for_user(user=user, filters=filters)  # type: ignore[arg-type]
         rows = selectors.case_list_values(cases, filters, LIST_COLUMNS)
-        paginator = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
         total = selectors.case_list_total(user=user, filters=filters)  # type: ignore[arg-type]
-        if total is not None:
-            paginator.__dict__["count"] = total  # fills the cached property
-        page = paginator.get_page(request.GET.get("page"))
+        if filters.search is not None:
+            page = _search_page(cases, request.GET.get("page"))
+        else:
+            paginator = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
+            if total is not None:
+                paginator.__dict__["count"] = total  # fills the cached property
+            page = paginator.get_page(request.GET.get("page"))
     if typed:
         case_list_audit(
             user=user,  # type: ignore[arg-type]
@@ -78,6 +85,25 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
         },
         status=400 if form.search_failed else 200,
     )
+
+
+def _search_page(cases: QuerySet[Case], number: str | None) -> Page[Any]:
+    """A search's page, with the number found taken from the page's own statement
+    (selectors.case_search_page). Past the last page (an old bookmark) no row carries the
+    number: then the paginator counts and shows the last page, as it always did."""
+    paginator: Paginator[Any] = Paginator(cases.values_list(*LIST_COLUMNS), PAGE_SIZE)
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1  # as the paginator reads a page that is not a number
+    if wanted < 1:
+        return paginator.get_page(wanted)  # the last page, as the paginator shows it
+    start = (wanted - 1) * PAGE_SIZE
+    rows, found = selectors.case_search_page(cases, LIST_COLUMNS, start, start + PAGE_SIZE)
+    if not rows and wanted > 1:
+        return paginator.get_page(wanted)
+    paginator.__dict__["count"] = found  # the cached property
+    return Page(rows, wanted, paginator)
 
 
 _SELECTS = ("clock", "key_worker", "expectedness", "year", "reporting_year", "sort")

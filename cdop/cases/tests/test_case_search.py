@@ -141,6 +141,59 @@ def test_exact_names_come_before_sound_alikes_and_longer_names(llr, client_for, 
     assert page.index(exact.reference) < page.index(sound_alike.reference)
 
 
+@pytest.fixture
+def fifty_five_ashfords(llr):
+    """More than a page of one surname (the list shows 50 a page), with one exact match
+    among longer names, and an older case of another name that must not be found."""
+    CaseFactory(area=llr, child_last_name="Brown")
+    longer = [CaseFactory(area=llr, child_last_name="Ashfordby") for _ in range(54)]
+    exact = CaseFactory(area=llr, child_last_name="Ashford")
+    return exact, longer
+
+
+def _references_on(page: str) -> list[str]:
+    return re.findall(r'href="/staff/cases/([A-Z]+-\d{4}-\d+)/"', page)
+
+
+def test_a_search_says_how_many_it_found_and_pages_them_in_order(
+    llr, client_for, alice, fifty_five_ashfords
+):
+    exact, longer = fifty_five_ashfords
+    client = client_for(alice)
+
+    first = client.get("/staff/cases/", {"q": "Ashford"}).text
+    second = client.get("/staff/cases/", {"q": "Ashford", "page": "2"}).text
+
+    assert "55 cases" in first
+    assert "55 cases" in second
+    on_first, on_second = _references_on(first), _references_on(second)
+    assert len(on_first) == 50
+    assert len(on_second) == 5
+    assert on_first[0] == exact.reference  # the exact name first, then the newest opened
+    assert set(on_first) | set(on_second) == {exact.reference, *(c.reference for c in longer)}
+    assert not set(on_first) & set(on_second)
+
+
+@pytest.mark.parametrize("page", ["3", "99", "0", "-1", "two", ""])
+def test_a_search_page_out_of_range_shows_the_nearest_page_not_an_error(
+    llr, client_for, alice, fifty_five_ashfords, page
+):
+    response = client_for(alice).get("/staff/cases/", {"q": "Ashford", "page": page})
+
+    assert response.status_code == 200
+    assert "55 cases" in response.text
+    # Past either end, the last page (as every other list pages); not a number, the first.
+    expected = 5 if page in ("3", "99", "0", "-1") else 50
+    assert len(_references_on(response.text)) == expected
+
+
+def test_a_search_that_finds_nothing_says_so(llr, client_for, alice, fifty_five_ashfords):
+    page = _found(client_for(alice), "Quentinshire")
+
+    assert "0 cases" in page
+    assert _references_on(page) == []
+
+
 def test_an_nhs_number_with_spaces_finds_the_case(llr, client_for, alice):
     case = CaseFactory(area=llr, child_nhs_number="9990000034")
     other = CaseFactory(area=llr, child_nhs_number="9990000042")
