@@ -416,9 +416,10 @@ def case_list_values(
 
 
 def case_search_page(
-    cases: QuerySet[Case], columns: Sequence[str], start: int, end: int
+    cases: QuerySet[Case], start: int, end: int
 ) -> tuple[list[tuple[Any, ...]], int]:
-    """Rows start..end of a search's results in their order, and how many were found, in
+    """Rows start..end of a search's results in their order (the list's columns, as
+    case_list_rows_by_id gives them), and how many were found, in
     two statements: the page's ids, each carrying the count of all the results (COUNT(*)
     OVER ()), then those ids' rows. A search's matches are all read to be ranked anyway, so
     counting them there costs nothing more, where a separate count would build, send and

@@ -55,11 +55,11 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     if not form.search_failed:
         # Only what the rows show, as plain values: the list is the page staff open most.
         cases = selectors.case_list_for_user(user=user, filters=filters)  # type: ignore[arg-type]
-        rows = selectors.case_list_values(cases, filters, LIST_COLUMNS)
-        total = selectors.case_list_total(user=user, filters=filters)  # type: ignore[arg-type]
         if filters.search is not None:
             page = _search_page(cases, request.GET.get("page"))
         else:
+            rows = selectors.case_list_values(cases, filters, LIST_COLUMNS)
+            total = selectors.case_list_total(user=user, filters=filters)  # type: ignore[arg-type]
             paginator = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
             if total is not None:
                 paginator.__dict__["count"] = total  # fills the cached property
@@ -99,7 +99,7 @@ def _search_page(cases: QuerySet[Case], number: str | None) -> Page[Any]:
     if wanted < 1:
         return paginator.get_page(wanted)  # the last page, as the paginator shows it
     start = (wanted - 1) * PAGE_SIZE
-    rows, found = selectors.case_search_page(cases, LIST_COLUMNS, start, start + PAGE_SIZE)
+    rows, found = selectors.case_search_page(cases, start, start + PAGE_SIZE)
     if not rows and wanted > 1:
         return paginator.get_page(wanted)
     paginator.__dict__["count"] = found  # the cached property
