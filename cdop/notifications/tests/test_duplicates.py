@@ -255,3 +255,39 @@ def test_the_queue_flags_likely_and_certain_only_and_finds_a_swapped_date_of_bir
 
     assert bands[notified.pk] == Band.LIKELY
     assert possible_only.pk not in bands
+
+
+@pytest.mark.django_db
+def test_the_queue_scores_records_with_the_same_details_once_and_still_flags_each(
+    llr, other_area, monkeypatch
+):
+    """Several notifications of one death (or a form sent again and again) share their
+    details: each is flagged, each pair of details is scored once, and neither a
+    notification alone with its own case nor one matching only another area's is flagged."""
+    from cdop.notifications import duplicates
+
+    details = {
+        "child_first_name": "Esme",
+        "child_last_name": "Harbury",
+        "child_nhs_number": "",
+        "child_date_of_birth": datetime.date(2019, 2, 14),
+        "date_of_death": datetime.date(2026, 4, 2),
+    }
+    repeats = [NotificationFactory(area=llr, **details) for _ in range(6)]
+    case = CaseFactory(area=llr, **details)
+    added = NotificationFactory(area=llr, **{**details, "child_first_name": "Nell"}, case=case)
+    elsewhere = NotificationFactory(area=other_area, **{**details, "child_last_name": "Quill"})
+    NotificationFactory(area=llr, **{**details, "child_last_name": "Quill"})
+    scored = []
+    real_match = duplicates.duplicate_match
+    monkeypatch.setattr(
+        duplicates, "duplicate_match", lambda a, b: scored.append(1) or real_match(a, b)
+    )
+
+    bands = duplicate_best_bands(notifications=[*repeats, added, elsewhere])
+
+    assert all(bands[n.pk] == Band.LIKELY for n in repeats)
+    assert added.pk not in bands  # only its own case, and another first name (a sibling)
+    assert elsewhere.pk not in bands  # its match is in another area
+    # Distinct details on the page: Esme (x6), Nell; in the pool Esme, Quill (LLR), Nell.
+    assert len(scored) <= 6
