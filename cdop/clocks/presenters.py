@@ -12,10 +12,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cdop.cases.presenters import short_datetime
 from cdop.clocks.models import Clock
-from cdop.clocks.selectors import ClockStatus
+from cdop.clocks.selectors import CaseClock, ClockStatus
 
 
-def clock_table_rows(clocks: Iterable[tuple[Clock, ClockStatus]]) -> SafeString:
+def clock_table_rows(clocks: Iterable[tuple[Clock | CaseClock, ClockStatus]]) -> SafeString:
     tz = timezone.get_current_timezone()
     html = []
     for clock, status in clocks:

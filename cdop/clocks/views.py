@@ -15,9 +15,9 @@ from cdop.cases.models import Case
 from cdop.clocks.forms import SETTING_FIELDS, ClockSettingsForm
 from cdop.clocks.presenters import clock_table_rows
 from cdop.clocks.selectors import (
+    case_clocks_shown,
     clock_settings_for_area,
     clock_status,
-    clocks_for_case,
 )
 from cdop.clocks.services import clock_settings_update
 
@@ -25,7 +25,7 @@ from cdop.clocks.services import clock_settings_update
 def stage_section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     """The case overview's "Stage and clocks": one query (the clocks). The time spent in
     each stage is on the case's status history page, which reads the transitions anyway."""
-    clocks = clocks_for_case(case=case, user=request.user)  # type: ignore[arg-type]
+    clocks = case_clocks_shown(case=case, user=request.user)  # type: ignore[arg-type]
     now = timezone.now()
     return {
         "stage": case.get_status_display(),

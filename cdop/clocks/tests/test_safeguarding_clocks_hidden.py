@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from cdop.cases.models import Case
 from cdop.chronology.registry import chronology_for_case
-from cdop.clocks.selectors import case_overdue_clock_q, cases_clock_status, clocks_for_case
+from cdop.clocks.selectors import (
+    case_clocks_shown,
+    case_overdue_clock_q,
+    cases_clock_status,
+    clocks_for_case,
+)
 from cdop.clocks.services import clock_start
 from cdop.core.tests.factories import CaseFactory
 
@@ -66,3 +71,33 @@ def test_bulk_status_and_filters_leave_safeguarding_clocks_out_for_the_key_worke
     assert not Case.objects.filter(case_overdue_clock_q(user=kim)).exists()
     assert Case.objects.filter(case_overdue_clock_q(user=alice)).get() == kims_case
     assert clocks_for_case(case=kims_case, user=kim) == []
+
+
+@pytest.mark.parametrize("persona", ["kim", "alice", "devi"])
+def test_the_overviews_clocks_are_those_clocks_for_case_gives_each_person(
+    kims_case, persona, request
+):
+    """The overview reads the clocks in fixed SQL (case_clocks_shown); the rest of the app
+    through clocks_for_case. Same clocks, same order, same safeguarding rule."""
+    user = request.getfixturevalue(persona)
+    now = timezone.now()
+    for days, label in ((30, "Meeting"), (-2, "Notification"), (5, "Panel")):
+        clock_start(
+            case=kims_case,
+            kind=f"local_{label.lower()}",
+            label=label,
+            source=f"test:{label}",
+            started_at=now - datetime.timedelta(days=40),
+            due_at=now + datetime.timedelta(days=days),
+        )
+    stopped = kims_case.clocks.get(label="Panel")
+    stopped.stopped_at = now
+    stopped.save()
+
+    shown = case_clocks_shown(case=kims_case, user=user)
+    expected = clocks_for_case(case=kims_case, user=user)
+
+    assert [(c.label, c.due_at, c.stopped_at, c.cancelled) for c in shown] == [
+        (c.label, c.due_at, c.stopped_at, c.cancelled) for c in expected
+    ]
+    assert (LABEL in [c.label for c in shown]) is (persona != "kim")
