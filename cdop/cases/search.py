@@ -117,7 +117,7 @@ def name_start_keys(*, first: str, last: str) -> set[str]:
     """The CaseNameStart keys of a child's normalised names: each start of each name from
     MIN_PREFIX + 1 letters to START_KEY_LIMIT (or the whole name when shorter)."""
     return {
-        blind_index(f"{side}_start", text[:length])
+        start_key(side, text[:length])
         for side, text in (("first", first), ("last", last))
         for length in range(MIN_PREFIX + 1, min(len(text), START_KEY_LIMIT) + 1)
     }

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -195,11 +197,12 @@ class _Starts:
         self._ids: dict[tuple[str, str], list[int]] = {key: [] for key in longer}
         if not longer:
             return
-        narrow = Q()
-        for side, text in longer:
-            narrow |= _start_rows(start_key(side, text))
+        keys = [sets.starting(start_key(side, text)) for side, text in sorted(longer)]
+        narrow = functools.reduce(operator.or_, keys)
         rows = (
-            cases.filter(narrow).order_by().values_list("pk", "child_first_name", "child_last_name")
+            cases.filter(narrow.contains_case())
+            .order_by()
+            .values_list("pk", "child_first_name", "child_last_name")
         )
         for pk, first, last in rows:
             names = {"first": normalise_name(first), "last": normalise_name(last)}
@@ -217,10 +220,6 @@ class _Starts:
         if len(text) <= START_KEY_LIMIT:
             return self._sets.starting(start_key(side, text))
         return self._sets.among(self._ids[(side, text)])
-
-
-def _start_rows(key: str) -> Q:
-    return Q(pk__in=CaseNameStart.objects.filter(key=key).values("case_id"))
 
 
 def _name_matches(side: Side, word: SearchKeys, starts: _Starts, sets: _Sets) -> _Ids:

@@ -127,8 +127,12 @@ def case_clocks_shown(*, case: Case, user: User) -> list[CaseClock]:
     overview is the page opened most after the list."""
     sql = "SELECT label, due_at, stopped_at, cancelled FROM clocks_clock WHERE case_id = %s"
     params: list[object] = [case.pk]
-    if not permissions.can_view_safeguarding(user, case):
-        hidden = sorted(permissions.SAFEGUARDING_CLOCK_KINDS)
+    hidden = sorted(
+        kind
+        for kind in permissions.SAFEGUARDING_CLOCK_KINDS
+        if not permissions.can_view_clock_kind(user, case, kind)
+    )
+    if hidden:
         sql += f" AND kind NOT IN ({', '.join(['%s'] * len(hidden))})"
         params += hidden
     rows = fetch_rows(sql + " ORDER BY due_at, id", params)

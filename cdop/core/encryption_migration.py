@@ -38,7 +38,8 @@ def child_identity_of(plain: dict[str, Any]) -> dict[str, str]:
 IDENTITY_COLUMNS = ("child_date_of_birth", "date_of_death", "child_sex")
 
 
-def _batches(connection: Any, table: str, columns: Sequence[str]) -> Any:
+def rows_in_batches(connection: Any, table: str, columns: Sequence[str]) -> Any:
+    """The table's rows (id first, then `columns`) in batches of BATCH by primary key."""
     qn = connection.ops.quote_name
     selected = ", ".join(qn(c) for c in ("id", *columns))
     last = 0
@@ -57,7 +58,8 @@ def _batches(connection: Any, table: str, columns: Sequence[str]) -> Any:
         last = rows[-1][0]
 
 
-def _plain(value: str | None) -> str | None:
+def plaintext(value: str | None) -> str | None:
+    """A stored value as plaintext, whether it is encrypted yet or not."""
     if value and crypto.is_token(value):
         return crypto.decrypt(value)
     return value
@@ -89,10 +91,10 @@ def encrypt_table(
     indexes = indexes or {}
     seen = 0
     written: list[str] = []
-    for rows in _batches(connection, table, [*fields, *read]):
+    for rows in rows_in_batches(connection, table, [*fields, *read]):
         values: list[list[Any]] = []
         for row in rows:
-            plain = {name: _plain(value) for name, value in zip(fields, row[1:], strict=False)}
+            plain = {name: plaintext(value) for name, value in zip(fields, row[1:], strict=False)}
             others = dict(zip(read, row[1 + len(fields) :], strict=True))
             out: dict[str, Any] = {
                 name: crypto.encrypt(value) if value else value for name, value in plain.items()
@@ -119,10 +121,10 @@ def decrypt_table(
     connection = schema_editor.connection
     seen = 0
     written: list[str] = []
-    for rows in _batches(connection, table, fields):
+    for rows in rows_in_batches(connection, table, fields):
         values: list[list[Any]] = []
         for row in rows:
-            plain = {name: _plain(value) for name, value in zip(fields, row[1:], strict=True)}
+            plain = {name: plaintext(value) for name, value in zip(fields, row[1:], strict=True)}
             out: dict[str, Any] = dict(plain)
             if derived is not None:
                 out.update(derived({k: v or "" for k, v in plain.items()}))

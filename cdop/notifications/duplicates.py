@@ -417,7 +417,7 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
     # notification is scored once against each group, not once against each record (several
     # notifications of one death, or a form sent again and again, made the page compare
     # every pair: 44,000 comparisons a page in the national benchmark).
-    groups: dict[object, dict[tuple[int, _Details], set[tuple[type, int]]]] = {}
+    groups: dict[object, dict[tuple[int, _Record], set[tuple[type, int]]]] = {}
     for other in pool:
         member = (type(other), other.pk)  # type: ignore[attr-defined]
         group = (other.area_id, _details(other))  # type: ignore[attr-defined]
@@ -426,7 +426,7 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
             if key:
                 groups.setdefault(key, {}).setdefault(group, set()).add(member)
     best: dict[int, Band] = {}
-    bands: dict[tuple[_Details, _Details], Band | None] = {}
+    bands: dict[tuple[_Record, _Record], Band | None] = {}
     for narrow in filters:
         notification = narrow.notification
         mine = _details(notification)
@@ -441,7 +441,7 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
                     continue
                 pair = (mine, details)
                 if pair not in bands:
-                    match = duplicate_match(notification, _Record(*details))
+                    match = duplicate_match(mine, details)
                     bands[pair] = match.band if match is not None else None
                 band = bands[pair]
                 if band is not None and band >= Band.LIKELY and band > best.get(notification.pk, 0):
@@ -451,9 +451,10 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
     return best
 
 
-@dataclass
+@dataclass(unsafe_hash=True)
 class _Record:
-    """A group's details, in the shape duplicate_match reads (ChildDetails)."""
+    """Everything duplicate_match reads of a record (ChildDetails), comparable and hashable:
+    records with equal details score alike."""
 
     child_first_name: str
     child_last_name: str
@@ -463,12 +464,8 @@ class _Record:
     date_of_death: datetime.date
 
 
-_Details = tuple[str, str, datetime.date, str, str, datetime.date]
-
-
-def _details(record: ChildDetails) -> _Details:
-    """Everything duplicate_match reads of a record."""
-    return (
+def _details(record: ChildDetails) -> _Record:
+    return _Record(
         record.child_first_name,
         record.child_last_name,
         record.child_date_of_birth,

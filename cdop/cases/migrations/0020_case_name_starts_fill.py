@@ -4,9 +4,7 @@
 
 from django.db import migrations
 
-from cdop.core import crypto
-
-BATCH = 1000
+from cdop.core.encryption_migration import plaintext, rows_in_batches
 
 
 def fill_name_starts(apps, schema_editor):
@@ -16,34 +14,23 @@ def fill_name_starts(apps, schema_editor):
     from cdop.cases.search import name_start_keys
     from cdop.notifications.duplicates import normalise_name
 
-    def plain(value):
-        return crypto.decrypt(value) if value and crypto.is_token(value) else value or ""
-
     connection = schema_editor.connection
-    last = 0
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, child_first_name, child_last_name FROM cases_case "
-                "WHERE id > %s ORDER BY id LIMIT %s",
-                [last, BATCH],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            starts = [
-                (case_id, key)
-                for case_id, first, last_name in rows
-                for key in sorted(
-                    name_start_keys(
-                        first=normalise_name(plain(first)), last=normalise_name(plain(last_name))
-                    )
+    columns = ("child_first_name", "child_last_name")
+    for rows in rows_in_batches(connection, "cases_case", columns):
+        starts = [
+            (case_id, key)
+            for case_id, first, last in rows
+            for key in sorted(
+                name_start_keys(
+                    first=normalise_name(plaintext(first) or ""),
+                    last=normalise_name(plaintext(last) or ""),
                 )
-            ]
+            )
+        ]
+        with connection.cursor() as cursor:
             cursor.executemany(
                 'INSERT INTO cases_casenamestart (case_id, "key") VALUES (%s, %s)', starts
             )
-        last = rows[-1][0]
 
 
 def empty_name_starts(apps, schema_editor):
