@@ -15,6 +15,7 @@ from cdop.accounts.models import Role
 from cdop.cases import views
 from cdop.cases.models import Case, Expectedness
 from cdop.cases.presenters import csv_cell
+from cdop.cases.tests.pages import is_listed
 from cdop.cases.workflow import Status
 from cdop.clocks.models import Clock
 from cdop.core.tests.factories import CaseFactory, MembershipFactory, UserFactory
@@ -28,10 +29,6 @@ def _page(client, **params) -> str:
     response = client.get("/staff/cases/", params)
     assert response.status_code == 200, response.text
     return response.text
-
-
-def _listed(page: str, case: Case) -> bool:
-    return f'href="/staff/cases/{case.reference}/"' in page
 
 
 def _order(page: str, *cases: Case) -> list[str]:
@@ -64,9 +61,9 @@ def test_it_filters_by_several_stages_at_once(llr, client_for, alice):
         .text
     )
 
-    assert _listed(page, gathering)
-    assert _listed(page, waiting)
-    assert not _listed(page, fresh)
+    assert is_listed(page, gathering)
+    assert is_listed(page, waiting)
+    assert not is_listed(page, fresh)
     assert 'value="awaiting_panel" checked' in page
 
 
@@ -84,7 +81,7 @@ def test_it_filters_by_the_worst_running_clock(llr, client_for, alice, clock, ex
 
     page = _page(client_for(alice), clock=clock)
 
-    assert {name for name, case in cases.items() if _listed(page, case)} == expected
+    assert {name for name, case in cases.items() if is_listed(page, case)} == expected
 
 
 @time_machine.travel(NOW, tick=False)
@@ -95,8 +92,8 @@ def test_a_case_with_one_clock_overdue_is_not_due_soon(llr, client_for, alice):
         case=case, kind="panel", label="Panel", started_at=NOW, due_at=NOW + datetime.timedelta(1)
     )
 
-    assert not _listed(_page(client_for(alice), clock="due_soon"), case)
-    assert _listed(_page(client_for(alice), clock="overdue"), case)
+    assert not is_listed(_page(client_for(alice), clock="due_soon"), case)
+    assert is_listed(_page(client_for(alice), clock="overdue"), case)
 
 
 def test_it_filters_by_key_worker_or_by_none_yet(llr, client_for, alice, kim):
@@ -106,10 +103,10 @@ def test_it_filters_by_key_worker_or_by_none_yet(llr, client_for, alice, kim):
     by_kim = _page(client_for(alice), key_worker=str(kim.pk))
     by_none = _page(client_for(alice), key_worker="none")
 
-    assert _listed(by_kim, hers)
-    assert not _listed(by_kim, nobody)
-    assert _listed(by_none, nobody)
-    assert not _listed(by_none, hers)
+    assert is_listed(by_kim, hers)
+    assert not is_listed(by_kim, nobody)
+    assert is_listed(by_none, nobody)
+    assert not is_listed(by_none, hers)
 
 
 def test_the_key_workers_offered_are_those_of_the_users_areas(
@@ -169,8 +166,8 @@ def test_kim_sees_only_her_cases_and_no_key_worker_filter(llr, client_for, kim):
 
     page = _page(client_for(kim), key_worker="none")
 
-    assert _listed(page, hers)
-    assert not _listed(page, not_hers)
+    assert is_listed(page, hers)
+    assert not is_listed(page, not_hers)
     assert 'name="key_worker"' not in page
 
 
@@ -180,8 +177,8 @@ def test_it_filters_by_expected_or_unexpected(llr, client_for, alice):
 
     page = _page(client_for(alice), expectedness="unexpected")
 
-    assert _listed(page, unexpected)
-    assert not _listed(page, expected)
+    assert is_listed(page, unexpected)
+    assert not is_listed(page, expected)
 
 
 def test_it_filters_by_calendar_year_of_death(llr, client_for, alice):
@@ -191,9 +188,9 @@ def test_it_filters_by_calendar_year_of_death(llr, client_for, alice):
 
     page = _page(client_for(alice), year="2025")
 
-    assert _listed(page, new_year)
-    assert _listed(page, new_years_eve)
-    assert not _listed(page, before)
+    assert is_listed(page, new_year)
+    assert is_listed(page, new_years_eve)
+    assert not is_listed(page, before)
 
 
 @pytest.mark.parametrize("sort", ["opened", "opened_oldest"])
@@ -218,9 +215,9 @@ def test_a_year_of_deaths_is_paged_in_order_like_any_list(
     pages = [_page(client, year="2025", sort=sort, page=str(n)) for n in (1, 2, 3)]
 
     newest_first = sorted(cases, key=lambda c: (c.opened_at, c.pk), reverse=sort == "opened")
-    listed = [c.reference for page in pages for c in newest_first if _listed(page, c)]
+    listed = [c.reference for page in pages for c in newest_first if is_listed(page, c)]
     assert listed == [c.reference for c in newest_first]
-    assert [_order(page, *[c for c in newest_first if _listed(page, c)]) for page in pages] == [
+    assert [_order(page, *[c for c in newest_first if is_listed(page, c)]) for page in pages] == [
         [c.reference for c in newest_first[n : n + 3]] for n in (0, 3, 6)
     ]
     assert "7 cases" in pages[0]
@@ -234,10 +231,10 @@ def test_the_reporting_year_runs_from_1_april_to_31_march(llr, client_for, alice
 
     page = _page(client_for(alice), reporting_year="2025")
 
-    assert _listed(page, first_day)
-    assert _listed(page, last_day)
-    assert not _listed(page, day_before)
-    assert not _listed(page, day_after)
+    assert is_listed(page, first_day)
+    assert is_listed(page, last_day)
+    assert not is_listed(page, day_before)
+    assert not is_listed(page, day_after)
     assert "April 2025 to March 2026" in page
 
 
@@ -247,8 +244,8 @@ def test_filters_and_a_search_combine(llr, client_for, alice):
 
     page = _page(client_for(alice), q="Ashford", status="awaiting_panel")
 
-    assert _listed(page, match)
-    assert not _listed(page, wrong_stage)
+    assert is_listed(page, match)
+    assert not is_listed(page, wrong_stage)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +267,7 @@ def test_a_value_not_on_a_filters_list_is_ignored_and_marked(
 
     page = _page(client_for(alice), **params)
 
-    assert _listed(page, case)
+    assert is_listed(page, case)
     assert message in page
     assert "govuk-error-message" in page
 
@@ -316,8 +313,8 @@ def test_the_valid_stages_still_apply_beside_one_that_is_not_on_the_list(llr, cl
 
     page = client_for(alice).get("/staff/cases/?status=awaiting_panel&status=nonsense").text
 
-    assert _listed(page, waiting)
-    assert not _listed(page, fresh)
+    assert is_listed(page, waiting)
+    assert not is_listed(page, fresh)
 
 
 @pytest.mark.parametrize("persona", ["chris", "pat", "charlie"])
@@ -338,8 +335,8 @@ def test_olu_lists_only_his_own_areas_cases(llr, other_area, client_for, olu):
 
     page = _page(client_for(olu))
 
-    assert _listed(page, his)
-    assert not _listed(page, ours)
+    assert is_listed(page, his)
+    assert not is_listed(page, ours)
 
 
 # --- Sorting and pages --------------------------------------------------------------------

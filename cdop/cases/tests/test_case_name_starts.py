@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from cdop.cases.models import Case, CaseNameStart
 from cdop.cases.search import START_KEY_LIMIT, name_start_keys, search_parse
 from cdop.cases.selectors import CaseListFilters, case_list_for_user
+from cdop.cases.tests.pages import is_listed, search_page
 from cdop.core import crypto
 from cdop.core.crypto import blind_index
 from cdop.core.tests.factories import CaseFactory
@@ -28,16 +29,6 @@ pytestmark = pytest.mark.django_db
 # steinhausen", which the made-up "Wolfeschlegelsteinhausenmann" shares.
 LONG = "Wolfeschlegelsteinhausenbergerdorff"
 SAME_START = "Wolfeschlegelsteinhausenmann"
-
-
-def _found(client, q: str) -> str:
-    response = client.get("/staff/cases/", {"q": q})
-    assert response.status_code == 200, response.text
-    return response.text
-
-
-def _listed(page: str, case: Case) -> bool:
-    return f'href="/staff/cases/{case.reference}/"' in page
 
 
 def _keys(case: Case) -> set[str]:
@@ -53,11 +44,11 @@ def test_a_start_of_four_letters_or_more_finds_the_longer_surnames(llr, client_f
     smithson = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Smithson")
     bramley = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Bramley")
 
-    page = _found(client_for(alice), typed)
+    page = search_page(client_for(alice), typed)
 
     wanted = ashford if typed.lower().startswith("ash") else smithson
-    assert _listed(page, wanted)
-    assert not _listed(page, bramley)
+    assert is_listed(page, wanted)
+    assert not is_listed(page, bramley)
 
 
 def test_a_start_of_four_letters_or_more_finds_the_longer_first_names(llr, client_for, alice):
@@ -65,16 +56,16 @@ def test_a_start_of_four_letters_or_more_finds_the_longer_first_names(llr, clien
     amelie = CaseFactory(area=llr, child_first_name="Ameline", child_last_name="Ashford")
     oliver = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Bramley")
 
-    page = _found(client_for(alice), "Amel")
-    assert all(_listed(page, c) for c in (amelia, amelie))
-    assert not _listed(page, oliver)
+    page = search_page(client_for(alice), "Amel")
+    assert all(is_listed(page, c) for c in (amelia, amelie))
+    assert not is_listed(page, oliver)
 
-    page = _found(client_for(alice), "Ameli")
-    assert all(_listed(page, c) for c in (amelia, amelie))
+    page = search_page(client_for(alice), "Ameli")
+    assert all(is_listed(page, c) for c in (amelia, amelie))
 
-    page = _found(client_for(alice), "Amelin")
-    assert _listed(page, amelie)
-    assert not _listed(page, amelia)
+    page = search_page(client_for(alice), "Amelin")
+    assert is_listed(page, amelie)
+    assert not is_listed(page, amelia)
 
 
 @pytest.mark.parametrize("typed", ["Amel Ashf", "Ashf, Amel", "AMELIA ashfo", "Amel Ashford"])
@@ -85,21 +76,21 @@ def test_starts_of_a_first_name_and_surname_narrow_the_search_in_either_order(
     brother = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashford")
     namesake = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Bramley")
 
-    page = _found(client_for(alice), typed)
+    page = search_page(client_for(alice), typed)
 
-    assert _listed(page, amelia)
-    assert not _listed(page, brother)
-    assert not _listed(page, namesake)
+    assert is_listed(page, amelia)
+    assert not is_listed(page, brother)
+    assert not is_listed(page, namesake)
 
 
 def test_a_surname_written_in_two_words_is_found_by_its_start(llr, client_for, alice):
     case = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Smith-Jones")
     other = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Smithers")
 
-    page = _found(client_for(alice), "Smith Jon")
+    page = search_page(client_for(alice), "Smith Jon")
 
-    assert _listed(page, case)
-    assert not _listed(page, other)
+    assert is_listed(page, case)
+    assert not is_listed(page, other)
 
 
 def test_a_start_longer_than_the_limit_is_checked_on_the_names(llr, client_for, alice):
@@ -108,21 +99,21 @@ def test_a_start_longer_than_the_limit_is_checked_on_the_names(llr, client_for, 
     assert len("wolfeschlegelsteinhausen") == START_KEY_LIMIT
     client = client_for(alice)
 
-    page = _found(client, LONG[: START_KEY_LIMIT + 1])
-    assert _listed(page, long)
-    assert not _listed(page, same_start)
+    page = search_page(client, LONG[: START_KEY_LIMIT + 1])
+    assert is_listed(page, long)
+    assert not is_listed(page, same_start)
 
-    page = _found(client, LONG)
-    assert _listed(page, long)
-    assert not _listed(page, same_start)
+    page = search_page(client, LONG)
+    assert is_listed(page, long)
+    assert not is_listed(page, same_start)
 
-    page = _found(client, f"Oliver {LONG[:30]}")
-    assert _listed(page, long)
-    assert not _listed(page, same_start)
+    page = search_page(client, f"Oliver {LONG[:30]}")
+    assert is_listed(page, long)
+    assert not is_listed(page, same_start)
 
-    page = _found(client, LONG[:START_KEY_LIMIT])
-    assert _listed(page, long)
-    assert _listed(page, same_start)
+    page = search_page(client, LONG[:START_KEY_LIMIT])
+    assert is_listed(page, long)
+    assert is_listed(page, same_start)
 
 
 # --- What it costs -------------------------------------------------------------------------
@@ -130,7 +121,7 @@ def test_a_start_longer_than_the_limit_is_checked_on_the_names(llr, client_for, 
 
 def _count_queries(client, q: str) -> int:
     with CaptureQueriesContext(connection) as queries:
-        _found(client, q)
+        search_page(client, q)
     return len(queries)
 
 
@@ -138,7 +129,7 @@ def test_a_longer_start_makes_no_more_queries_than_three_letters(llr, client_for
     for name in ("Ashford", "Ashton", "Bramley", LONG):
         CaseFactory(area=llr, child_first_name="Amelia", child_last_name=name)
     client = client_for(alice)
-    _found(client, "Ash")  # warm: the first request of a session reads more
+    search_page(client, "Ash")  # warm: the first request of a session reads more
 
     three = _count_queries(client, "Ash")
 
@@ -212,14 +203,14 @@ def test_a_renamed_child_is_found_by_the_new_name_and_not_the_old(llr, client_fo
     case.child_last_name = "Bramley"
     case.save()
 
-    assert _listed(_found(client, "Bram"), case)
-    assert not _listed(_found(client, "Ashf"), case)
+    assert is_listed(search_page(client, "Bram"), case)
+    assert not is_listed(search_page(client, "Ashf"), case)
 
     case.child_first_name = "Isabella"
     case.save(update_fields=["child_first_name"])
 
-    assert _listed(_found(client, "Isab"), case)
-    assert not _listed(_found(client, "Amel"), case)
+    assert is_listed(search_page(client, "Isab"), case)
+    assert not is_listed(search_page(client, "Amel"), case)
     assert _keys(case) == name_start_keys(first="isabella", last="bramley")
 
 
@@ -271,16 +262,16 @@ def test_a_new_blind_index_key_finds_the_starts_once_the_indexes_are_recomputed(
     client = client_for(alice)
 
     with override_settings(BLIND_INDEX_KEY="a-new-blind-index-key-" + "x" * 20):
-        assert not _listed(_found(client, "Ashf"), case)
+        assert not is_listed(search_page(client, "Ashf"), case)
 
         output = _rotate()
         again = _rotate()
 
         assert "cases.Case: 2 rows, 2 with indexes recomputed" in output
         assert "cases.Case: 2 rows, 0 with indexes recomputed" in again
-        assert _listed(_found(client, "Ashf"), case)
-        assert _listed(_found(client, "Amel Ashfo"), case)
-        assert not _listed(_found(client, "Ashf"), other)
+        assert is_listed(search_page(client, "Ashf"), case)
+        assert is_listed(search_page(client, "Amel Ashfo"), case)
+        assert not is_listed(search_page(client, "Ashf"), other)
         assert _keys(case) == name_start_keys(first="amelia", last="ashford")
 
 
@@ -306,7 +297,7 @@ def test_the_migration_fills_the_starts_of_cases_stored_before_it(llr, client_fo
     migration.fill_name_starts(django_apps, editor)
 
     assert _keys(case) == name_start_keys(first="amelia", last="obrien")
-    assert _listed(_found(client_for(alice), "OBri"), case)
+    assert is_listed(search_page(client_for(alice), "OBri"), case)
 
     migration.empty_name_starts(django_apps, editor)
     assert not CaseNameStart.objects.exists()

@@ -10,22 +10,12 @@ from auditlog.models import LogEntry
 from django.apps import apps as django_apps
 from django.db import connection
 
-from cdop.cases.models import Case
 from cdop.cases.search import SearchError, phonetic_key, search_parse
+from cdop.cases.tests.pages import is_listed, search_page
 from cdop.core.crypto import blind_index, index_of
 from cdop.core.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _found(client, q: str) -> str:
-    response = client.get("/staff/cases/", {"q": q})
-    assert response.status_code == 200, response.text
-    return response.text
-
-
-def _listed(page: str, case: Case) -> bool:
-    return f'href="/staff/cases/{case.reference}/"' in page
 
 
 # --- What the box understands -----------------------------------------------------------
@@ -86,35 +76,35 @@ def test_a_hyphenated_surname_finds_it_written_with_a_space_or_run_together(llr,
     other = CaseFactory(area=llr, child_last_name="Smithson")
 
     for typed in ("Smith-Jones", "smith jones", "SMITHJONES"):
-        page = _found(client_for(alice), typed)
-        assert all(_listed(page, c) for c in (spaced, joined, hyphen)), typed
-        assert not _listed(page, other), typed
+        page = search_page(client_for(alice), typed)
+        assert all(is_listed(page, c) for c in (spaced, joined, hyphen)), typed
+        assert not is_listed(page, other), typed
 
 
 def test_a_spelling_variant_finds_the_name(llr, client_for, alice):
     muhammad = CaseFactory(area=llr, child_first_name="Muhammad", child_last_name="Ashford")
     oliver = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashford")
 
-    page = _found(client_for(alice), "Mohamed")
+    page = search_page(client_for(alice), "Mohamed")
 
-    assert _listed(page, muhammad)
-    assert not _listed(page, oliver)
+    assert is_listed(page, muhammad)
+    assert not is_listed(page, oliver)
 
 
 def test_accents_do_not_matter(llr, client_for, alice):
     zoe = CaseFactory(area=llr, child_first_name="Zoë", child_last_name="Brontë")
 
-    assert _listed(_found(client_for(alice), "zoe bronte"), zoe)
+    assert is_listed(search_page(client_for(alice), "zoe bronte"), zoe)
 
 
 def test_the_start_of_a_name_finds_the_longer_name(llr, client_for, alice):
     ashford = CaseFactory(area=llr, child_last_name="Ashford")
     bramley = CaseFactory(area=llr, child_last_name="Bramley")
 
-    page = _found(client_for(alice), "Ashf")
+    page = search_page(client_for(alice), "Ashf")
 
-    assert _listed(page, ashford)
-    assert not _listed(page, bramley)
+    assert is_listed(page, ashford)
+    assert not is_listed(page, bramley)
 
 
 @pytest.mark.parametrize("typed", ["Amelia Ashford", "Ashford, Amelia", "amelia ASHFORD"])
@@ -123,11 +113,11 @@ def test_a_first_name_and_surname_in_either_order_narrow_the_search(llr, client_
     brother = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashford")
     namesake = CaseFactory(area=llr, child_first_name="Amelia", child_last_name="Bramley")
 
-    page = _found(client_for(alice), typed)
+    page = search_page(client_for(alice), typed)
 
-    assert _listed(page, amelia)
-    assert not _listed(page, brother)
-    assert not _listed(page, namesake)
+    assert is_listed(page, amelia)
+    assert not is_listed(page, brother)
+    assert not is_listed(page, namesake)
 
 
 def test_exact_names_come_before_sound_alikes_and_longer_names(llr, client_for, alice):
@@ -135,7 +125,7 @@ def test_exact_names_come_before_sound_alikes_and_longer_names(llr, client_for, 
     sound_alike = CaseFactory(area=llr, child_last_name="Smyth")
     exact = CaseFactory(area=llr, child_last_name="Smith")
 
-    page = _found(client_for(alice), "Smith")
+    page = search_page(client_for(alice), "Smith")
 
     assert page.index(exact.reference) < page.index(longer.reference)
     assert page.index(exact.reference) < page.index(sound_alike.reference)
@@ -188,7 +178,7 @@ def test_a_search_page_out_of_range_shows_the_nearest_page_not_an_error(
 
 
 def test_a_search_that_finds_nothing_says_so(llr, client_for, alice, fifty_five_ashfords):
-    page = _found(client_for(alice), "Quentinshire")
+    page = search_page(client_for(alice), "Quentinshire")
 
     assert "0 cases" in page
     assert _references_on(page) == []
@@ -198,20 +188,20 @@ def test_an_nhs_number_with_spaces_finds_the_case(llr, client_for, alice):
     case = CaseFactory(area=llr, child_nhs_number="9990000034")
     other = CaseFactory(area=llr, child_nhs_number="9990000042")
 
-    page = _found(client_for(alice), "999 000 0034")
+    page = search_page(client_for(alice), "999 000 0034")
 
-    assert _listed(page, case)
-    assert not _listed(page, other)
+    assert is_listed(page, case)
+    assert not is_listed(page, other)
 
 
 def test_a_reference_in_lower_case_finds_the_case(llr, client_for, alice):
     case = CaseFactory(area=llr, reference="LLR-2026-0042")
     other = CaseFactory(area=llr)
 
-    page = _found(client_for(alice), "llr-2026-0042")
+    page = search_page(client_for(alice), "llr-2026-0042")
 
-    assert _listed(page, case)
-    assert not _listed(page, other)
+    assert is_listed(page, case)
+    assert not is_listed(page, other)
 
 
 @pytest.mark.parametrize("typed", ["3/11/2026", "3 November 2026", "2026-11-03"])
@@ -219,10 +209,10 @@ def test_a_date_of_death_finds_the_deaths_that_day(llr, client_for, alice, typed
     that_day = CaseFactory(area=llr, date_of_death=datetime.date(2026, 11, 3))
     next_day = CaseFactory(area=llr, date_of_death=datetime.date(2026, 11, 4))
 
-    page = _found(client_for(alice), typed)
+    page = search_page(client_for(alice), typed)
 
-    assert _listed(page, that_day)
-    assert not _listed(page, next_day)
+    assert is_listed(page, that_day)
+    assert not is_listed(page, next_day)
 
 
 @pytest.mark.parametrize(
@@ -259,17 +249,17 @@ def test_kim_finds_only_the_cases_she_is_key_worker_for(llr, client_for, kim):
     hers = CaseFactory(area=llr, child_last_name="Ashford", key_worker=kim)
     not_hers = CaseFactory(area=llr, child_last_name="Ashford")
 
-    page = _found(client_for(kim), "Ashford")
+    page = search_page(client_for(kim), "Ashford")
 
-    assert _listed(page, hers)
-    assert not _listed(page, not_hers)
+    assert is_listed(page, hers)
+    assert not is_listed(page, not_hers)
 
 
 def test_olu_finds_nothing_in_another_area(llr, client_for, olu):
     case = CaseFactory(area=llr, child_last_name="Ashford", child_nhs_number="9990000018")
 
     for typed in ("Ashford", "999 000 0018", case.reference):
-        assert not _listed(_found(client_for(olu), typed), case)
+        assert not is_listed(search_page(client_for(olu), typed), case)
 
 
 @pytest.mark.parametrize("persona", ["chris", "pat"])
@@ -396,17 +386,17 @@ def test_a_longer_start_of_a_name_is_checked_on_the_decrypted_names(llr, client_
     ashton = CaseFactory(area=llr, child_first_name="Oliver", child_last_name="Ashton")
     ashby = CaseFactory(area=llr, child_first_name="Ashbel", child_last_name="Bramley")
 
-    page = _found(client_for(alice), "Ashf")
-    assert _listed(page, ashford)
-    assert not _listed(page, ashton)
-    assert not _listed(page, ashby)
+    page = search_page(client_for(alice), "Ashf")
+    assert is_listed(page, ashford)
+    assert not is_listed(page, ashton)
+    assert not is_listed(page, ashby)
 
-    page = _found(client_for(alice), "Ash")
-    assert all(_listed(page, c) for c in (ashford, ashton, ashby))
+    page = search_page(client_for(alice), "Ash")
+    assert all(is_listed(page, c) for c in (ashford, ashton, ashby))
 
-    page = _found(client_for(alice), "Amel Ashf")
-    assert _listed(page, ashford)
-    assert not _listed(page, ashton)
+    page = search_page(client_for(alice), "Amel Ashf")
+    assert is_listed(page, ashford)
+    assert not is_listed(page, ashton)
 
 
 def test_an_administrator_reads_the_search_in_the_audit_log(llr, client_for, alice, ada):
