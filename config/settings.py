@@ -225,9 +225,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Prepared statements, for the few fixed statements that cost more to plan than to run
     # (cdop.core.db.fetch_rows with prepare=True; Django's own cursors bind in the client and
-    # never prepare). Turn off behind a connection pooler that cannot keep them.
+    # never prepare), planned once for any values (a generic plan: they are chosen for plans
+    # that do not depend on the values, and PostgreSQL would otherwise plan some of them anew
+    # on every run). Turn off behind a connection pooler that cannot keep them.
     if env.bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+        DATABASES["default"]["OPTIONS"]["options"] += " -c plan_cache_mode=force_generic_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and locks must hold across processes, so the cache lives in the database.
