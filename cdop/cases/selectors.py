@@ -432,7 +432,9 @@ def case_search_page(
     (0 found when the page is empty, even past the last page: the caller counts then.)"""
     ids = cases.select_related(None).values_list("pk").annotate(found=Window(Count("*")))
     if connection.vendor == "postgresql":
-        place = Window(RowNumber(), order_by=list(cases.query.order_by))
+        # The list orders by field names only (SORTS), each a valid window order.
+        order: list[Any] = list(cases.query.order_by)
+        place = Window(RowNumber(), order_by=order)
         inner, params = ids.annotate(place=place)[start:end].query.sql_with_params()
         found = fetch_rows(
             # The ORM's own SQL for the page, its values as parameters; table names only.

@@ -10,7 +10,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.utils import create_namedtuple_class
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -64,12 +67,38 @@ def fetch_rows(sql: str, params: Sequence[Any], *, prepare: bool = False) -> lis
     statements whose plan does not depend on the values (a generic plan is used after five
     runs). Off with DATABASE_PREPARED_STATEMENTS=false (config/settings.py), for a pooler
     that cannot keep them."""
-    options = connection.settings_dict.get("OPTIONS") or {}
-    if prepare and connection.vendor == "postgresql" and options.get("prepare_threshold"):
+    if prepare and _preparing():
         return _fetch_prepared(sql, list(params))
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
+
+
+def _preparing() -> bool:
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.vendor == "postgresql" and bool(options.get("prepare_threshold"))
+
+
+def queryset_rows_prepared(queryset: QuerySet[Any, Any], *, named: bool = False) -> list[Any]:
+    """The rows of a values_list() queryset, as the queryset would give them (tuples, or
+    named tuples with named=True), its SQL run as a prepared statement on PostgreSQL (see
+    fetch_rows), the ORM's own converters applied (dates, encrypted fields). For a paged
+    list whose statement the ORM builds and PostgreSQL spends longer planning than running
+    (My work's tasks: 0.6 ms to plan, 0.3 to run). Elsewhere, the queryset as it is."""
+    if not _preparing():
+        return list(queryset)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    rows = compiler.results_iter(results=[fetch_rows(sql, params, prepare=True)])
+    if not named:
+        return [tuple(row) for row in rows]
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    row_class = create_namedtuple_class(*names)
+    return [row_class._make(row) for row in rows]
 
 
 def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

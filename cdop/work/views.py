@@ -21,6 +21,7 @@ from cdop.cases.blockers import blockers_for_cases
 from cdop.cases.models import Case, Task
 from cdop.cases.sections import section_url
 from cdop.cases.selectors import case_get_for_user
+from cdop.core.db import queryset_rows_prepared
 from cdop.core.errors import DomainError
 from cdop.work import selectors
 from cdop.work.forms import TaskAssignForm, TaskCompleteForm, TaskCreateForm
@@ -75,7 +76,9 @@ def _page(
         page.object_list = list(queryset.values_list(*columns, named=True)[start:end])
         return page
     ids = queryset.values("pk")[start:end]
-    page.object_list = list(queryset.filter(pk__in=ids).values_list(*columns, named=True))
+    page.object_list = queryset_rows_prepared(
+        queryset.filter(pk__in=ids).values_list(*columns, named=True), named=True
+    )
     return page
 
 

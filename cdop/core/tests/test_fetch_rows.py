@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cdop.cases.blockers import blockers_for_cases
 from cdop.cases.models import Case
-from cdop.core.db import fetch_rows
+from cdop.core.db import fetch_rows, queryset_rows_prepared
 from cdop.core.tests.factories import CaseFactory
 from cdop.investigations.models import PostMortem
 from cdop.investigations.tests.factories import PostMortemFactory
@@ -65,3 +65,44 @@ def test_the_blockers_found_through_the_prepared_union_follow_the_data(llr):
     assert [b.kind for b in first[waiting.pk]] == ["post_mortem_report"]
     assert clear.pk not in first
     assert all(waiting.pk not in found for found in after)
+
+
+def test_a_querysets_rows_prepared_are_what_the_queryset_gives_converted_and_named(llr):
+    cases = [CaseFactory(area=llr, child_first_name=name) for name in ("Amelia", "Zofia")]
+    listed = Case.objects.filter(area=llr).order_by("pk")
+    columns = ("pk", "child_first_name", "opened_at", "area__name")
+
+    with CaptureQueriesContext(connection) as queries:
+        runs = [
+            queryset_rows_prepared(listed.values_list(*columns, named=True), named=True)
+            for _ in range(6)
+        ]
+    plain = queryset_rows_prepared(listed.values_list(*columns))
+
+    # The names come back decrypted and the times as aware datetimes, as the ORM gives them.
+    expected = list(listed.values_list(*columns, named=True))
+    assert [row.child_first_name for row in expected] == ["Amelia", "Zofia"]
+    assert all(run == expected for run in runs)
+    assert runs[0][0].opened_at == cases[0].opened_at
+    assert runs[0][1]._fields == expected[1]._fields
+    assert plain == [tuple(row) for row in expected]
+    assert len(queries) == 6
+    if connection.vendor == "postgresql":
+        assert "-- prepared" in queries[-1]["sql"]
+
+
+def test_a_queryset_that_can_match_nothing_gives_no_rows_and_asks_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        rows = queryset_rows_prepared(Case.objects.filter(pk__in=[]).values_list("pk"))
+
+    assert rows == []
+    assert len(queries) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner setting")
+def test_prepared_statements_are_planned_once_for_any_values():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        (mode,) = cursor.fetchone()
+
+    assert mode == "force_generic_plan"
