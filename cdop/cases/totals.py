@@ -13,48 +13,24 @@ written in bulk without signals, show within the minute (decision 70).
 from __future__ import annotations
 
 import datetime
-import threading
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from cdop.accounts import permissions
 from cdop.cases.workflow import OPEN
 from cdop.core.db import fetch_rows
+from cdop.core.kept import kept_again, kept_forget
 
 AREA_TOTALS_SECONDS = 60
 _AREA_TOTALS_KEY = "cases:area-totals:{}"
-_pending = threading.local()
 
 
 def area_totals_forget(area_id: int | None) -> None:
-    """Forget an area's totals: at once (so this transaction's own reads see the
-    change) and again when the transaction commits (so that another process cannot keep
-    totals it read before the commit). One delete per area per transaction, however many
-    rows are written, unless the totals were read again in between."""
-    if area_id is None:
-        return
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        cache.delete(_AREA_TOTALS_KEY.format(area_id))
-        return
-    # No flush waiting: the transaction that registered it has committed or rolled back.
-    if not any(func is _area_totals_flush for _sids, func, _robust in conn.run_on_commit):
-        _pending.areas = set()
-        _pending.gone = set()
-        transaction.on_commit(_area_totals_flush)
-    _pending.areas.add(area_id)
-    if area_id not in _pending.gone:
-        _pending.gone.add(area_id)
-        cache.delete(_AREA_TOTALS_KEY.format(area_id))
-
-
-def _area_totals_flush() -> None:
-    areas: set[int] = getattr(_pending, "areas", set())
-    _pending.areas = set()
-    _pending.gone = set()
-    cache.delete_many([_AREA_TOTALS_KEY.format(a) for a in sorted(areas)])
+    """Forget an area's totals (cdop.core.kept: at once and when the transaction commits)."""
+    if area_id is not None:
+        kept_forget(_AREA_TOTALS_KEY.format(area_id))
 
 
 def area_totals(areas: list[int], now: datetime.datetime) -> dict[int, dict[str, Any]]:
@@ -113,7 +89,7 @@ def area_totals(areas: list[int], now: datetime.datetime) -> dict[int, dict[str,
             fresh[area_id]["roles"][status] = count
         else:
             fresh[area_id][what] = count
-    cache.set_many({_AREA_TOTALS_KEY.format(a): v for a, v in fresh.items()}, AREA_TOTALS_SECONDS)
-    # Kept again: the next write in this transaction must forget them again.
-    getattr(_pending, "gone", set()).difference_update(missing)
+    stored = {_AREA_TOTALS_KEY.format(a): v for a, v in fresh.items()}
+    cache.set_many(stored, AREA_TOTALS_SECONDS)
+    kept_again(stored)
     return {**found, **fresh}

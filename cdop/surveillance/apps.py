@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class SurveillanceConfig(AppConfig):
@@ -14,3 +17,35 @@ class SurveillanceConfig(AppConfig):
 
         if not auditlog.contains(SignalAlert):
             auditlog.register(SignalAlert)
+
+        # The dashboard's tallies are kept (selectors.area_tally_kept): a write to what they
+        # count forgets them.
+        from cdop.analysis.models import Analysis
+        from cdop.cases.models import Case
+        from cdop.investigations.models import Inquest
+        from cdop.notifications.models import Notification
+
+        for model in (Case, Notification, Inquest, Analysis):
+            for signal, uid in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(
+                    _forget_tally,
+                    sender=model,
+                    dispatch_uid=f"surveillance_tally_{uid}_{model.__name__}",
+                )
+
+
+def _forget_tally(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    from cdop.surveillance.selectors import area_tally_forget
+
+    if hasattr(instance, "area_id"):
+        area_tally_forget(instance.area_id)
+        return
+    # An inquest or an Analysis Form: its case's area (the case is usually loaded already).
+    if "case" in instance._state.fields_cache:
+        area_tally_forget(instance.case.area_id)
+        return
+    from cdop.cases.models import Case
+
+    area_tally_forget(
+        Case.objects.filter(pk=instance.case_id).values_list("area_id", flat=True).first()
+    )

@@ -20,10 +20,12 @@ behind a signal.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
@@ -52,6 +54,7 @@ from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_allowed, areas_with_roles
 from cdop.cases.models import Case, Expectedness
 from cdop.cases.workflow import Status
+from cdop.core.kept import kept_again, kept_forget
 from cdop.investigations.models import Inquest, InquestConclusion
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
@@ -492,6 +495,48 @@ def area_tally(
     return tally
 
 
+# Counting five years of an area's deaths read every one of them (about 100 ms at 50,000
+# cases), on every opening of the dashboard by anyone; the counts change only when a death is
+# recorded or its case's details change. So each area's tallies are kept (cdop.core.kept):
+# a save or delete of a case, notification, inquest or Analysis Form of the area forgets them
+# (cdop.surveillance.apps), and rows written in bulk without signals show within
+# TALLY_SECONDS. The key holds a few tallies (the windows asked for lately), each for one day,
+# and the day the area's record starts (period_for).
+TALLY_SECONDS = 600
+_TALLY_KEY = "surveillance:tally:{}"
+_TALLIES_KEPT = 8
+
+
+def area_tally_forget(area_id: int | None) -> None:
+    if area_id is not None:
+        kept_forget(_TALLY_KEY.format(area_id))
+
+
+def area_tally_kept(
+    *, area_id: int, since: datetime.date, until: datetime.date, window_days: int
+) -> Tally:
+    """area_tally, kept a while in the shared cache (above)."""
+    return _kept(
+        area_id,
+        (since.isoformat(), until.isoformat(), window_days),
+        lambda: area_tally(area_id=area_id, since=since, until=until, window_days=window_days),
+    )
+
+
+def _kept(area_id: int, part: tuple[object, ...], count: Callable[[], Any]) -> Any:
+    """One of the area's kept figures (a tally, or where its record starts): from the
+    cache, or counted and kept with the others, the oldest let go beyond _TALLIES_KEPT."""
+    key = _TALLY_KEY.format(area_id)
+    kept: dict[tuple[object, ...], Any] = cache.get(key) or {}
+    if part in kept:
+        return kept[part]
+    value = count()
+    others = dict(list(kept.items())[-(_TALLIES_KEPT - 1) :])
+    cache.set(key, others | {part: value}, TALLY_SECONDS)
+    kept_again([key])
+    return value
+
+
 # --- The dashboard ----------------------------------------------------------------------------
 
 
@@ -522,7 +567,7 @@ def period_for(
     today = today or timezone.localdate()
     window_start = today - datetime.timedelta(days=window_days - 1)
     wanted = window_start - datetime.timedelta(days=round(365.25 * years))
-    records = area_records_start(area_id=area_id)
+    records = _kept(area_id, ("start",), lambda: area_records_start(area_id=area_id))
     history_start = None if records is None else max(wanted, records)
     return Period(
         today=today,
@@ -542,7 +587,7 @@ class Sparkline:
     width: int = 120
     height: int = 24
 
-    @property
+    @functools.cached_property
     def points(self) -> str:
         if len(self.counts) < 2:
             return ""
@@ -673,7 +718,7 @@ def surveillance_dashboard(
     if period.history_start is None:
         tally: Tally = {group.code: {} for group in rules.WATCHED_GROUPS}
     else:
-        tally = area_tally(
+        tally = area_tally_kept(
             area_id=area.pk,
             since=period.history_start,
             until=period.today,

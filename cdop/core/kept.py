@@ -1,0 +1,50 @@
+"""Figures computed from an area's records, kept a short while in the shared cache.
+
+Pages that count an area's records (Team work's totals, the surveillance dashboard's tally)
+keep what they counted under a cache key of the area's, shared by every process, for a
+short time; a save or delete of a record they count forgets the key (each app connects the
+signals of the models its figures read). A key is forgotten at once, so that the writer's own
+transaction reads the change, and again when the transaction commits, so that another
+process that counted before the commit does not keep its figures (decisions 70 and 79).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+_pending = threading.local()
+
+
+def kept_forget(key: str) -> None:
+    """Forget a kept figure: at once and when the transaction commits. One delete per key
+    per transaction, however many rows are written, unless it was kept again in between."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        cache.delete(key)
+        return
+    # No flush waiting: the transaction that registered it has committed or rolled back.
+    if not any(func is _kept_flush for _sids, func, _robust in conn.run_on_commit):
+        _pending.keys = set()
+        _pending.gone = set()
+        transaction.on_commit(_kept_flush)
+    _pending.keys.add(key)
+    if key not in _pending.gone:
+        _pending.gone.add(key)
+        cache.delete(key)
+
+
+def kept_again(keys: Iterable[str]) -> None:
+    """Say that these keys were just stored again: the next write in this transaction must
+    forget them again."""
+    getattr(_pending, "gone", set()).difference_update(keys)
+
+
+def _kept_flush() -> None:
+    keys: set[str] = getattr(_pending, "keys", set())
+    _pending.keys = set()
+    _pending.gone = set()
+    cache.delete_many(sorted(keys))
