@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -35,6 +36,10 @@ from cdop.transfers.services import (
     notification_undo_add_to_case,
 )
 
+# The triage queue in pages, oldest first: each row carries a duplicate hint, which compares
+# it with the notifications and cases sharing its details, so a page's cost is its length.
+QUEUE_PAGE_SIZE = 50
+
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -44,12 +49,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in Notification.Status.values:
         status = "new"
     notifications = notification_queue_for_user(user=request.user, status=status)  # type: ignore[arg-type]
-    page = list(notifications.select_related("residence_area")[:200])
+    # A page past the last shows the last, as every list does (Paginator.get_page).
+    page = Paginator(notifications.select_related("residence_area"), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/queue.html",
         {
-            "rows": notification_triage_rows(notifications=page),
+            "rows": notification_triage_rows(notifications=list(page.object_list)),
+            "page": page,
             "status": status,
             "statuses": Notification.Status.choices,
         },

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cdop.areas.models import LocalAuthority
@@ -149,3 +151,59 @@ def test_panel_members_and_other_areas_get_404(llr, client_for, persona, request
 
     assert client.get(notification.get_absolute_url()).status_code == 404
     assert client.get(f"/staff/transfers/{notification.reference}/").status_code == 404
+
+
+def test_the_queue_is_in_pages_of_fifty_oldest_first_keeping_the_status(llr, client_for, alice):
+    first = at(2026, 11, 1, 9, 0)
+    for i in range(55):
+        NotificationFactory(
+            area=llr,
+            reference=f"N-2026-{i:05d}",
+            received_at=first + datetime.timedelta(hours=i),
+        )
+    client = client_for(alice)
+
+    one = client.get("/staff/notifications/")
+    two = client.get("/staff/notifications/?status=new&page=2")
+
+    assert one.status_code == 200
+    assert "55 notifications, 1 to 50 shown" in one.text
+    assert "N-2026-00000" in one.text
+    assert "N-2026-00049" in one.text
+    assert "N-2026-00050" not in one.text
+    assert 'href="?page=2" rel="next"' in one.text
+    assert "Page 1 of 2" in one.text
+    assert "55 notifications, 51 to 55 shown" in two.text
+    assert "N-2026-00050" in two.text
+    assert "N-2026-00054" in two.text
+    assert "N-2026-00049" not in two.text
+    assert 'href="?status=new&amp;page=1" rel="prev"' in two.text
+
+
+def test_a_queue_page_that_is_not_a_page_shows_the_first_or_the_last(llr, client_for, alice):
+    for i in range(51):
+        NotificationFactory(area=llr, reference=f"N-2026-{i:05d}")
+    client = client_for(alice)
+
+    words = client.get("/staff/notifications/?page=abc")
+    past = client.get("/staff/notifications/?page=99")
+
+    assert words.status_code == 200
+    assert "1 to 50 shown" in words.text
+    assert past.status_code == 200
+    assert "51 to 51 shown" in past.text
+
+
+def test_a_queue_page_asks_the_same_number_of_queries_however_long(llr, client_for, alice):
+    client = client_for(alice)
+    NotificationFactory(area=llr)
+    client.get("/staff/notifications/")
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/staff/notifications/")
+    for _ in range(60):
+        NotificationFactory(area=llr)
+    with CaptureQueriesContext(connection) as full:
+        client.get("/staff/notifications/")
+
+    assert len(full) == len(one)
