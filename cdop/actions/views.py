@@ -111,7 +111,6 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": rows,
             "status_labels": dict(ActionStatus.choices),
-            "query_string": urlencode(query),
             "csv_query": urlencode({**query, "format": "csv"}),
             "filtered": bool(query),
         },

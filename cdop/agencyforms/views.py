@@ -254,14 +254,6 @@ def outstanding(request: HttpRequest) -> HttpResponse:
         page_ids=list(page.object_list),
         organisation_names={o.pk: o.name for o in organisations},
     )
-    filters = {
-        k: v
-        for k, v in (
-            ("organisation", organisation_id or ""),
-            ("overdue", "1" if overdue_only else ""),
-        )
-        if v
-    }
     return render(
         request,
         "agencyforms/outstanding.html",
@@ -272,6 +264,5 @@ def outstanding(request: HttpRequest) -> HttpResponse:
             "organisation_options_html": organisation_options_html(organisations, organisation_id),
             "organisation_id": organisation_id,
             "overdue_only": overdue_only,
-            "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
         },
     )

@@ -4,8 +4,6 @@ managers, designated doctors); anyone else gets the 404 of a page that does not 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -105,7 +103,6 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "summary": selectors.area_summary(
                 area=found, in_scope_count=None if any(filters.values()) else page.paginator.count
             ),
-            "query_string": urlencode(query),
             "filtered": bool(query),
             "recent_days": selectors.RECENT_FINALISED_DAYS,
             "several_areas": len(
