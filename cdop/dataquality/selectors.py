@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
@@ -24,6 +25,7 @@ from cdop.areas.selectors import areas_with_roles
 from cdop.cases.models import Case
 from cdop.cases.sections import section_url
 from cdop.cases.workflow import OPEN, Status
+from cdop.core.kept import kept_again, kept_forget
 from cdop.dataquality.checks import RULES, RULES_BY_ID, Kind, Rule, Severity, flag
 from cdop.dataquality.models import CaseQualityIssue, CaseQualityScore
 
@@ -276,13 +278,41 @@ def area_case_page(
     then most warnings, then the newest; a case not checked yet first), and its rows: four
     queries, the count, the page's ids in order (only the sort keys read), then the page's
     cases and their stored scores and issues (rows_for)."""
-    cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
-    page: Page[int] = Paginator(
-        cases.order_by(*_WORST_FIRST).values_list("pk", flat=True), size
-    ).get_page(number)
+    if status or only_problems or rule is not None:
+        cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
+        ordered: Any = cases.order_by(*_WORST_FIRST).values_list("pk", flat=True)
+    else:
+        ordered = worst_first_kept(area=area)
+    page: Page[int] = Paginator(ordered, size).get_page(number)
     ids = list(page.object_list)
     found = Case.objects.filter(pk__in=ids).only("pk", "reference", "status").in_bulk()
     return page, rows_for([found[pk] for pk in ids if pk in found])
+
+
+# The unfiltered page's order, every case in scope worst first, kept a while in the shared
+# cache (cdop.core.kept): sorting the area's cases in scope by their scores read each of them
+# (12 ms at 50,000 cases, more as the area's open cases grow), on every opening of any page.
+# Storing scores (services.quality_store, after every recheck) and saving or deleting a case
+# of the area (its stage, when it was opened or finalised) forget it; the passing of a year
+# since a case was finalised shows within WORST_FIRST_SECONDS.
+WORST_FIRST_SECONDS = 300
+_WORST_FIRST_KEY = "dataquality:worst-first:{}"
+
+
+def worst_first_forget(area_id: int | None) -> None:
+    if area_id is not None:
+        kept_forget(_WORST_FIRST_KEY.format(area_id))
+
+
+def worst_first_kept(*, area: Area) -> list[int]:
+    """The ids of the area's cases in scope, worst first (as area_case_page orders them)."""
+    key = _WORST_FIRST_KEY.format(area.pk)
+    ids: list[int] | None = cache.get(key)
+    if ids is None:
+        ids = list(in_scope(area=area).order_by(*_WORST_FIRST).values_list("pk", flat=True))
+        cache.set(key, ids, WORST_FIRST_SECONDS)
+        kept_again([key])
+    return ids
 
 
 @dataclass

@@ -24,6 +24,8 @@ def quality_store(*, qualities: dict[int, tuple[int, CaseQuality]]) -> None:
     area's counts read its own rows without looking at the cases."""
     if not qualities:
         return
+    for area_id in {area_id for area_id, _quality in qualities.values()}:
+        selectors.worst_first_forget(area_id)
     now = timezone.now()
     ids = list(qualities)
     CaseQualityIssue.objects.filter(case_id__in=ids).delete()
@@ -103,6 +105,7 @@ def quality_refresh(*, area: Area | None = None) -> int:
             )
             CaseQualityIssue.objects.filter(case_id__in=gone).delete()
             CaseQualityScore.objects.filter(case_id__in=gone).delete()
+            selectors.worst_first_forget(each.pk)
     return checked
 
 

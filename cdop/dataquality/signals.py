@@ -55,6 +55,10 @@ def _on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
 
     if isinstance(instance, Case):
         _note("case", instance.pk)
+        # Its stage and dates place it on the area's page (selectors.worst_first_kept).
+        from cdop.dataquality.selectors import worst_first_forget
+
+        worst_first_forget(instance.area_id)
     elif isinstance(instance, Factor):
         _note("analysis", instance.analysis_id)
     elif isinstance(instance, RequestedForm):

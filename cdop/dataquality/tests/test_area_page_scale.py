@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from cdop.cases.workflow import Status
 from cdop.core.tests.factories import CaseFactory
-from cdop.dataquality.selectors import area_summary, in_scope
+from cdop.dataquality.models import CaseQualityScore
+from cdop.dataquality.selectors import (
+    area_summary,
+    checked_now,
+    in_scope,
+    worst_first_forget,
+)
+from cdop.dataquality.services import quality_store
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +67,63 @@ def test_the_pages_queries_are_the_same_for_a_few_cases_or_many(llr, alice, clie
     client = client_for(alice)
     _some_of_every_kind(llr)
     client.get("/staff/data-quality/llr/")  # the session settles
+    # Each opening counts afresh (the unfiltered order is kept otherwise: next test).
+    worst_first_forget(llr.pk)
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/staff/data-quality/llr/{query}").status_code == 200
 
     for _ in range(60):
         CaseFactory(area=llr, status=Status.NOTIFIED)
+    worst_first_forget(llr.pk)
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/staff/data-quality/llr/{query}").status_code == 200
 
     assert len(many) == len(few)
+
+
+def _ordering_queries(client, path: str) -> list[str]:
+    """The statements of one opening that read the cases in scope in order of their scores."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in queries
+        if "ORDER BY" in q["sql"] and "dataquality_casequalityscore" in q["sql"]
+    ]
+
+
+def _first(client) -> int:
+    return next(iter(client.get("/staff/data-quality/llr/").context["page"].object_list))
+
+
+def test_the_unfiltered_order_is_kept_and_follows_stored_scores_and_cases_at_once(
+    llr, alice, client_for
+):
+    client = client_for(alice)
+    quiet = CaseFactory(area=llr, status=Status.NOTIFIED)
+    worse = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+    quality_store(qualities=checked_now(case_ids=[quiet.pk, worse.pk]))
+
+    first = _ordering_queries(client, "/staff/data-quality/llr/")
+    again = _ordering_queries(client, "/staff/data-quality/llr/")
+    filtered = _ordering_queries(client, "/staff/data-quality/llr/?status=notified")
+    top = _first(client)
+    other = quiet.pk if top == worse.pk else worse.pk
+    # Scores written in bulk, without the services, that would put the other first: the
+    # kept order stands a while.
+    CaseQualityScore.objects.filter(case_id=other).update(errors=9)
+    CaseQualityScore.objects.filter(case_id=top).update(errors=0)
+    kept_first = _first(client)
+    # A recheck stores scores (here the top case's again): the order is read afresh.
+    quality_store(qualities=checked_now(case_ids=[top]))
+    CaseQualityScore.objects.filter(case_id=top).update(errors=0)
+    after_store = _first(client)
+    newest = CaseFactory(area=llr, status=Status.NOTIFIED)  # not checked yet: first
+    after_case = _first(client)
+
+    assert len(first) == 1
+    assert again == []
+    assert len(filtered) == 1  # a filtered page is never kept
+    assert kept_first == top
+    assert after_store == other
+    assert after_case == newest.pk
