@@ -37,6 +37,7 @@ from cdop.actions.forms import (
     TrackerFilterForm,
 )
 from cdop.actions.models import Action, ActionStatus
+from cdop.actions.presenters import tracker_rows_html
 from cdop.audit.services import audit_actor, audit_read
 from cdop.cases.models import Case
 from cdop.cases.presenters import csv_cell
@@ -110,6 +111,7 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
             "form": form,
             "page": page,
             "rows": rows,
+            "rows_html": tracker_rows_html(rows),
             "status_labels": dict(ActionStatus.choices),
             "csv_query": urlencode({**query, "format": "csv"}),
             "filtered": bool(query),
