@@ -11,7 +11,8 @@ process that counted before the commit does not keep its figures (decisions 70 a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -48,3 +49,18 @@ def _kept_flush() -> None:
     _pending.keys = set()
     _pending.gone = set()
     cache.delete_many(sorted(keys))
+
+
+def kept_part(
+    key: str, part: tuple[object, ...], count: Callable[[], Any], *, seconds: int, parts: int = 8
+) -> Any:
+    """One figure among those kept under a key (a dashboard's figures for a day, a window):
+    from the cache, or counted and kept beside the others, the oldest let go beyond `parts`."""
+    kept: dict[tuple[object, ...], Any] = cache.get(key) or {}
+    if part in kept:
+        return kept[part]
+    value = count()
+    others = dict(list(kept.items())[-(parts - 1) :])
+    cache.set(key, others | {part: value}, seconds)
+    kept_again([key])
+    return value

@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
@@ -54,7 +53,7 @@ from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_allowed, areas_with_roles
 from cdop.cases.models import Case, Expectedness
 from cdop.cases.workflow import Status
-from cdop.core.kept import kept_again, kept_forget
+from cdop.core.kept import kept_forget, kept_part
 from cdop.investigations.models import Inquest, InquestConclusion
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
@@ -524,17 +523,10 @@ def area_tally_kept(
 
 
 def _kept(area_id: int, part: tuple[object, ...], count: Callable[[], Any]) -> Any:
-    """One of the area's kept figures (a tally, or where its record starts): from the
-    cache, or counted and kept with the others, the oldest let go beyond _TALLIES_KEPT."""
-    key = _TALLY_KEY.format(area_id)
-    kept: dict[tuple[object, ...], Any] = cache.get(key) or {}
-    if part in kept:
-        return kept[part]
-    value = count()
-    others = dict(list(kept.items())[-(_TALLIES_KEPT - 1) :])
-    cache.set(key, others | {part: value}, TALLY_SECONDS)
-    kept_again([key])
-    return value
+    """One of the area's kept figures (a tally, or where its record starts)."""
+    return kept_part(
+        _TALLY_KEY.format(area_id), part, count, seconds=TALLY_SECONDS, parts=_TALLIES_KEPT
+    )
 
 
 # --- The dashboard ----------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
@@ -143,3 +145,41 @@ def test_the_panel_reads_the_figures_but_no_names(llr, client_for, request, pers
     assert page.status_code == 200
     assert stat(page.text, "llr") == 1
     assert "Hiddenname" not in page.text
+
+
+def _counting(area, today: datetime.date) -> tuple[object, list[str]]:
+    """The statistics, and the statements that counted them (not the cache's own)."""
+    with CaptureQueriesContext(connection) as queries:
+        stats = statistics_for_area(area=area, today=today)
+    return stats, [
+        q["sql"] for q in queries if "cdop_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
+def test_the_figures_are_kept_and_a_case_or_notification_written_shows_at_once(llr, other_area):
+    today = datetime.date(2026, 11, 27)
+    finalised(llr, at(2026, 5, 1))
+    first, first_queries = _counting(llr, today)
+    again, again_queries = _counting(llr, today)
+
+    CaseFactory(area=other_area, opened_at=at(2026, 6, 1))  # another area's: still kept
+    _other, other_queries = _counting(llr, today)
+    opened = CaseFactory(area=llr, opened_at=at(2026, 6, 1))
+    NotificationFactory(area=llr, received_at=at(2026, 6, 2))
+    after_writes, _ = _counting(llr, today)
+    opened.status = Status.FINALISED
+    opened.finalised_at = at(2026, 7, 1)
+    opened.save()
+    after_finalising, _ = _counting(llr, today)
+    tomorrow, tomorrow_queries = _counting(llr, today + datetime.timedelta(days=1))
+
+    assert len(first_queries) == 4
+    assert again_queries == []
+    assert other_queries == []
+    assert again == first
+    assert (first.cases_opened, first.reviews_finalised) == (1, 1)
+    assert (after_writes.cases_opened, after_writes.notifications_received) == (2, 1)
+    assert after_finalising.reviews_finalised == 2
+    assert dict(after_finalising.by_status)["Finalised"] == 2
+    assert len(tomorrow_queries) == 4  # each day counts afresh
+    assert tomorrow.reviews_finalised == 2
