@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 _pending = threading.local()
 
@@ -64,3 +65,22 @@ def kept_part(
     cache.set(key, others | {part: value}, seconds)
     kept_again([key])
     return value
+
+
+def kept_forget_on_writes(
+    name: str, senders: Iterable[type[models.Model]], forget: Callable[[Any], None]
+) -> None:
+    """Connect a save or delete of any of these models to `forget(instance)` (an app's
+    ready(): its kept figures read these models)."""
+
+    def receiver(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+        forget(instance)
+
+    for model in senders:
+        for signal, when in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                receiver,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"kept_{name}_{when}_{model._meta.label_lower}",
+            )

@@ -25,6 +25,7 @@ from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_allowed
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
+from cdop.core.kept import kept_forget, kept_part
 from cdop.family.models import FamilyMember
 from cdop.learning.models import CaseTheme, PublicLearning, PublicLearningSetting, Theme
 from cdop.notifications.models import Notification
@@ -120,25 +121,12 @@ def theme_counts(*, area: Area) -> list[ThemeCount]:
     index of the area's cases by stage). Joining every tag to its case instead read each
     tagged case's whole row: most tags are of reviewed cases, so that work grew with
     every review ever done, where this grows with the cases under way."""
-    totals = dict(
-        CaseTheme.objects.filter(area=area)
-        .order_by()
-        .values("theme_id")
-        .annotate(n=Count("pk"))
-        .values_list("theme_id", "n")
+    counts: dict[int, dict[str, int]] = kept_part(
+        _THEME_COUNTS_KEY.format(area.pk),
+        ("counts",),
+        lambda: _theme_counts(area_id=area.pk),
+        seconds=THEME_COUNTS_SECONDS,
     )
-    not_reviewed = [s for s in Status if s not in REVIEWED_STATUSES]
-    counts: dict[int, dict[str, int]] = {
-        theme_id: {"tagged": n, "reviewed": n} for theme_id, n in totals.items()
-    }
-    for theme_id, status, n in _tags_of_cases_not_reviewed(area_id=area.pk, statuses=not_reviewed):
-        entry = counts.get(theme_id)
-        if entry is None:
-            continue
-        entry["reviewed"] -= n
-        if status in NOT_TAGGABLE:
-            entry["tagged"] -= n
-    counts = {k: v for k, v in counts.items() if v["tagged"] > 0}
     themes = themes_for_area(area_id=area.pk, include_inactive=True)
     return [
         ThemeCount(
@@ -149,6 +137,41 @@ def theme_counts(*, area: Area) -> list[ThemeCount]:
         for theme in themes
         if theme.active or theme.pk in counts
     ]
+
+
+# The counts read every tag of the area on every opening of the themes page (growing with
+# every review ever done): kept a while per area (cdop.core.kept), forgotten when a tag or a
+# case of the area is written (cdop.learning.apps).
+THEME_COUNTS_SECONDS = 600
+_THEME_COUNTS_KEY = "learning:theme-counts:{}"
+
+
+def theme_counts_forget(area_id: int | None) -> None:
+    if area_id is not None:
+        kept_forget(_THEME_COUNTS_KEY.format(area_id))
+
+
+def _theme_counts(*, area_id: int) -> dict[int, dict[str, int]]:
+    """Each tagged theme's tagged and reviewed cases (theme_counts)."""
+    totals = dict(
+        CaseTheme.objects.filter(area_id=area_id)
+        .order_by()
+        .values("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    not_reviewed = [s for s in Status if s not in REVIEWED_STATUSES]
+    counts: dict[int, dict[str, int]] = {
+        theme_id: {"tagged": n, "reviewed": n} for theme_id, n in totals.items()
+    }
+    for theme_id, status, n in _tags_of_cases_not_reviewed(area_id=area_id, statuses=not_reviewed):
+        entry = counts.get(theme_id)
+        if entry is None:
+            continue
+        entry["reviewed"] -= n
+        if status in NOT_TAGGABLE:
+            entry["tagged"] -= n
+    return {k: v for k, v in counts.items() if v["tagged"] > 0}
 
 
 def _tags_of_cases_not_reviewed(

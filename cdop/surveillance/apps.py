@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class SurveillanceConfig(AppConfig):
@@ -22,19 +21,16 @@ class SurveillanceConfig(AppConfig):
         # count forgets them.
         from cdop.analysis.models import Analysis
         from cdop.cases.models import Case
+        from cdop.core.kept import kept_forget_on_writes
         from cdop.investigations.models import Inquest
         from cdop.notifications.models import Notification
 
-        for model in (Case, Notification, Inquest, Analysis):
-            for signal, uid in ((post_save, "save"), (post_delete, "delete")):
-                signal.connect(
-                    _forget_tally,
-                    sender=model,
-                    dispatch_uid=f"surveillance_tally_{uid}_{model.__name__}",
-                )
+        kept_forget_on_writes(
+            "surveillance", (Case, Notification, Inquest, Analysis), _forget_tally
+        )
 
 
-def _forget_tally(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+def _forget_tally(instance: Any) -> None:
     from cdop.surveillance.selectors import area_tally_forget
 
     if hasattr(instance, "area_id"):

@@ -66,3 +66,31 @@ def test_the_index_takes_the_same_queries_for_one_tag_or_thirty(client_for, pat,
             assert client.get("/staff/learning/").status_code == 200
 
     assert len(thirty) == len(one), [q["sql"][:120] for q in thirty.captured_queries]
+
+
+def _counting_queries(area) -> list[str]:
+    """The statements of one reading of the counts that count tags (not the cache's)."""
+    with CaptureQueriesContext(connection) as queries:
+        theme_counts(area=area)
+    return [q["sql"] for q in queries if "learning_casetheme" in q["sql"]]
+
+
+def test_the_counts_are_kept_and_a_tag_or_a_review_shows_at_once(llr, other_area):
+    case = opened_case(area=llr, status=Status.AWAITING_PANEL)
+    tag(case, "water-safety")
+    first = _counting_queries(llr)
+    again = _counting_queries(llr)
+
+    tag(opened_case(area=other_area, status=Status.FINALISED), "water-safety")
+    other = _counting_queries(llr)
+    tag(opened_case(area=llr, status=Status.FINALISED), "water-safety")
+    after_tag = _counts(llr)["water-safety"]
+    case.status = Status.PANEL_REVIEWED
+    case.save()
+    after_review = _counts(llr)["water-safety"]
+
+    assert len(first) == 2  # every tag by theme, then the tags of cases not reviewed
+    assert again == []
+    assert other == []  # another area's tag leaves this area's counts kept
+    assert after_tag == (2, 1)
+    assert after_review == (2, 2)
