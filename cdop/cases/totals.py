@@ -4,10 +4,11 @@ Team work shows the open tasks, overdue clocks and open cases by stage; My work 
 the person's roles; the case list how many cases there are. Counting them read thousands of
 index entries on every opening (about 3 ms of PostgreSQL's time for Team work at 20,000
 cases), so each area's are kept for AREA_TOTALS_SECONDS, shared by every process. A task,
-clock or case saved or deleted forgets its area's totals (cdop.work.apps and
-cdop.cases.apps connect the signals) at once and again when its transaction commits, so what
-someone just did shows at once; a clock that falls overdue by the passing of time, or rows
-written in bulk without signals, show within the minute (decision 70).
+clock or case saved or deleted forgets its area's totals (cdop.work.apps and cdop.cases.apps
+connect the signals) when its transaction commits, and its own transaction counts afresh
+until then (cdop.core.kept), so what someone just did shows at once; a clock that falls
+overdue by the passing of time, or rows written in bulk without signals, show within the
+minute (decision 70).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from django.db import connection
 from cdop.accounts import permissions
 from cdop.cases.workflow import OPEN
 from cdop.core.db import fetch_rows
-from cdop.core.kept import kept_again, kept_forget
+from cdop.core.kept import kept_forget, kept_pending
 
 AREA_TOTALS_SECONDS = 60
 _AREA_TOTALS_KEY = "cases:area-totals:{}"
 
 
 def area_totals_forget(area_id: int | None) -> None:
-    """Forget an area's totals (cdop.core.kept: at once and when the transaction commits)."""
+    """Forget an area's totals (cdop.core.kept: at once, or when the transaction commits)."""
     if area_id is not None:
         kept_forget(_AREA_TOTALS_KEY.format(area_id))
 
@@ -40,7 +41,9 @@ def area_totals(areas: list[int], now: datetime.datetime) -> dict[int, dict[str,
     the cache, and the missing areas' in one fixed statement (cdop.core.db.fetch_rows), each
     count one index range."""
     keys = {_AREA_TOTALS_KEY.format(a): a for a in areas}
-    cached = cache.get_many(list(keys))
+    # This transaction's own writes not yet committed: those areas counted afresh, not kept.
+    pending = kept_pending(keys)
+    cached = cache.get_many([key for key in keys if key not in pending])
     found = {keys[key]: value for key, value in cached.items()}
     missing = [a for a in areas if a not in found]
     if not missing:
@@ -89,7 +92,6 @@ def area_totals(areas: list[int], now: datetime.datetime) -> dict[int, dict[str,
             fresh[area_id]["roles"][status] = count
         else:
             fresh[area_id][what] = count
-    stored = {_AREA_TOTALS_KEY.format(a): v for a, v in fresh.items()}
+    stored = {key: fresh[a] for key, a in keys.items() if a in fresh and key not in pending}
     cache.set_many(stored, AREA_TOTALS_SECONDS)
-    kept_again(stored)
     return {**found, **fresh}

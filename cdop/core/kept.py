@@ -1,16 +1,16 @@
 """Figures computed from an area's records, kept a short while in the shared cache.
 
-Pages that count an area's records (Team work's totals, the surveillance dashboard's tally)
-keep what they counted under a cache key of the area's, shared by every process, for a
-short time; a save or delete of a record they count forgets the key (each app connects the
-signals of the models its figures read). A key is forgotten at once, so that the writer's own
-transaction reads the change, and again when the transaction commits, so that another
-process that counted before the commit does not keep its figures (decisions 70 and 79).
+Pages that count an area's records (Team work's totals, the surveillance dashboard's tally,
+the statistics, the learning themes' counts, the data-quality page's order) keep what they
+counted under a cache key of the area's, shared by every process, for a short time; a save
+or delete of a record they count forgets the key (each app connects the signals of the
+models its figures read: kept_forget_on_writes). Outside a transaction the key is forgotten
+at once; inside one, when it commits, and the transaction's own reads count afresh until
+then without keeping what they counted (decisions 70 and 79).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,38 +18,54 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
-_pending = threading.local()
+
+class _Flush:
+    """The keys one transaction forgot, deleted from the cache when it commits (an on-commit
+    callback; Django drops it with a rolled-back transaction or savepoint)."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        cache.delete_many(sorted(self.keys))
+
+
+def _flushes_waiting(conn: Any) -> list[_Flush]:
+    return [
+        func
+        for _sids, func, _robust in conn.run_on_commit
+        if isinstance(func, _Flush) and not func.done
+    ]
 
 
 def kept_forget(key: str) -> None:
-    """Forget a kept figure: at once and when the transaction commits. One delete per key
-    per transaction, however many rows are written, unless it was kept again in between."""
+    """Forget a kept figure. Outside a transaction, at once. Inside one, when it commits
+    (one delete for every key the transaction forgot, however many rows it wrote); until
+    then this transaction's own reads of the key count afresh and keep nothing (kept_pending),
+    so that figures it has not committed never reach another process, nor outlive a
+    rollback."""
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         cache.delete(key)
         return
-    # No flush waiting: the transaction that registered it has committed or rolled back.
-    if not any(func is _kept_flush for _sids, func, _robust in conn.run_on_commit):
-        _pending.keys = set()
-        _pending.gone = set()
-        transaction.on_commit(_kept_flush)
-    _pending.keys.add(key)
-    if key not in _pending.gone:
-        _pending.gone.add(key)
-        cache.delete(key)
+    waiting = _flushes_waiting(conn)
+    if waiting:
+        waiting[-1].keys.add(key)
+        return
+    flush = _Flush()
+    flush.keys.add(key)
+    transaction.on_commit(flush)
 
 
-def kept_again(keys: Iterable[str]) -> None:
-    """Say that these keys were just stored again: the next write in this transaction must
-    forget them again."""
-    getattr(_pending, "gone", set()).difference_update(keys)
-
-
-def _kept_flush() -> None:
-    keys: set[str] = getattr(_pending, "keys", set())
-    _pending.keys = set()
-    _pending.gone = set()
-    cache.delete_many(sorted(keys))
+def kept_pending(keys: Iterable[str]) -> set[str]:
+    """Which of these keys this transaction has forgotten and not yet committed."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return set()
+    forgotten: set[str] = set().union(*(flush.keys for flush in _flushes_waiting(conn)))
+    return set(keys) & forgotten
 
 
 def kept_part(
@@ -57,13 +73,14 @@ def kept_part(
 ) -> Any:
     """One figure among those kept under a key (a dashboard's figures for a day, a window):
     from the cache, or counted and kept beside the others, the oldest let go beyond `parts`."""
+    if kept_pending([key]):
+        return count()
     kept: dict[tuple[object, ...], Any] = cache.get(key) or {}
     if part in kept:
         return kept[part]
     value = count()
     others = dict(list(kept.items())[-(parts - 1) :])
     cache.set(key, others | {part: value}, seconds)
-    kept_again([key])
     return value
 
 

@@ -25,7 +25,7 @@ from cdop.areas.selectors import areas_with_roles
 from cdop.cases.models import Case
 from cdop.cases.sections import section_url
 from cdop.cases.workflow import OPEN, Status
-from cdop.core.kept import kept_again, kept_forget
+from cdop.core.kept import kept_forget, kept_pending
 from cdop.dataquality.checks import RULES, RULES_BY_ID, Kind, Rule, Severity, flag
 from cdop.dataquality.models import CaseQualityIssue, CaseQualityScore
 
@@ -307,11 +307,12 @@ def worst_first_forget(area_id: int | None) -> None:
 def worst_first_kept(*, area: Area) -> list[int]:
     """The ids of the area's cases in scope, worst first (as area_case_page orders them)."""
     key = _WORST_FIRST_KEY.format(area.pk)
-    ids: list[int] | None = cache.get(key)
+    pending = bool(kept_pending([key]))
+    ids: list[int] | None = None if pending else cache.get(key)
     if ids is None:
         ids = list(in_scope(area=area).order_by(*_WORST_FIRST).values_list("pk", flat=True))
-        cache.set(key, ids, WORST_FIRST_SECONDS)
-        kept_again([key])
+        if not pending:
+            cache.set(key, ids, WORST_FIRST_SECONDS)
     return ids
 
 

@@ -6,6 +6,7 @@ import datetime
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from auditlog.context import auditlog_value
 from django.core.cache import cache
+from django.test import TestCase
 from django.utils import timezone
 
 from cdop.accounts.models import User
@@ -48,6 +50,15 @@ def one_rate_window() -> Iterator[None]:
     a fixed rate-limit window half-way and see the count start afresh (which CI once did
     for the link-guessing test, about one run in a hundred at its speed)."""
     with time_machine.travel(time.time(), tick=False):
+        yield
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Writes inside the block as if their transaction committed: its on-commit work runs at
+    the end (a test's own transaction never commits). For the figures kept in the cache
+    (cdop.core.kept), which a transaction forgets when it commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
         yield
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cdop.cases.workflow import Status
 from cdop.core.tests.factories import CaseFactory
+from cdop.core.tests.helpers import committed
 from cdop.dataquality.models import CaseQualityScore
 from cdop.dataquality.selectors import (
     area_summary,
@@ -100,9 +101,10 @@ def test_the_unfiltered_order_is_kept_and_follows_stored_scores_and_cases_at_onc
     llr, alice, client_for
 ):
     client = client_for(alice)
-    quiet = CaseFactory(area=llr, status=Status.NOTIFIED)
-    worse = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
-    quality_store(qualities=checked_now(case_ids=[quiet.pk, worse.pk]))
+    with committed():
+        quiet = CaseFactory(area=llr, status=Status.NOTIFIED)
+        worse = CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+        quality_store(qualities=checked_now(case_ids=[quiet.pk, worse.pk]))
 
     first = _ordering_queries(client, "/staff/data-quality/llr/")
     again = _ordering_queries(client, "/staff/data-quality/llr/")
@@ -115,15 +117,19 @@ def test_the_unfiltered_order_is_kept_and_follows_stored_scores_and_cases_at_onc
     CaseQualityScore.objects.filter(case_id=top).update(errors=0)
     kept_first = _first(client)
     # A recheck stores scores (here the top case's again): the order is read afresh.
-    quality_store(qualities=checked_now(case_ids=[top]))
-    CaseQualityScore.objects.filter(case_id=top).update(errors=0)
+    with committed():
+        quality_store(qualities=checked_now(case_ids=[top]))
+        CaseQualityScore.objects.filter(case_id=top).update(errors=0)
     after_store = _first(client)
-    newest = CaseFactory(area=llr, status=Status.NOTIFIED)  # not checked yet: first
-    after_case = _first(client)
+    with committed():  # a new case (rechecked on commit): the order is read afresh
+        newest = CaseFactory(area=llr, status=Status.NOTIFIED)
+    after_case = _ordering_queries(client, "/staff/data-quality/llr/")
+    listed = client.get("/staff/data-quality/llr/").context["page"].object_list
 
     assert len(first) == 1
     assert again == []
     assert len(filtered) == 1  # a filtered page is never kept
     assert kept_first == top
     assert after_store == other
-    assert after_case == newest.pk
+    assert len(after_case) == 1
+    assert newest.pk in listed

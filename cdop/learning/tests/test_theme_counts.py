@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cdop.cases.workflow import Status
+from cdop.core.tests.helpers import committed
 from cdop.investigations.tests.helpers import opened_case
 from cdop.learning.models import Theme
 from cdop.learning.selectors import theme_counts
@@ -76,17 +77,21 @@ def _counting_queries(area) -> list[str]:
 
 
 def test_the_counts_are_kept_and_a_tag_or_a_review_shows_at_once(llr, other_area):
-    case = opened_case(area=llr, status=Status.AWAITING_PANEL)
-    tag(case, "water-safety")
+    with committed():
+        case = opened_case(area=llr, status=Status.AWAITING_PANEL)
+        tag(case, "water-safety")
     first = _counting_queries(llr)
     again = _counting_queries(llr)
 
-    tag(opened_case(area=other_area, status=Status.FINALISED), "water-safety")
+    with committed():
+        tag(opened_case(area=other_area, status=Status.FINALISED), "water-safety")
     other = _counting_queries(llr)
-    tag(opened_case(area=llr, status=Status.FINALISED), "water-safety")
+    with committed():
+        tag(opened_case(area=llr, status=Status.FINALISED), "water-safety")
     after_tag = _counts(llr)["water-safety"]
-    case.status = Status.PANEL_REVIEWED
-    case.save()
+    with committed():
+        case.status = Status.PANEL_REVIEWED
+        case.save()
     after_review = _counts(llr)["water-safety"]
 
     assert len(first) == 2  # every tag by theme, then the tags of cases not reviewed

@@ -1,7 +1,8 @@
 """The dashboard's tallies are kept in the shared cache (selectors.area_tally_kept): opened
 again, it counts nothing; a death recorded, a case closed as a duplicate, an inquest's
-conclusion or the panel's category shows on the next opening, in the writer's own
-transaction too; another area's writes leave the tally kept."""
+conclusion or the panel's category shows on the next opening once committed, and at once in
+the writer's own transaction, which keeps nothing it counted (a rollback leaves the kept
+tally right); another area's writes leave the tally kept."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from cdop.analysis.tests.factories import category
 from cdop.areas.models import Area
 from cdop.cases.workflow import Status
 from cdop.core.tests.factories import NotificationFactory
+from cdop.core.tests.helpers import committed
 from cdop.investigations.models import InquestConclusion
 from cdop.investigations.tests.factories import InquestFactory
 from cdop.surveillance.selectors import surveillance_dashboard
@@ -40,8 +42,9 @@ def _counting_queries(area: Area) -> list[str]:
 
 
 def test_opened_again_the_dashboard_counts_nothing_again(llr: Area) -> None:
-    history(llr)
-    death(llr, days_ago(10))
+    with committed():
+        history(llr)
+        death(llr, days_ago(10))
 
     first = _counting_queries(llr)
     again = _counting_queries(llr)
@@ -52,11 +55,13 @@ def test_opened_again_the_dashboard_counts_nothing_again(llr: Area) -> None:
 
 
 def test_a_death_recorded_shows_on_the_next_opening(llr: Area) -> None:
-    history(llr)
+    with committed():
+        history(llr)
     assert _observed(llr) == 0
 
-    death(llr, days_ago(10))
-    NotificationFactory(area=llr, date_of_death=days_ago(3), child_nhs_number="9990000107")
+    with committed():
+        death(llr, days_ago(10))
+        NotificationFactory(area=llr, date_of_death=days_ago(3), child_nhs_number="9990000107")
 
     assert _observed(llr) == 2
 
@@ -64,11 +69,12 @@ def test_a_death_recorded_shows_on_the_next_opening(llr: Area) -> None:
 def test_a_case_closed_as_a_duplicate_stops_counting_at_once_in_the_writers_transaction(
     llr: Area,
 ) -> None:
-    history(llr)
-    twice = death(llr, days_ago(10))
+    with committed():
+        history(llr)
+        twice = death(llr, days_ago(10))
     assert _observed(llr) == 1
 
-    with transaction.atomic():
+    with committed(), transaction.atomic():
         twice.status = Status.MERGED
         twice.save()
         inside = _observed(llr)
@@ -78,32 +84,55 @@ def test_a_case_closed_as_a_duplicate_stops_counting_at_once_in_the_writers_tran
 
 
 def test_an_inquest_conclusion_and_the_panels_category_show_at_once(llr: Area, alice: User) -> None:
-    history(llr)
-    teenager = death(llr, days_ago(10), age_days=15 * 365)
-    other = death(llr, days_ago(20), age_days=16 * 365)
+    with committed():
+        history(llr)
+        teenager = death(llr, days_ago(10), age_days=15 * 365)
+        other = death(llr, days_ago(20), age_days=16 * 365)
     assert _observed(llr, "suicide") == 0
 
-    InquestFactory(case=teenager, conclusion=InquestConclusion.SUICIDE, concluded_on=days_ago(1))
+    with committed():
+        InquestFactory(
+            case=teenager, conclusion=InquestConclusion.SUICIDE, concluded_on=days_ago(1)
+        )
     after_inquest = _observed(llr, "suicide")
     now = timezone.now()
-    Analysis.objects.create(
-        case=other,
-        form_version=form_version_current(),
-        category=category("suicide_self_harm"),
-        created_at=now,
-        created_by=alice,
-        updated_at=now,
-        updated_by=alice,
-    )
+    with committed():
+        Analysis.objects.create(
+            case=other,
+            form_version=form_version_current(),
+            category=category("suicide_self_harm"),
+            created_at=now,
+            created_by=alice,
+            updated_at=now,
+            updated_by=alice,
+        )
 
     assert after_inquest == 1
     assert _observed(llr, "suicide") == 2
 
 
 def test_another_areas_writes_leave_the_tally_kept(llr: Area, other_area: Area) -> None:
-    history(llr)
+    with committed():
+        history(llr)
     _observed(llr)
 
-    death(other_area, days_ago(10))
+    with committed():
+        death(other_area, days_ago(10))
 
     assert _counting_queries(llr) == []
+
+
+def test_a_write_rolled_back_leaves_the_kept_tally_as_it_was(llr: Area) -> None:
+    with committed():
+        history(llr)
+        death(llr, days_ago(10))
+    assert _observed(llr) == 1
+
+    with transaction.atomic():
+        death(llr, days_ago(11))
+        inside = _observed(llr)  # counted afresh, and not kept
+        transaction.set_rollback(True)
+
+    assert inside == 2
+    assert _counting_queries(llr) == []  # what was kept before stands
+    assert _observed(llr) == 1

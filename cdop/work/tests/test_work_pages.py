@@ -14,6 +14,7 @@ from cdop.cases.models import Task
 from cdop.cases.workflow import REVIEW_LINE, Status
 from cdop.clocks.services import clock_start
 from cdop.core.tests.factories import CaseFactory
+from cdop.core.tests.helpers import committed
 from cdop.work.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -445,8 +446,9 @@ def test_team_works_totals_are_kept_a_minute_and_forgotten_by_a_write(llr, alice
     from cdop.work import selectors
 
     now = timezone.now()
-    case = CaseFactory(area=llr, status=Status.NOTIFIED)
-    TaskFactory(case=case, area=llr)
+    with committed():
+        case = CaseFactory(area=llr, status=Status.NOTIFIED)
+        TaskFactory(case=case, area=llr)
     assert selectors.team_counts(user=alice, now=now).open_tasks == 1
 
     # Kept: the second reading asks the cache, not the tables.
@@ -454,14 +456,17 @@ def test_team_works_totals_are_kept_a_minute_and_forgotten_by_a_write(llr, alice
         assert selectors.team_counts(user=alice, now=now).open_tasks == 1
     assert not any("cases_task" in q["sql"] for q in queries.captured_queries)
 
-    # A new task, a completed one, a case moving on: each forgets the area's totals at once.
+    # A new task, a completed one, a case moving on: each shows at once, to the writer's own
+    # transaction before it commits and to everyone after.
     task = TaskFactory(case=case, area=llr)
     assert selectors.team_counts(user=alice, now=now).open_tasks == 2
-    task.completed_at = now
-    task.save()
+    with committed():
+        task.completed_at = now
+        task.save()
     assert selectors.team_counts(user=alice, now=now).open_tasks == 1
-    case.status = Status.INFORMATION_GATHERING
-    case.save()
+    with committed():
+        case.status = Status.INFORMATION_GATHERING
+        case.save()
     stages = {s.status: s.count for s in selectors.team_counts(user=alice, now=now).stages}
     assert (stages["notified"], stages["information_gathering"]) == (0, 1)
 
@@ -482,7 +487,8 @@ def test_team_works_totals_are_forgotten_again_when_the_write_commits(llr, alice
     with transaction.atomic():
         TaskFactory(case=case, area=llr)
         TaskFactory(case=case, area=llr)
-        # As if another process had read the old totals meanwhile.
+        # As if another process had read the old totals meanwhile (this transaction's own
+        # reads count afresh and keep nothing).
         cache.set(key, {"tasks": 0, "clocks": 0, "hidden": 0, "stages": {}}, 60)
     assert cache.get(key) is None
     assert selectors.team_counts(user=alice, now=now).open_tasks == 2
