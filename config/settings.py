@@ -234,10 +234,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and locks must hold across processes, so the cache lives in the database.
+# It also keeps each area's counted figures (cdop.core.kept: five kinds an area). Django's
+# default of 300 entries would have every write culling, and the figures of a national
+# installation's areas pushing each other out; every write counts the table, so not many
+# more (decision 81).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cdop_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 

@@ -61,4 +61,4 @@ def test_the_area_pages_queries_do_not_grow_with_cases_never_sent(llr, alice, cl
         with CaptureQueriesContext(connection) as many:
             assert client.get("/staff/ncmd/llr/").status_code == 200
 
-    assert len(many) == len(few)
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
