@@ -95,8 +95,13 @@ def queryset_rows_prepared(queryset: QuerySet[Any, Any], *, named: bool = False)
     rows = compiler.results_iter(results=[fetch_rows(sql, params, prepare=True)])
     if not named:
         return [tuple(row) for row in rows]
+    # Named as Django's own NamedValuesListIterable names them.
     query = queryset.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    names = getattr(queryset, "_fields", ()) or [
+        *query.extra_select,
+        *query.values_select,
+        *query.annotation_select,
+    ]
     row_class = create_namedtuple_class(*names)
     return [row_class._make(row) for row in rows]
 

@@ -11,6 +11,7 @@ then without keeping what they counted (decisions 70 and 79).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,7 +33,7 @@ class _Flush:
         cache.delete_many(sorted(self.keys))
 
 
-def _flushes_waiting(conn: Any) -> list[_Flush]:
+def kept_flushes_waiting(conn: Any) -> list[_Flush]:
     return [
         func
         for _sids, func, _robust in conn.run_on_commit
@@ -50,7 +51,7 @@ def kept_forget(key: str) -> None:
     if not conn.in_atomic_block:
         cache.delete(key)
         return
-    waiting = _flushes_waiting(conn)
+    waiting = kept_flushes_waiting(conn)
     if waiting:
         waiting[-1].keys.add(key)
         return
@@ -64,7 +65,7 @@ def kept_pending(keys: Iterable[str]) -> set[str]:
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         return set()
-    forgotten: set[str] = set().union(*(flush.keys for flush in _flushes_waiting(conn)))
+    forgotten: set[str] = set().union(*(flush.keys for flush in kept_flushes_waiting(conn)))
     return set(keys) & forgotten
 
 
@@ -72,16 +73,42 @@ def kept_part(
     key: str, part: tuple[object, ...], count: Callable[[], Any], *, seconds: int, parts: int = 8
 ) -> Any:
     """One figure among those kept under a key (a dashboard's figures for a day, a window):
-    from the cache, or counted and kept beside the others, the oldest let go beyond `parts`."""
+    from the cache while it is younger than `seconds`, or counted and kept beside the others,
+    the oldest let go beyond `parts` (each part keeps its own age: storing a new one does not
+    make the others younger)."""
     if kept_pending([key]):
         return count()
-    kept: dict[tuple[object, ...], Any] = cache.get(key) or {}
+    now = time.time()
+    kept: dict[tuple[object, ...], tuple[float, Any]] = {
+        each: (at, value)
+        for each, (at, value) in (cache.get(key) or {}).items()
+        if now - at < seconds
+    }
     if part in kept:
-        return kept[part]
+        return kept[part][1]
     value = count()
     others = dict(list(kept.items())[-(parts - 1) :])
-    cache.set(key, others | {part: value}, seconds)
+    cache.set(key, others | {part: (now, value)}, seconds)
     return value
+
+
+_area_forgetters: list[Callable[[int], None]] = []
+
+
+def kept_area_forgetter(forget: Callable[[int], None]) -> None:
+    """Register what forgets an app's kept figures of an area (its ready())."""
+    if forget not in _area_forgetters:
+        _area_forgetters.append(forget)
+
+
+def kept_forget_area(area_id: int | None) -> None:
+    """Forget every kept figure of the area: for services that write what figures count
+    without sending signals (bulk_create, update()), or move a record out of the area (the
+    signals name only the area it moved to)."""
+    if area_id is None:
+        return
+    for forget in _area_forgetters:
+        forget(area_id)
 
 
 def kept_forget_on_writes(

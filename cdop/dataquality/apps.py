@@ -27,3 +27,7 @@ class DataQualityConfig(AppConfig):
             )
         )
         signals.connect()
+        from cdop.core.kept import kept_area_forgetter
+        from cdop.dataquality.selectors import worst_first_forget
+
+        kept_area_forgetter(worst_first_forget)

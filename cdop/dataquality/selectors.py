@@ -295,7 +295,7 @@ def area_case_page(
 # Storing scores (services.quality_store, after every recheck) and saving or deleting a case
 # of the area (its stage, when it was opened or finalised) forget it; the passing of a year
 # since a case was finalised shows within WORST_FIRST_SECONDS.
-WORST_FIRST_SECONDS = 300
+WORST_FIRST_SECONDS = 120
 _WORST_FIRST_KEY = "dataquality:worst-first:{}"
 
 

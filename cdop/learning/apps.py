@@ -31,9 +31,10 @@ class LearningConfig(AppConfig):
         # The themes' counts are kept (selectors.theme_counts): a write to a tag or a case
         # (its stage says whether it was reviewed) forgets them.
         from cdop.cases.models import Case
-        from cdop.core.kept import kept_forget_on_writes
+        from cdop.core.kept import kept_area_forgetter, kept_forget_on_writes
         from cdop.learning.selectors import theme_counts_forget
 
+        kept_area_forgetter(theme_counts_forget)
         kept_forget_on_writes(
             "learning", (Case, CaseTheme), lambda row: theme_counts_forget(row.area_id)
         )

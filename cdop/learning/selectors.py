@@ -142,7 +142,7 @@ def theme_counts(*, area: Area) -> list[ThemeCount]:
 # The counts read every tag of the area on every opening of the themes page (growing with
 # every review ever done): kept a while per area (cdop.core.kept), forgotten when a tag or a
 # case of the area is written (cdop.learning.apps).
-THEME_COUNTS_SECONDS = 600
+THEME_COUNTS_SECONDS = 120
 _THEME_COUNTS_KEY = "learning:theme-counts:{}"
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from cdop.areas.models import Area
 from cdop.cases.models import Expectedness, Task
 from cdop.core.db import write_turn
+from cdop.core.kept import kept_forget_area
 from cdop.core.ratelimit import RateLimit
 from cdop.notifications import jar
 from cdop.notifications.models import ApiClient, Notification, NotificationDraft
@@ -132,6 +133,7 @@ def jar_tasks_create(*, notification_id: int) -> list[Task]:
             return []
         if Task.objects.filter(notification_id=notification.pk, rule=jar.RULE).exists():
             return []
+        kept_forget_area(notification.area_id)  # bulk_create sends no signals
         return Task.objects.bulk_create(
             Task(
                 area_id=notification.area_id,
@@ -231,6 +233,9 @@ def notification_submit(
                 # bulk_create sends no signals, so auditlog writes no entry of its own: the
                 # entry is _audit_created's. It also skips save()'s machinery (~0.3 ms).
                 Notification.objects.bulk_create([notification])
+                # No signals either: the area's kept figures (a death awaiting triage, the
+                # year's notifications) are forgotten here.
+                kept_forget_area(notification.area_id)
                 _audit_created(notification)
                 _acknowledge_enqueue(notification.pk)
                 if draft is not None:

@@ -33,7 +33,7 @@ def reporting_year(today: date) -> tuple[date, date]:
 # notifications, cases and reviews: every case of the area read on every opening (about 4 ms
 # at 50,000 cases, growing with the table). Kept a while per area and day (cdop.core.kept);
 # a save or delete of a case or notification of the area forgets them (cdop.reporting.apps).
-STATISTICS_SECONDS = 600
+STATISTICS_SECONDS = 120
 _STATISTICS_KEY = "reporting:statistics:{}"
 
 

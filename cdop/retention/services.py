@@ -29,6 +29,7 @@ from cdop.audit.services import audit_actor
 from cdop.cases.models import Case
 from cdop.cases.workflow import CLOSED, Status
 from cdop.core.errors import DomainError
+from cdop.core.kept import kept_forget_area
 from cdop.documents.models import Document
 from cdop.documents.storage import storage_path, storage_remove
 from cdop.retention import selectors
@@ -235,6 +236,7 @@ def case_anonymise(*, item: DueCase, run: RetentionRun) -> AnonymisedCase | None
         date_of_birth=case.child_date_of_birth, date_of_death=case.date_of_death
     )
     Case.objects.filter(pk=case.pk).update(child_date_of_birth=born, date_of_death=died)
+    kept_forget_area(case.area_id)  # update() sends no signals; the dates are counted
     notification_ids = changed_pks["notifications.Notification"]
     for notification in Notification.objects.filter(pk__in=notification_ids):
         n_born, n_died = generalised_dates(

@@ -21,10 +21,12 @@ class SurveillanceConfig(AppConfig):
         # count forgets them.
         from cdop.analysis.models import Analysis
         from cdop.cases.models import Case
-        from cdop.core.kept import kept_forget_on_writes
+        from cdop.core.kept import kept_area_forgetter, kept_forget_on_writes
         from cdop.investigations.models import Inquest
         from cdop.notifications.models import Notification
+        from cdop.surveillance.selectors import area_tally_forget
 
+        kept_area_forgetter(area_tally_forget)
         kept_forget_on_writes(
             "surveillance", (Case, Notification, Inquest, Analysis), _forget_tally
         )

@@ -501,7 +501,7 @@ def area_tally(
 # (cdop.surveillance.apps), and rows written in bulk without signals show within
 # TALLY_SECONDS. The key holds a few tallies (the windows asked for lately), each for one day,
 # and the day the area's record starts (period_for).
-TALLY_SECONDS = 600
+TALLY_SECONDS = 120
 _TALLY_KEY = "surveillance:tally:{}"
 _TALLIES_KEPT = 8
 

@@ -29,6 +29,7 @@ from cdop.cases.models import Case, Task
 from cdop.cases.services import case_transfer
 from cdop.cases.workflow import CLOSED
 from cdop.core.errors import DomainError
+from cdop.core.kept import kept_forget_area
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.transfers.models import CaseAddition, PackDownload, TransferRecord
@@ -197,6 +198,8 @@ def notification_transfer_inside(
         for task in Task.objects.filter(notification=locked, case__isnull=True):
             task.area = to_area
             task.save(update_fields=["area"])
+        # The writes' signals name the area they moved to: the one they left forgets too.
+        kept_forget_area(from_area.pk)
     _email_receiving_area(notification=locked, from_area=from_area)
     return record
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class WorkConfig(AppConfig):
@@ -26,13 +25,13 @@ class WorkConfig(AppConfig):
         case_transitioned.connect(_on_case_transitioned, dispatch_uid="work_tasks_from_rules")
         # Each area's totals are kept a minute (cdop.cases.totals): a write to what they count
         # forgets them.
-        for model in (Task, Case, Clock):
-            post_save.connect(
-                _forget_team_counts, sender=model, dispatch_uid=f"work_counts_{model.__name__}"
-            )
-            post_delete.connect(
-                _forget_team_counts, sender=model, dispatch_uid=f"work_counts_del_{model.__name__}"
-            )
+        from cdop.cases.totals import area_totals_forget
+        from cdop.core.kept import kept_area_forgetter, kept_forget_on_writes
+
+        kept_area_forgetter(area_totals_forget)
+        kept_forget_on_writes(
+            "totals", (Task, Case, Clock), lambda row: area_totals_forget(row.area_id)
+        )
         section_register(
             CaseSection(
                 key="tasks",
@@ -49,9 +48,3 @@ def _on_case_transitioned(sender: Any, *, case: Any, transition: Any, **kwargs: 
     from cdop.work.services import tasks_from_rules
 
     tasks_from_rules(case=case, transition=transition)
-
-
-def _forget_team_counts(sender: Any, *, instance: Any, **kwargs: Any) -> None:
-    from cdop.cases.totals import area_totals_forget
-
-    area_totals_forget(instance.area_id)

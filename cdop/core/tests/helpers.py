@@ -14,11 +14,13 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from auditlog.context import auditlog_value
 from django.core.cache import cache
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
 from cdop.accounts.models import User
 from cdop.areas.models import Area
+from cdop.core.kept import kept_flushes_waiting
 from cdop.core.tests.factories import MembershipFactory, UserFactory
 
 
@@ -60,6 +62,9 @@ def committed() -> Iterator[None]:
     (cdop.core.kept), which a transaction forgets when it commits."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         yield
+    # A flush registered before the block (an earlier write's) gathered keys inside it too.
+    for flush in kept_flushes_waiting(connection):
+        flush()
 
 
 def date_parts(prefix: str, value: datetime.date) -> dict[str, str]:
