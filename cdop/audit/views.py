@@ -24,12 +24,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             status = 400
     entries = audit_entries_for_user(user=request.user, filters=filters)  # type: ignore[arg-type]
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
         status=status,
     )
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cdop.accounts import permissions
 from cdop.accounts.models import Membership, Role, User
 from cdop.cases.models import Case, CaseNameStart, CaseTransition
+from cdop.cases.presenters import LIST_COLUMNS
 from cdop.cases.search import (
     MIN_PREFIX,
     START_KEY_LIMIT,
@@ -453,19 +454,8 @@ def case_search_page(
     return [rows[pk] for pk, _found in picked if pk in rows], int(picked[0][1])
 
 
-_LIST_ROW_COLUMNS = ", ".join(
-    f"cases_case.{column}"
-    for column in (
-        "id",
-        "reference",
-        "child_first_name",
-        "child_last_name",
-        "date_of_death",
-        "status",
-        "status_changed_at",
-        "key_worker_id",
-    )
-)
+# The id, then the list's own columns (their field names are the table's column names).
+_LIST_ROW_COLUMNS = ", ".join(f"cases_case.{column}" for column in ("id", *LIST_COLUMNS))
 
 
 def _list_row(row: Sequence[Any]) -> tuple[int, tuple[Any, ...]]:

@@ -55,3 +55,17 @@ def test_a_narrowed_list_and_a_key_workers_list_count_for_themselves(llr, alice,
     # A key worker reads only the cases they support: the area's total is not theirs.
     assert selectors.case_list_total(user=kim, filters=CaseListFilters()) is None
     assert _shown_total(client_for(kim)) == 1
+
+
+def test_the_pages_links_keep_the_filter(llr, alice, client_for):
+    CaseFactory.create_batch(51, area=llr, status=Status.NOTIFIED)
+    client = client_for(alice)
+
+    first = client.get("/staff/cases/?status=notified")
+    second = client.get("/staff/cases/?status=notified&page=2")
+
+    assert 'aria-label="Pages of cases"' in first.text
+    assert 'href="?status=notified&amp;page=2" rel="next"' in first.text
+    assert "Page 1 of 2" in first.text
+    assert 'href="?status=notified&amp;page=1" rel="prev"' in second.text
+    assert 'rel="next"' not in second.text

@@ -4,6 +4,7 @@ another area, a case anonymised) forget the figures of every area they touch."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 import uuid
@@ -14,10 +15,10 @@ import time_machine
 from cdop.core.kept import kept_forget_area, kept_part
 from cdop.core.tests.factories import NotificationFactory
 from cdop.core.tests.helpers import committed
-from cdop.notifications.forms import NotificationDetails
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
-from cdop.notifications.services import notification_submit
+from cdop.notifications.services import NotificationDetails, notification_submit
+from cdop.ops.tests.helpers import synthetic_details
 from cdop.reporting.selectors import statistics_for_area
 from cdop.surveillance.selectors import surveillance_dashboard
 
@@ -52,21 +53,12 @@ def _notified(area) -> tuple[int, int]:
 
 
 def _details() -> NotificationDetails:
-    return NotificationDetails(
-        child_first_name="Kept",
-        child_last_name="Synthetic",
-        child_date_of_birth=datetime.date(2024, 1, 1),
-        child_sex="male",
+    """A death three days ago, without an NHS number (the other notification of the tests
+    has the factory's, and the dashboard counts one child once)."""
+    return dataclasses.replace(
+        synthetic_details(1),
         child_nhs_number="",
-        child_postcode="",
         date_of_death=datetime.date.today() - datetime.timedelta(days=3),
-        expectedness="expected",
-        circumstances="Synthetic",
-        notifier_name="N",
-        notifier_role="R",
-        notifier_organisation="O",
-        notifier_email="n@example.invalid",
-        notifier_phone="1",
     )
 
 
