@@ -13,6 +13,7 @@ from cdop.accounts import permissions
 from cdop.actions.models import OPEN_STATUSES, ActionStatus, ActionStatusChange, FamilyFeedback
 from cdop.actions.selectors import actions_for_case
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -37,8 +38,16 @@ def section_context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
 def chronology_entries(user: User, case: Case) -> Iterable[Entry]:
     url = reverse("actions_case:list", kwargs={"reference": case.reference})
     labels = dict(ActionStatus.choices)
-    changes = ActionStatusChange.objects.filter(action__case=case).select_related("by")
-    for change in changes.order_by("at", "pk"):
+    changes = compiled_rows(
+        "chronology.action_changes",
+        lambda case_id: (
+            ActionStatusChange.objects.filter(action__case_id=case_id)
+            .select_related("by")
+            .order_by("at", "pk")
+        ),
+        case.pk,
+    )
+    for change in changes:
         number = f"ACT-{change.action_id:05d}"
         if not change.from_status:
             title = f"Action {number} agreed"
@@ -52,7 +61,12 @@ def chronology_entries(user: User, case: Case) -> Iterable[Entry]:
             by=change.by.full_name if change.by else "",
             url=url,
         )
-    for told in FamilyFeedback.objects.filter(case=case).select_related("told_by"):
+    told_the_family = compiled_rows(
+        "chronology.family_feedback",
+        lambda case_id: FamilyFeedback.objects.filter(case_id=case_id).select_related("told_by"),
+        case.pk,
+    )
+    for told in told_the_family:
         yield Entry(
             at=told.recorded_at,
             kind="actions",

@@ -14,6 +14,7 @@ from cdop.agencyforms.models import Chase, FormRequest
 from cdop.agencyforms.selectors import OPEN_STATUSES, form_requests_for_case
 from cdop.cases.blockers import Blocker, BlockerQuery, BlockerRow, blocker_queries_run
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 from cdop.core.db import db_datetime
 from cdop.securelinks.models import SecureLink
 
@@ -76,10 +77,12 @@ def agency_forms_blockers(case_ids: list[int]) -> dict[int, list[Blocker]]:
 def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
     """Requests, starts, link opens, returns, withdrawals and reminders: three queries."""
     entries: list[Entry] = []
-    requests = list(
-        FormRequest.objects.filter(case=case).select_related(
+    requests = compiled_rows(
+        "chronology.form_requests",
+        lambda case_id: FormRequest.objects.filter(case_id=case_id).select_related(
             "organisation", "contact", "requested_by", "revoked_by"
-        )
+        ),
+        case.pk,
     )
     by_pk = {r.pk: r for r in requests}
     for r in requests:
@@ -128,9 +131,14 @@ def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
             )
     if by_pk:
         # Each open is in the audit log; the chronology says when each link was last used.
-        for link in SecureLink.objects.filter(
-            form_request__case=case, last_opened_at__isnull=False
-        ).only("form_request_id", "last_opened_at", "open_count"):
+        links = compiled_rows(
+            "chronology.form_links",
+            lambda case_id: SecureLink.objects.filter(
+                form_request__case_id=case_id, last_opened_at__isnull=False
+            ).only("form_request_id", "last_opened_at", "open_count"),
+            case.pk,
+        )
+        for link in links:
             opened = by_pk.get(link.form_request_id or 0)
             if opened is None or link.last_opened_at is None:
                 continue
@@ -146,7 +154,12 @@ def agency_forms_chronology(user: User, case: Case) -> Iterable[Entry]:
                     ),
                 )
             )
-        for chase in Chase.objects.filter(request__case=case).select_related("by"):
+        chases = compiled_rows(
+            "chronology.form_chases",
+            lambda case_id: Chase.objects.filter(request__case_id=case_id).select_related("by"),
+            case.pk,
+        )
+        for chase in chases:
             r = by_pk[chase.request_id]
             to = (
                 "the CDR team"

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cdop.analysis.models import Analysis
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 
 if TYPE_CHECKING:
     from cdop.accounts.models import User
@@ -20,13 +21,18 @@ KINDS = [Kind(key="analysis", label="The Analysis Form")]
 
 
 def analysis_chronology(user: User, case: Case) -> Iterable[Entry]:
-    analysis = (
-        Analysis.objects.select_related("created_by", "updated_by", "completed_by", "category")
-        .filter(case=case)
-        .first()
+    found = compiled_rows(
+        "chronology.analysis",
+        lambda case_id: (
+            Analysis.objects.select_related("created_by", "updated_by", "completed_by", "category")
+            .filter(case_id=case_id)
+            .order_by("pk")[:1]
+        ),
+        case.pk,
     )
-    if analysis is None:
+    if not found:
         return
+    analysis = found[0]
     url = reverse("analysis:detail", kwargs={"reference": case.reference})
     yield Entry(
         at=analysis.created_at,

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from cdop.cases.models import CaseTransition
 from cdop.cases.workflow import Status
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.transfers.models import CaseAddition, TransferRecord
@@ -34,10 +35,14 @@ def _name(user: object) -> str:
 
 
 def notification_entries(user: User, case: Case) -> Iterable[Entry]:
-    notifications = list(
-        Notification.objects.filter(case=case)
-        .select_related("api_client", "residence_area", "residence_overridden_by")
-        .order_by("received_at", "pk")
+    notifications = compiled_rows(
+        "chronology.notifications",
+        lambda case_id: (
+            Notification.objects.filter(case_id=case_id)
+            .select_related("api_client", "residence_area", "residence_overridden_by")
+            .order_by("received_at", "pk")
+        ),
+        case.pk,
     )
     for n in notifications:
         notifier = ", ".join(
@@ -109,7 +114,14 @@ def notification_entries(user: User, case: Case) -> Iterable[Entry]:
 
 
 def status_entries(user: User, case: Case) -> Iterable[Entry]:
-    for t in CaseTransition.objects.filter(case=case).select_related("by").order_by("at", "pk"):
+    transitions = compiled_rows(
+        "chronology.status",
+        lambda case_id: (
+            CaseTransition.objects.filter(case_id=case_id).select_related("by").order_by("at", "pk")
+        ),
+        case.pk,
+    )
+    for t in transitions:
         to_label = Status(t.to_status).label
         if t.from_status:
             title = f"Status changed: {Status(t.from_status).label} → {to_label}"
@@ -125,8 +137,12 @@ def status_entries(user: User, case: Case) -> Iterable[Entry]:
 
 
 def transfer_entries(user: User, case: Case) -> Iterable[Entry]:
-    additions = CaseAddition.objects.filter(case=case).select_related(
-        "notification", "by", "undone_by"
+    additions = compiled_rows(
+        "chronology.additions",
+        lambda case_id: CaseAddition.objects.filter(case_id=case_id).select_related(
+            "notification", "by", "undone_by"
+        ),
+        case.pk,
     )
     for a in additions:
         yield Entry(
@@ -144,8 +160,12 @@ def transfer_entries(user: User, case: Case) -> Iterable[Entry]:
                 detail=a.undo_reason,
                 by=_name(a.undone_by),
             )
-    transfers = TransferRecord.objects.filter(notification__case=case).select_related(
-        "notification", "by", "to_area", "from_area", "revoked_by"
+    transfers = compiled_rows(
+        "chronology.transfers",
+        lambda case_id: TransferRecord.objects.filter(notification__case_id=case_id).select_related(
+            "notification", "by", "to_area", "from_area", "revoked_by"
+        ),
+        case.pk,
     )
     for r in transfers:
         yield Entry(

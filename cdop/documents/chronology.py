@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 from cdop.documents.models import Document
 
 if TYPE_CHECKING:
@@ -19,7 +20,13 @@ DOCUMENT_KINDS = [Kind("document", "Documents")]
 
 
 def document_entries(user: User, case: Case) -> Iterable[Entry]:
-    documents = Document.objects.filter(case=case).select_related("uploaded_by", "withdrawn_by")
+    documents = compiled_rows(
+        "chronology.documents",
+        lambda case_id: Document.objects.filter(case_id=case_id).select_related(
+            "uploaded_by", "withdrawn_by"
+        ),
+        case.pk,
+    )
     for document in documents:
         url = (
             ""

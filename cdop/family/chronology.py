@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 from cdop.family.models import (
     FamilyContact,
     FamilyProfile,
@@ -46,8 +47,12 @@ def family_chronology(user: User, case: Case) -> Iterable[Entry]:
         "letters": reverse("family:letters", kwargs={"reference": case.reference}),
     }
 
-    assignments = KeyWorkerAssignment.objects.filter(case=case).select_related(
-        "key_worker", "assigned_by", "ended_by"
+    assignments = compiled_rows(
+        "chronology.key_workers",
+        lambda case_id: KeyWorkerAssignment.objects.filter(case_id=case_id).select_related(
+            "key_worker", "assigned_by", "ended_by"
+        ),
+        case.pk,
     )
     for spell in assignments:
         yield Entry(
@@ -66,7 +71,12 @@ def family_chronology(user: User, case: Case) -> Iterable[Entry]:
                 url=urls["family"],
             )
 
-    for contact in FamilyContact.objects.filter(case=case).select_related("staff"):
+    contacts = compiled_rows(
+        "chronology.family_contacts",
+        lambda case_id: FamilyContact.objects.filter(case_id=case_id).select_related("staff"),
+        case.pk,
+    )
+    for contact in contacts:
         extra: list[tuple[str, str]] = [("With", contact.family_members)]
         if contact.promised:
             extra.append(("Promised", contact.promised))
@@ -82,7 +92,14 @@ def family_chronology(user: User, case: Case) -> Iterable[Entry]:
             extra=tuple(extra),
         )
 
-    for question in FamilyQuestion.objects.filter(case=case).select_related("recorded_by"):
+    questions = compiled_rows(
+        "chronology.family_questions",
+        lambda case_id: FamilyQuestion.objects.filter(case_id=case_id).select_related(
+            "recorded_by"
+        ),
+        case.pk,
+    )
+    for question in questions:
         label = "question" if question.kind == FamilyQuestion.Kind.QUESTION else "view"
         yield Entry(
             at=_start_of(question.recorded_on),
@@ -94,7 +111,12 @@ def family_chronology(user: User, case: Case) -> Iterable[Entry]:
             extra=(("Answered by the review", "Yes" if question.answered else "Not yet"),),
         )
 
-    profile = FamilyProfile.objects.filter(case=case).first()
+    profiles = compiled_rows(
+        "chronology.family_profile",
+        lambda case_id: FamilyProfile.objects.filter(case_id=case_id).order_by("pk")[:1],
+        case.pk,
+    )
+    profile = profiles[0] if profiles else None
     if profile is not None and profile.bereavement_support == "yes":
         at = (
             _start_of(profile.bereavement_support_on)
@@ -110,7 +132,12 @@ def family_chronology(user: User, case: Case) -> Iterable[Entry]:
             url=urls["family"],
         )
 
-    for letter in Letter.objects.filter(case=case).select_related("produced_by"):
+    letters = compiled_rows(
+        "chronology.family_letters",
+        lambda case_id: Letter.objects.filter(case_id=case_id).select_related("produced_by"),
+        case.pk,
+    )
+    for letter in letters:
         version = (
             "default wording"
             if letter.template_version == 0

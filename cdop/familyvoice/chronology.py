@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 from cdop.familyvoice.models import FamilyVoiceEntry, FamilyVoiceRequest
 from cdop.securelinks.models import SecureLink
 
@@ -21,7 +22,13 @@ KINDS = [Kind(key="family_voice", label="The family's own words")]
 
 def family_voice_chronology(user: User, case: Case) -> Iterable[Entry]:
     url = reverse("familyvoice:overview", kwargs={"reference": case.reference})
-    links = SecureLink.objects.filter(family_voice_request__case=case).select_related("created_by")
+    links = compiled_rows(
+        "chronology.family_voice_links",
+        lambda case_id: SecureLink.objects.filter(
+            family_voice_request__case_id=case_id
+        ).select_related("created_by"),
+        case.pk,
+    )
     for link in links:
         yield Entry(
             at=link.created_at,
@@ -37,11 +44,22 @@ def family_voice_chronology(user: User, case: Case) -> Iterable[Entry]:
                 title="The family's link was withdrawn or replaced",
                 url=url,
             )
-    sent = FamilyVoiceRequest.objects.filter(case=case, submitted_at__isnull=False)
+    sent = compiled_rows(
+        "chronology.family_voice_sent",
+        lambda case_id: FamilyVoiceRequest.objects.filter(
+            case_id=case_id, submitted_at__isnull=False
+        ),
+        case.pk,
+    )
     counts: dict[int, dict[str, int]] = {}
-    for request_id, kind in FamilyVoiceEntry.objects.filter(
-        request__case=case, request__submitted_at__isnull=False
-    ).values_list("request_id", "kind"):
+    entries = compiled_rows(
+        "chronology.family_voice_entries",
+        lambda case_id: FamilyVoiceEntry.objects.filter(
+            request__case_id=case_id, request__submitted_at__isnull=False
+        ).values_list("request_id", "kind"),
+        case.pk,
+    )
+    for request_id, kind in entries:
         counts.setdefault(request_id, {"question": 0, "view": 0})[kind] += 1
     for request in sent:
         n = counts.get(request.pk, {"question": 0, "view": 0})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cdop.accounts import permissions
@@ -17,6 +19,7 @@ from cdop.cases.blockers import (
 )
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
+from cdop.core.compiled import compiled_rows
 from cdop.core.db import db_date, db_datetime
 from cdop.investigations.kinds import KINDS, EventKind
 from cdop.investigations.models import CaseEvent, PostMortemType
@@ -27,9 +30,16 @@ CDRM_TRANSITIONS = frozenset({"case_ready_for_cdrm", "case_record_cdrm_held"})
 
 
 def events_for_case(*, case: Case) -> dict[str, list[CaseEvent]]:
-    """Every event of the case, by kind (one query per kind)."""
+    """Every event of the case, by kind (one query per kind, each built once:
+    compiled_rows)."""
+
+    def of_kind(model: type[CaseEvent]) -> Callable[[int], QuerySet[CaseEvent]]:
+        return lambda case_id: model._default_manager.filter(case_id=case_id).select_related(
+            "recorded_by"
+        )
+
     return {
-        slug: list(kind.model._default_manager.filter(case=case).select_related("recorded_by"))
+        slug: compiled_rows(f"investigations.events_for_case.{slug}", of_kind(kind.model), case.pk)
         for slug, kind in KINDS.items()
     }
 

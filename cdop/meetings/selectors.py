@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.accounts.models import Role
+from cdop.core.compiled import compiled_rows
 from cdop.meetings.models import (
     AgendaItem,
     Attendance,
@@ -202,9 +203,14 @@ def staff_roles_in_area(*, area_id: int) -> dict[int, list[str]]:
 
 
 def agenda_items_for_case(*, case: Case) -> list[AgendaItem]:
-    """Every meeting the case is (or was) on, newest first (one query)."""
-    return list(
-        AgendaItem.objects.filter(case=case)
-        .select_related("meeting")
-        .order_by("-meeting__starts_at", "-pk")
+    """Every meeting the case is (or was) on, newest first (one query, built once:
+    compiled_rows)."""
+    return compiled_rows(
+        "meetings.agenda_items_for_case",
+        lambda case_id: (
+            AgendaItem.objects.filter(case_id=case_id)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "-pk")
+        ),
+        case.pk,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from cdop.cases.blockers import Blocker, BlockerQuery, BlockerRow, blocker_queri
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
 from cdop.clocks.models import Clock
+from cdop.core.compiled import compiled_rows
 from cdop.core.db import db_datetime
 from cdop.safeguarding.models import SafeguardingConcern, SafeguardingProfile, SafeguardingReferral
 from cdop.safeguarding.services import CLOCK_KINDS
@@ -74,24 +74,44 @@ class Safeguarding:
 
 
 def safeguarding_for_case(*, case: Case) -> Safeguarding:
-    """Everything safeguarding on the case, in three queries. The caller has checked
-    can_view_safeguarding."""
+    """Everything safeguarding on the case, in four queries, each built once (compiled_rows).
+    The caller has checked can_view_safeguarding."""
     now = timezone.now()
-    concerns = list(
-        SafeguardingConcern.objects.filter(case=case)
-        .select_related("recorded_by")
-        .prefetch_related(
-            Prefetch("referrals", queryset=SafeguardingReferral.objects.order_by("sent_on", "pk"))
-        )
+    concerns = compiled_rows(
+        "safeguarding.concerns",
+        lambda case_id: SafeguardingConcern.objects.filter(case_id=case_id).select_related(
+            "recorded_by"
+        ),
+        case.pk,
     )
+    referrals: dict[int, list[SafeguardingReferral]] = {}
+    for referral in compiled_rows(
+        "safeguarding.referrals",
+        lambda case_id: SafeguardingReferral.objects.filter(concern__case_id=case_id).order_by(
+            "sent_on", "pk"
+        ),
+        case.pk,
+    ):
+        referrals.setdefault(referral.concern_id, []).append(referral)
     clocks: dict[str, list[ClockView]] = {}
-    for clock in Clock.objects.filter(case=case, kind__in=CLOCK_KINDS).order_by("due_at", "pk"):
+    for clock in compiled_rows(
+        "safeguarding.clocks",
+        lambda case_id: Clock.objects.filter(case_id=case_id, kind__in=CLOCK_KINDS).order_by(
+            "due_at", "pk"
+        ),
+        case.pk,
+    ):
         overdue = (clock.stopped_at or now) > clock.due_at
         clocks.setdefault(clock.source, []).append(ClockView(clock, overdue))
+    profiles = compiled_rows(
+        "safeguarding.profile",
+        lambda case_id: SafeguardingProfile.objects.filter(case_id=case_id).order_by("pk")[:1],
+        case.pk,
+    )
     return Safeguarding(
-        profile=SafeguardingProfile.objects.filter(case=case).first(),
+        profile=profiles[0] if profiles else None,
         concerns=[
-            ConcernView(c, list(c.referrals.all()), clocks.get(f"concern:{c.pk}", []))
+            ConcernView(c, referrals.get(c.pk, []), clocks.get(f"concern:{c.pk}", []))
             for c in concerns
         ],
     )

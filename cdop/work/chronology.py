@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from cdop.chronology.registry import Entry, Kind
+from cdop.core.compiled import compiled_rows
 
 if TYPE_CHECKING:
     from cdop.accounts.models import User
@@ -17,8 +18,12 @@ KINDS = (Kind("task", "Tasks"),)
 def task_entries(user: User, case: Case) -> Iterable[Entry]:
     from cdop.cases.models import Task
 
-    tasks = Task.objects.filter(case=case).select_related(
-        "created_by", "assigned_to", "assigned_by", "completed_by"
+    tasks = compiled_rows(
+        "chronology.tasks",
+        lambda case_id: Task.objects.filter(case_id=case_id).select_related(
+            "created_by", "assigned_to", "assigned_by", "completed_by"
+        ),
+        case.pk,
     )
     for task in tasks:
         made_by = task.created_by.full_name if task.created_by else ""

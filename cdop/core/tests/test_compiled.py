@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from cdop.cases.models import Case, CaseTransition
+from cdop.cases.services import case_open_from_notification, case_start_information_gathering
+from cdop.core.compiled import compiled_rows
+from cdop.core.tests.factories import CaseFactory, NotificationFactory
+
+
+def _transitions(case_id: int):  # type: ignore[no-untyped-def]
+    return CaseTransition.objects.filter(case_id=case_id).select_related("by").order_by("at", "pk")
+
+
+@pytest.fixture
+def two_cases(llr, alice):  # type: ignore[no-untyped-def]
+    first = case_open_from_notification(notification=NotificationFactory(area=llr), by=alice)
+    case_start_information_gathering(case=first, by=alice, reason="Forms sent")
+    second = case_open_from_notification(notification=NotificationFactory(area=llr), by=alice)
+    return first, second
+
+
+def test_it_gives_the_rows_the_queryset_gives_with_their_related_objects(two_cases, alice):
+    first, _ = two_cases
+
+    rows = compiled_rows("test.transitions", _transitions, first.pk)
+
+    assert [(t.pk, t.at, t.to_status, t.reason) for t in rows] == [
+        (t.pk, t.at, t.to_status, t.reason) for t in _transitions(first.pk)
+    ]
+    assert len(rows) == 2
+    assert all(t.by == alice and t.by.full_name == "Alice Manager" for t in rows)
+    assert all(isinstance(t.at, type(timezone.now())) for t in rows)
+
+
+def test_each_run_reads_the_value_it_is_given_not_the_first_one(two_cases):
+    first, second = two_cases
+
+    for_first = compiled_rows("test.transitions", _transitions, first.pk)
+    for_second = compiled_rows("test.transitions", _transitions, second.pk)
+    for_first_again = compiled_rows("test.transitions", _transitions, first.pk)
+
+    assert {t.case_id for t in for_first} == {first.pk}
+    assert {t.case_id for t in for_second} == {second.pk}
+    assert len(for_second) == 1
+    assert [t.pk for t in for_first_again] == [t.pk for t in for_first]
+
+
+def test_a_related_object_needs_no_further_query(two_cases, django_assert_num_queries):
+    first, _ = two_cases
+    compiled_rows("test.transitions", _transitions, first.pk)  # built here
+
+    with django_assert_num_queries(1):
+        names = [t.by.full_name for t in compiled_rows("test.transitions", _transitions, first.pk)]
+
+    assert names == ["Alice Manager", "Alice Manager"]
+
+
+def test_values_lists_keep_their_shape_and_encrypted_fields_are_read(llr):
+    case = CaseFactory(area=llr, child_first_name="Robin", child_last_name="Synthetic")
+
+    def names(case_id: int):  # type: ignore[no-untyped-def]
+        return Case.objects.filter(pk=case_id).values_list(
+            "child_first_name", "child_last_name", named=True
+        )
+
+    row = compiled_rows("test.case_names", names, case.pk)[0]
+    flat = compiled_rows(
+        "test.case_flat",
+        lambda case_id: Case.objects.filter(pk=case_id).values_list("reference", flat=True),
+        case.pk,
+    )
+    as_dicts = compiled_rows(
+        "test.case_dicts",
+        lambda case_id: Case.objects.filter(pk=case_id).values("child_last_name"),
+        case.pk,
+    )
+
+    assert (row.child_first_name, row.child_last_name) == ("Robin", "Synthetic")
+    assert flat == [case.reference]
+    assert as_dicts == [{"child_last_name": "Synthetic"}]
+
+
+def test_a_slice_keeps_its_limit(two_cases):
+    first, _ = two_cases
+
+    rows = compiled_rows("test.first_transition", lambda i: _transitions(i)[:1], first.pk)
+
+    assert [t.pk for t in rows] == [_transitions(first.pk)[0].pk]
+
+
+def test_a_query_whose_other_values_change_is_refused_not_run_stale(llr):
+    # The time is a second parameter that would be frozen at the first build.
+    def due_now(case_id: int):  # type: ignore[no-untyped-def]
+        return CaseTransition.objects.filter(case_id=case_id, at__lte=timezone.now())
+
+    with pytest.raises(ImproperlyConfigured, match="differ only in the value"):
+        compiled_rows("test.refused_time", due_now, 1)
+
+
+def test_a_query_with_no_place_for_the_value_is_refused(llr):
+    with pytest.raises(ImproperlyConfigured, match="no place for the value"):
+        compiled_rows("test.refused_no_value", lambda case_id: Case.objects.filter(area=llr), 1)
+
+
+def test_a_query_that_can_match_nothing_is_refused(llr):
+    with pytest.raises(ImproperlyConfigured, match="never match"):
+        compiled_rows(
+            "test.refused_empty",
+            lambda case_id: Case.objects.filter(pk=case_id, area_id__in=[]),
+            1,
+        )
+
+
+def test_a_query_with_prefetches_is_refused(llr):
+    with pytest.raises(ImproperlyConfigured, match="without prefetches"):
+        compiled_rows(
+            "test.refused_prefetch",
+            lambda case_id: Case.objects.filter(pk=case_id).prefetch_related("transitions"),
+            1,
+        )
