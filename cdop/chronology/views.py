@@ -11,6 +11,7 @@ from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
 from cdop.chronology.forms import NEWEST_FIRST, OLDEST_FIRST, ChronologyFilterForm
 from cdop.chronology.pdf import chronology_pdf
+from cdop.chronology.presenters import entries_html, kind_checkboxes_html
 from cdop.chronology.registry import Entry, Kind, chronology_kinds
 from cdop.chronology.selectors import chronology_entries, chronology_latest
 from cdop.chronology.services import chronology_export_record
@@ -54,15 +55,16 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
     filters = form.filters()  # none at all if the form has errors
     entries = [] if invalid else chronology_entries(user=request.user, case=case, **filters)  # type: ignore[arg-type]
     audit_read(obj=case)
+    rows = _with_labels(entries)
     return render(
         request,
         "chronology/page.html",
         {
             "case": case,
             "form": form,
-            "rows": _with_labels(entries),
-            "kinds": _kinds_in_order(),
-            "selected_kinds": filters["kinds"],
+            "rows": rows,
+            "entries_html": entries_html(rows),
+            "kind_checkboxes": kind_checkboxes_html(_kinds_in_order(), filters["kinds"]),
             "oldest_first": filters["order"] == OLDEST_FIRST,
             "query": request.GET.urlencode(),
         },
@@ -95,4 +97,5 @@ def chronology_pdf_download(request: HttpRequest, reference: str) -> HttpRespons
 
 def chronology_section(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     """The latest entries on the case page, with a link to the whole chronology."""
-    return {"rows": _with_labels(chronology_latest(user=request.user, case=case))}  # type: ignore[arg-type]
+    rows = _with_labels(chronology_latest(user=request.user, case=case))  # type: ignore[arg-type]
+    return {"rows": rows, "entries_html": entries_html(rows)}

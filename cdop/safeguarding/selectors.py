@@ -74,7 +74,7 @@ class Safeguarding:
 
 
 def safeguarding_for_case(*, case: Case) -> Safeguarding:
-    """Everything safeguarding on the case, in four queries, each built once (compiled_rows).
+    """Everything safeguarding on the case, in up to four queries (the referrals only where there are concerns), each built once (compiled_rows).
     The caller has checked can_view_safeguarding."""
     now = timezone.now()
     concerns = compiled_rows(
@@ -85,12 +85,16 @@ def safeguarding_for_case(*, case: Case) -> Safeguarding:
         case.pk,
     )
     referrals: dict[int, list[SafeguardingReferral]] = {}
-    for referral in compiled_rows(
-        "safeguarding.referrals",
-        lambda case_id: SafeguardingReferral.objects.filter(concern__case_id=case_id).order_by(
-            "sent_on", "pk"
-        ),
-        case.pk,
+    for referral in (
+        compiled_rows(
+            "safeguarding.referrals",
+            lambda case_id: SafeguardingReferral.objects.filter(concern__case_id=case_id).order_by(
+                "sent_on", "pk"
+            ),
+            case.pk,
+        )
+        if concerns
+        else ()
     ):
         referrals.setdefault(referral.concern_id, []).append(referral)
     clocks: dict[str, list[ClockView]] = {}
