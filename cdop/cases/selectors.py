@@ -29,6 +29,7 @@ from cdop.cases.search import (
 from cdop.cases.totals import area_totals
 from cdop.cases.workflow import Status, Transition, transitions_from
 from cdop.clocks.selectors import DUE_SOON_DAYS
+from cdop.core.compiled import compiled_rows
 from cdop.core.crypto import decrypt, index_of
 from cdop.core.db import db_date, db_datetime, fetch_rows
 from cdop.notifications.duplicates import normalise_name
@@ -514,8 +515,11 @@ def case_key_worker_choices(*, user: User) -> list[tuple[int, str]] | None:
 def case_get_for_user(*, user: User, reference: str) -> Case:
     """The case, or a 404 for anyone who may not read it (so a reference reveals nothing)."""
     # Only the area comes along: the page shows it; anything else is read when needed.
-    found = list(
-        Case.objects.select_related("area").filter(reference=reference[:24]).order_by()[:1]
+    # Every case page asks this first: its SQL is built once (compiled_rows).
+    found = compiled_rows(
+        "cases.case_get_for_user",
+        lambda ref: Case.objects.select_related("area").filter(reference=ref).order_by()[:1],
+        reference[:24],
     )
     case = found[0] if found else None
     if case is None or not permissions.can_view_case(user, case):

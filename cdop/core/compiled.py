@@ -27,9 +27,14 @@ from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
+V = TypeVar("V", int, str)
 
-# Two ids no row has (ids count up from 1): where each shows in the parameters, the value goes.
-MARKS = (-7_301_000_000_001, -7_301_000_000_002)
+# Two values of each kind no row has (ids count up from 1; no reference looks like these):
+# where the first shows in the parameters, the value goes. Never sent to the database.
+MARKS: dict[type, tuple[Any, Any]] = {
+    int: (-7_301_000_000_001, -7_301_000_000_002),
+    str: ("~compiled-mark-1~", "~compiled-mark-2~"),
+}
 
 
 @dataclass(frozen=True)
@@ -41,13 +46,14 @@ class _Compiled:
     slots: tuple[int, ...]  # where the value goes in params
 
 
-def compiled_rows(key: str, build: Callable[[int], QuerySet[Any, T]], value: int) -> list[T]:
+def compiled_rows(key: str, build: Callable[[V], QuerySet[Any, T]], value: V) -> list[T]:
     """The rows of build(value), its SQL built once per connection under `key` (a name
-    for the query in the code, e.g. "chronology.status": one key, one query shape)."""
+    for the query in the code, e.g. "chronology.status": one key, one query shape). The
+    value is an id or a string (a reference), always of the same type for a key."""
     store = _store("default")
     entry = store.get(key)
     if entry is None:
-        entry = store[key] = _compile(key, build)
+        entry = store[key] = _compile(key, build, MARKS[type(value)])
     params = list(entry.params)
     for slot in entry.slots:
         params[slot] = value
@@ -75,8 +81,10 @@ def _store(alias: str) -> dict[str, _Compiled]:
     return found
 
 
-def _compile(key: str, build: Callable[[int], QuerySet[Any, Any]]) -> _Compiled:
-    first, second = build(MARKS[0]), build(MARKS[1])
+def _compile(
+    key: str, build: Callable[[Any], QuerySet[Any, Any]], marks: tuple[Any, Any]
+) -> _Compiled:
+    first, second = build(marks[0]), build(marks[1])
     if first.db != "default" or first._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise ImproperlyConfigured(f"{key}: only a default-database query without prefetches")
     compiler = first.query.get_compiler(using=first.db)
@@ -85,13 +93,13 @@ def _compile(key: str, build: Callable[[int], QuerySet[Any, Any]]) -> _Compiled:
         other_sql, other_params = second.query.get_compiler(using=second.db).as_sql()
     except EmptyResultSet as error:
         raise ImproperlyConfigured(f"{key}: the query can never match anything") from error
-    slots = tuple(i for i, p in enumerate(params) if p == MARKS[0])
+    slots = tuple(i for i, p in enumerate(params) if p == marks[0])
     same_shape = (
         sql == other_sql
         and len(params) == len(other_params)
         and bool(slots)
         and all(
-            (other_params[i] == MARKS[1]) if i in slots else (other_params[i] == p)
+            (other_params[i] == marks[1]) if i in slots else (other_params[i] == p)
             for i, p in enumerate(params)
         )
     )

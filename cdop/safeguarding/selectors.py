@@ -74,8 +74,9 @@ class Safeguarding:
 
 
 def safeguarding_for_case(*, case: Case) -> Safeguarding:
-    """Everything safeguarding on the case, in up to four queries (the referrals only where there are concerns), each built once (compiled_rows).
-    The caller has checked can_view_safeguarding."""
+    """Everything safeguarding on the case, in up to four queries (the referrals only where
+    there are concerns), each built once (compiled_rows). The caller has checked
+    can_view_safeguarding."""
     now = timezone.now()
     concerns = compiled_rows(
         "safeguarding.concerns",

@@ -121,3 +121,16 @@ def test_a_query_with_prefetches_is_refused(llr):
             lambda case_id: Case.objects.filter(pk=case_id).prefetch_related("transitions"),
             1,
         )
+
+
+def test_a_string_value_such_as_a_reference_takes_its_place_too(two_cases):
+    first, second = two_cases
+
+    def by_reference(reference: str):  # type: ignore[no-untyped-def]
+        return Case.objects.select_related("area").filter(reference=reference)
+
+    found = [compiled_rows("test.by_reference", by_reference, c.reference) for c in two_cases]
+
+    assert [[c.pk for c in rows] for rows in found] == [[first.pk], [second.pk]]
+    assert found[0][0].area.slug == "llr"
+    assert compiled_rows("test.by_reference", by_reference, "LLR-NO-SUCH") == []
