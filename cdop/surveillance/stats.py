@@ -8,6 +8,7 @@ from the probability mass function with the standard library (no SciPy).
 
 from __future__ import annotations
 
+import functools
 import math
 from enum import StrEnum
 
@@ -44,8 +45,10 @@ def poisson_pmf(k: int, mean: float) -> float:
     return math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1))
 
 
+@functools.lru_cache(maxsize=4096)
 def poisson_upper_tail(observed: int, mean: float) -> float:
-    """P(X >= observed) for X ~ Poisson(mean): the chance of a count at least this high."""
+    """P(X >= observed) for X ~ Poisson(mean): the chance of a count at least this high.
+    Kept for the same values: the dashboard asks the same few hundred on every view."""
     if mean < 0:
         raise ValueError("A Poisson mean cannot be negative")
     if observed <= 0:
