@@ -28,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not areas:
         raise Http404
     slug = request.GET.get("area", "").strip() or areas[0].slug
-    area = selectors.surveillance_area_get_for_user(user=user, slug=slug)
+    area = selectors.surveillance_area_get_for_user(user=user, slug=slug, readable=areas)
     form = DashboardForm(request.GET)
     context: dict[str, object] = {"area": area, "areas": areas, "form": form}
     if not form.is_valid():

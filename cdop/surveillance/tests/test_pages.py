@@ -201,3 +201,21 @@ def test_cases_of_the_history_are_not_in_the_list(
     assert len(listed) == 3  # died 5, 15 and 25 days ago
     older = Case.objects.filter(area=llr, date_of_death__lt=days_ago(29))
     assert not any(c.reference in page for c in older)
+
+
+def test_an_area_already_found_readable_is_not_looked_up_again(
+    alice: User, olu: User, llr: Area, django_assert_num_queries: Callable[..., object]
+) -> None:
+    from django.http import Http404
+
+    from cdop.surveillance.selectors import (
+        surveillance_area_get_for_user,
+        surveillance_areas_for_user,
+    )
+
+    readable = surveillance_areas_for_user(user=alice)
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        assert surveillance_area_get_for_user(user=alice, slug="llr", readable=readable) == llr
+    # An area not among them is still asked for, and refused to someone who may not read it.
+    with pytest.raises(Http404):
+        surveillance_area_get_for_user(user=olu, slug="llr", readable=readable[:0])
