@@ -44,6 +44,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[int, ...]  # where the value goes in params
+    converters: dict[int, Any]  # each column's converters (dates, encrypted fields)
 
 
 def compiled_rows(key: str, build: Callable[[V], QuerySet[Any, T]], value: V) -> list[T]:
@@ -59,10 +60,11 @@ def compiled_rows(key: str, build: Callable[[V], QuerySet[Any, T]], value: V) ->
         params[slot] = value
     ready = (entry.sql, tuple(params))
     compiler = copy.copy(entry.compiler)
-    # Django's iterables ask the query for a compiler and the compiler for its SQL: this
-    # one answers with the SQL already built (its select, klass_info and converters are the
-    # first build's, filled when it was built).
+    # Django's iterables ask the query for a compiler, the compiler for its SQL and then for
+    # each column's converters: this one answers with those already made (its select and
+    # klass_info are the first build's, filled when it was built).
     compiler.as_sql = lambda *args, **kwargs: ready  # type: ignore[method-assign]
+    compiler.get_converters = lambda expressions: entry.converters  # type: ignore[method-assign]
     query = entry.queryset.query.clone()
     query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
     queryset = entry.queryset.all()
@@ -108,4 +110,5 @@ def _compile(
             f"{key}: its SQL must differ only in the value given (found other changes, or "
             "no place for the value): it cannot be built once and reused"
         )
-    return _Compiled(first, compiler, sql, tuple(params), slots)
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    return _Compiled(first, compiler, sql, tuple(params), slots, converters)
