@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
 from cdop.api.exceptions import PageNotFoundError
+from cdop.api.presenters import PageRows
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -50,15 +51,15 @@ class StaffPagination(PageNumberPagination):  # type: ignore[misc]
         queryset: QuerySet[Any],
         request: Request,
         *,
-        columns: Sequence[str],
+        rows: PageRows,
         total: int | None = None,
     ) -> list[tuple[Any, ...]]:
-        """The page's rows as tuples of these columns, in the list's order.
+        """The page's rows (rows.select's columns), in the list's order.
 
-        The count (unless the caller knows it: `total`) and the page's ids first, from the
-        filter and the order alone (no join to what the rows show, which would steer the
-        database off the index that gives the order), then those ids' columns: the work
-        does not grow with the table, and no row is made a model instance."""
+        The count (unless the caller knows it: `total`), then in one statement the page's
+        ids, from the filter and the order alone (no join to what the rows show, which
+        would steer the database off the index that gives the order), and those ids'
+        columns: the work does not grow with the table, and no row is a model instance."""
         size = self.get_page_size(request)
         number = _whole_number(request, "page", low=1, high=MAX_PAGE) or 1
         paginator = self.django_paginator_class(queryset.values_list("pk", flat=True), size)
@@ -73,7 +74,10 @@ class StaffPagination(PageNumberPagination):  # type: ignore[misc]
                 f" of up to {size} rows."
             ) from None
         self.request = request
-        # One statement: the page's ids as a subquery (ordered, limited) and their columns.
-        page_ids = self.page.object_list
-        rows = queryset.model._default_manager.filter(pk__in=page_ids)
-        return list(rows.order_by(*queryset.query.order_by).values_list(*columns))
+        ids = self.page.object_list
+        if ids.query.is_empty() or ids.query.low_mark == ids.query.high_mark:
+            return []
+        try:
+            return rows.fetch(ids, queryset)
+        except EmptyResultSet:  # a filter that matches nothing: no statement is sent
+            return []

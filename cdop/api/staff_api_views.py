@@ -154,7 +154,7 @@ class _ListView(StaffApiView):
     model: type[Model] = Case
     listing = "case_list"
     # The area's id first (for the audit), then what the rows show.
-    columns: tuple[str, ...] = ("area_id", *presenters.CASE_COLUMNS)
+    page_rows: presenters.PageRows = presenters.CASE_PAGE
     build_rows: Callable[[Sequence[presenters.Row]], list[dict[str, Any]]] = staticmethod(
         presenters.case_rows
     )
@@ -173,7 +173,7 @@ class _ListView(StaffApiView):
         filters = staff_filters_checked(self.filter_serializer, request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_rows(
-            self.rows(filters), request, columns=self.columns, total=self.total(filters)
+            self.rows(filters), request, rows=self.page_rows, total=self.total(filters)
         )
         references: dict[int, list[str]] = {}
         for row in page:
@@ -302,7 +302,7 @@ class NotificationListView(_ListView):
     row_serializer = NotificationSummarySerializer
     model = Notification
     listing = "notification_list"
-    columns = ("area_id", *presenters.NOTIFICATION_COLUMNS)
+    page_rows = presenters.NOTIFICATION_PAGE
     build_rows = staticmethod(presenters.notification_rows)
 
     def rows(self, filters: StaffFilters) -> QuerySet[Notification]:
@@ -362,7 +362,7 @@ class ActionListView(_ListView):
     row_serializer = ActionSummarySerializer
     model = Action
     listing = "action_list"
-    columns = ("area_id", *presenters.ACTION_COLUMNS)
+    page_rows = presenters.ACTION_PAGE
     build_rows = staticmethod(presenters.action_rows)
 
     def rows(self, filters: StaffFilters) -> QuerySet[Action]:

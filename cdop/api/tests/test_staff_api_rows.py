@@ -36,6 +36,7 @@ from cdop.api.tests.conftest import token_for
 from cdop.api.throttling import cache_store
 from cdop.cases.models import Case
 from cdop.cases.workflow import Status
+from cdop.core.kept import kept_forget_area
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
 from cdop.core.tests.helpers import committed
 from cdop.notifications.models import Notification
@@ -167,6 +168,22 @@ def test_a_notification_or_action_added_shows_in_the_kept_count_at_once(staff_ge
 
     assert staff_get("notifications/", token).json()["count"] == 2
     assert staff_get("actions/", token).json()["count"] == 2
+
+
+def test_forgetting_an_areas_figures_forgets_its_kept_counts(staff_get, alice, llr):
+    """Services that write without signals (a notification sent, bulk_create) call
+    kept_forget_area: the API's counts are among what it forgets."""
+    token = token_for(alice)
+    with committed():
+        NotificationFactory(area=llr)
+    assert staff_get("notifications/", token).json()["count"] == 1  # counted and kept
+    Notification.objects.bulk_create([NotificationFactory.build(area=llr)])  # no signals
+    assert staff_get("notifications/", token).json()["count"] == 1  # the kept count stands
+
+    with committed():
+        kept_forget_area(llr.pk)
+
+    assert staff_get("notifications/", token).json()["count"] == 2
 
 
 def test_the_kept_counts_are_each_areas_and_only_for_lists_not_otherwise_narrowed(alice, llr, kim):
