@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,6 +21,8 @@ from cdop.api.staff_filters import StaffFilters
 from cdop.areas.models import Area
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.selectors import case_get_for_user
+from cdop.cases.totals import area_totals
+from cdop.core.kept import kept_forget, kept_pending
 from cdop.notifications.models import ApiClient, Notification
 from cdop.notifications.selectors import notification_get_for_user
 from cdop.reporting.annual import AnnualReport, Period, annual_report, period_default
@@ -123,6 +127,101 @@ def staff_case_list(*, user: User, filters: StaffFilters) -> QuerySet[Case]:
             Q(opened_at__gte=since) | Q(status_changed_at__gte=since) | _changed_since(Case, since)
         )
     return cases.select_related("area", "key_worker").order_by("-opened_at", "-pk")
+
+
+def staff_case_total(*, user: User, filters: StaffFilters) -> int | None:
+    """How many cases staff_case_list holds, from the areas' kept totals (cdop.cases.totals)
+    as the case list page counts them, rather than a count of every case of the area on
+    each page (about 4 ms at 50,000 cases); None when the list is narrowed by anything but
+    its area, or the person reads only some of an area's cases (a key worker there), and
+    the list counts for itself."""
+    areas = _whole_areas(
+        filters,
+        permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS),
+        permissions.area_ids_with_roles(user, permissions.CASE_READERS),
+    )
+    if areas is None:
+        return None
+    return sum(t["cases"] for t in area_totals(areas, timezone.now()).values())
+
+
+# Each area's count of notifications and of actions, for the staff API's unfiltered lists,
+# kept as the case list's totals are (cdop.core.kept): forgotten when a notification or an
+# action of the area is saved or deleted (ApiConfig.ready) or the area's figures are (bulk
+# writes), and kept at most LIST_COUNT_SECONDS.
+LIST_COUNT_SECONDS = 120
+_LIST_COUNT_KEY = "api:list-count:{}:{}"
+_COUNTED: dict[str, type[models.Model]] = {"notifications": Notification, "actions": Action}
+
+
+def list_counts_forget(
+    area_id: int | None, *, kinds: tuple[str, ...] = ("notifications", "actions")
+) -> None:
+    """Forget an area's kept counts of notifications and actions (or of these kinds)."""
+    if area_id is not None:
+        for kind in kinds:
+            kept_forget(_LIST_COUNT_KEY.format(kind, area_id))
+
+
+def _kept_area_counts(kind: str, areas: list[int]) -> int:
+    """How many notifications or actions (`kind`) these areas hold between them: each
+    area's count from the shared cache, the missing ones counted in one statement."""
+    keys = {_LIST_COUNT_KEY.format(kind, area_id): area_id for area_id in areas}
+    # This transaction's own writes not yet committed: those areas counted afresh, not kept.
+    pending = kept_pending(keys)
+    cached = cache.get_many([key for key in keys if key not in pending])
+    found: dict[int, int] = {keys[key]: value for key, value in cached.items()}
+    missing = [area_id for area_id in areas if area_id not in found]
+    if missing:
+        counted = dict(
+            _COUNTED[kind]
+            ._default_manager.filter(area_id__in=missing)
+            .values_list("area_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        fresh = {area_id: counted.get(area_id, 0) for area_id in missing}
+        cache.set_many(
+            {key: fresh[a] for key, a in keys.items() if a in fresh and key not in pending},
+            LIST_COUNT_SECONDS,
+        )
+        found |= fresh
+    return sum(found.values())
+
+
+def _whole_areas(filters: StaffFilters, readable: list[int], others: list[int]) -> list[int] | None:
+    """The areas an unfiltered list (or one narrowed only to an area) holds in full: None if
+    it is narrowed otherwise, or holds rows of `others` (areas read only in part)."""
+    if dataclasses.replace(filters, area_id=None) != StaffFilters():
+        return None
+    if filters.area_id is not None:
+        return [filters.area_id] if filters.area_id in readable else None
+    if not readable or set(others) - set(readable):
+        return None
+    return readable
+
+
+def staff_notification_total(*, user: User, filters: StaffFilters) -> int | None:
+    """How many notifications staff_notification_list holds, from each area's kept count,
+    rather than a count of every notification of the area on each page (3 to 6 ms at
+    50,000); None when the list is narrowed by anything but its area, or holds a key
+    worker's notifications of an area not read in full, and the list counts for itself."""
+    areas = _whole_areas(
+        filters,
+        permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS),
+        permissions.area_ids_with_roles(user, frozenset({Role.KEY_WORKER})),
+    )
+    return None if areas is None else _kept_area_counts("notifications", areas)
+
+
+def staff_action_total(*, user: User, filters: StaffFilters) -> int | None:
+    """How many actions staff_action_list holds, from each area's kept count (the tracker's
+    readers read every action of their areas); None when the list is narrowed by anything
+    but its area."""
+    areas = _whole_areas(
+        filters, permissions.area_ids_with_roles(user, permissions.ACTION_TRACKER_READERS), []
+    )
+    return None if areas is None else _kept_area_counts("actions", areas)
 
 
 def staff_case_get(*, user: User, reference: str) -> Case:

@@ -8,7 +8,7 @@ every read of case data as the pages do, and answers only GET (405 for anything 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from cdop.accounts.models import User
 from cdop.actions.models import Action
-from cdop.api import selectors
+from cdop.api import presenters, selectors
 from cdop.api.authentication import (
     IsSignedInStaff,
     MFASessionAuthentication,
@@ -45,8 +45,9 @@ from cdop.api.staff_filters import (
     AnnualReportFilterSerializer,
     CaseFilterSerializer,
     NotificationFilterSerializer,
+    StaffFilters,
     StatisticsFilterSerializer,
-    staff_filters,
+    staff_filters_checked,
 )
 from cdop.api.staff_serializers import (
     ActionDetailSerializer,
@@ -142,30 +143,41 @@ class StaffApiView(APIView):  # type: ignore[misc]
 
 
 class _ListView(StaffApiView):
-    """A filtered, paged list, audited like an export of the pages' lists."""
+    """A filtered, paged list, audited like an export of the pages' lists.
+
+    Its rows are built in Python from the columns they show (cdop.api.presenters), the same
+    JSON as `row_serializer`, which describes them in the schema."""
 
     pagination_class = StaffPagination
     filter_serializer: type[serializers.Serializer] = CaseFilterSerializer
     row_serializer: type[serializers.Serializer] = CaseSummarySerializer
     model: type[Model] = Case
     listing = "case_list"
+    # The area's id first (for the audit), then what the rows show.
+    page_rows: presenters.PageRows = presenters.CASE_PAGE
+    build_rows: Callable[[Sequence[presenters.Row]], list[dict[str, Any]]] = staticmethod(
+        presenters.case_rows
+    )
 
-    def rows(self, filters: Any) -> QuerySet[Any]:
+    def rows(self, filters: StaffFilters) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def reference_of(self, row: Any) -> str:
-        return str(row.reference)
+    def total(self, filters: StaffFilters) -> int | None:
+        """How many rows the list holds, if known without counting them; None to count."""
+        return None
+
+    def reference_of(self, row: presenters.Row) -> str:
+        return str(row[1])
 
     def get(self, request: Request) -> Response:
-        checked = self.filter_serializer(data=request.query_params)
-        checked.is_valid(raise_exception=True)
+        filters = staff_filters_checked(self.filter_serializer, request.query_params)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            self.rows(staff_filters(checked.validated_data)), request
+        page = paginator.paginate_rows(
+            self.rows(filters), request, rows=self.page_rows, total=self.total(filters)
         )
         references: dict[int, list[str]] = {}
         for row in page:
-            references.setdefault(row.area_id, []).append(self.reference_of(row))
+            references.setdefault(row[0], []).append(self.reference_of(row))
         staff_api_list_audit(
             user=self.user,
             model=self.model,
@@ -173,7 +185,7 @@ class _ListView(StaffApiView):
             terms={k: ", ".join(v) for k, v in request.query_params.lists() if any(v)},
             references=references,
         )
-        return paginator.get_paginated_response(self.row_serializer(page, many=True).data)
+        return paginator.get_paginated_response(self.build_rows([row[1:] for row in page]))
 
 
 _PAGE_PARAMETERS = [
@@ -232,8 +244,11 @@ class CaseListView(_ListView):
     model = Case
     listing = "case_list"
 
-    def rows(self, filters: Any) -> QuerySet[Case]:
+    def rows(self, filters: StaffFilters) -> QuerySet[Case]:
         return selectors.staff_case_list(user=self.user, filters=filters)
+
+    def total(self, filters: StaffFilters) -> int | None:
+        return selectors.staff_case_total(user=self.user, filters=filters)
 
     @_list_schema(
         operation_id="staff_case_list",
@@ -287,9 +302,14 @@ class NotificationListView(_ListView):
     row_serializer = NotificationSummarySerializer
     model = Notification
     listing = "notification_list"
+    page_rows = presenters.NOTIFICATION_PAGE
+    build_rows = staticmethod(presenters.notification_rows)
 
-    def rows(self, filters: Any) -> QuerySet[Notification]:
+    def rows(self, filters: StaffFilters) -> QuerySet[Notification]:
         return selectors.staff_notification_list(user=self.user, filters=filters)
+
+    def total(self, filters: StaffFilters) -> int | None:
+        return selectors.staff_notification_total(user=self.user, filters=filters)
 
     @_list_schema(
         operation_id="staff_notification_list",
@@ -342,12 +362,17 @@ class ActionListView(_ListView):
     row_serializer = ActionSummarySerializer
     model = Action
     listing = "action_list"
+    page_rows = presenters.ACTION_PAGE
+    build_rows = staticmethod(presenters.action_rows)
 
-    def rows(self, filters: Any) -> QuerySet[Action]:
+    def rows(self, filters: StaffFilters) -> QuerySet[Action]:
         return selectors.staff_action_list(user=self.user, filters=filters)
 
-    def reference_of(self, row: Any) -> str:
-        return str(row.number)
+    def total(self, filters: StaffFilters) -> int | None:
+        return selectors.staff_action_total(user=self.user, filters=filters)
+
+    def reference_of(self, row: presenters.Row) -> str:
+        return f"ACT-{row[1]:05d}"  # Action.number, from its pk
 
     @_list_schema(
         operation_id="staff_action_list",
