@@ -17,14 +17,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
 
 from cdop.cases.models import Case
 from cdop.cases.workflow import OPEN, Status
-from cdop.core.crypto import blind_index
+from cdop.core.crypto import blind_index, normalise_nhs_number
 from cdop.notifications.models import Notification
 
 # Closed cases stay candidates for this long after they were opened (a late notifier).
@@ -214,8 +214,9 @@ def _swapped(value: datetime.date) -> datetime.date | None:
 
 
 def _nhs(value: str) -> str:
-    digits = re.sub(r"\s", "", value or "")
-    return digits if len(digits) == 10 and digits.isdigit() else ""
+    """The number as its blind index reads it, so that the database's narrowing by the index
+    and this comparison agree on which records have a number, and which the same one."""
+    return normalise_nhs_number(value)
 
 
 def _postcode(value: str) -> str:
@@ -310,11 +311,11 @@ class _Filter:
         dob = self.notification.child_date_of_birth
         self.dates_of_birth = {dob} | ({_swapped(dob)} - {None})  # type: ignore[operator]
 
-    @property
+    @functools.cached_property
     def nhs(self) -> str:
         return _nhs(self.notification.child_nhs_number)
 
-    @property
+    @functools.cached_property
     def nhs_index(self) -> str:
         """The NHS number's blind index: the number itself is encrypted in the database."""
         return blind_index("nhs_number", self.nhs)
@@ -380,63 +381,34 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
     """For a page of the queue: each notification's strongest candidate band, where it is
     Likely or Certain (the queue flags only those).
 
-    A Likely match needs the same date of birth (or with day and month swapped: any other
-    difference holds a match at Possible), and a Certain one the same NHS number; so the
-    database narrows to those two keys, in two queries for the whole page, and each
-    notification is compared only with the rows that share a key with it.
+    A Certain match is the same NHS number, which the database finds by its blind index
+    without decrypting anything (_certain). A Likely match needs the same date of birth (or
+    with day and month swapped: any other difference holds a match at Possible), and for a
+    notification with an NHS number, a candidate without one (another number holds it at
+    Possible too): only those rows are read and decrypted (_likely_pool), and each
+    notification is compared only with the rows that share a date of birth with it.
     """
     if not notifications:
         return {}
     filters = [_Filter(n) for n in notifications]
-    area_ids = {n.area_id for n in notifications}
-    dates = set().union(*(f.dates_of_birth for f in filters))
-    numbers = {f.nhs_index for f in filters} - {""}
-    keys = Q(child_date_of_birth__in=dates)
-    if numbers:
-        keys |= Q(child_nhs_number_index__in=numbers)
-    columns = (
-        "pk",
-        "area_id",
-        "child_first_name",
-        "child_last_name",
-        "child_date_of_birth",
-        "child_nhs_number",
-        "child_postcode",
-        "date_of_death",
-    )
-    pool: list[ChildDetails] = list(
-        Case.objects.filter(_candidate_cases(area_ids)).filter(keys).only(*columns)[:5000]
-    )
-    pool += (
-        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW)
-        .filter(keys)
-        .only(*columns, "case_id")[:5000]
-    )
-    # The pool by key (a date of birth, an NHS number), and under each key by area and by
-    # the details duplicate_match reads: records with the same details score the same, so a
-    # notification is scored once against each group, not once against each record (several
-    # notifications of one death, or a form sent again and again, made the page compare
-    # every pair: 44,000 comparisons a page in the national benchmark).
-    groups: dict[object, dict[tuple[int, _Record], set[tuple[type, int]]]] = {}
-    for other in pool:
-        member = (type(other), other.pk)  # type: ignore[attr-defined]
-        group = (other.area_id, _details(other))  # type: ignore[attr-defined]
-        found_by: tuple[object, ...] = (other.child_date_of_birth, _nhs(other.child_nhs_number))
-        for key in found_by:
-            if key:
-                groups.setdefault(key, {}).setdefault(group, set()).add(member)
-    best: dict[int, Band] = {}
+    best = _certain(filters)
+    # The pool by date of birth, and under each by area and by the details duplicate_match
+    # reads: records with the same details score the same, so a notification is scored once
+    # against each group, not once against each record (several notifications of one death,
+    # or a form sent again and again, made the page compare every pair).
+    groups: dict[datetime.date, dict[tuple[int, _Record], set[tuple[type, int]]]] = {}
+    for kind, pk, area_id, details in _likely_pool(filters):
+        by_details = groups.setdefault(details.child_date_of_birth, {})
+        by_details.setdefault((area_id, details), set()).add((kind, pk))
     bands: dict[tuple[_Record, _Record], Band | None] = {}
     for narrow in filters:
         notification = narrow.notification
+        if notification.pk in best:
+            continue  # Certain: nothing stronger to find
         mine = _details(notification)
-        # Not compared with itself, nor with the case it was added to.
-        own: set[tuple[type, int]] = {(Notification, notification.pk)}
-        if notification.case_id is not None:
-            own.add((Case, notification.case_id))
-        wanted: tuple[object, ...] = (*narrow.dates_of_birth, narrow.nhs)
-        for key in wanted:
-            for (area_id, details), members in groups.get(key, {}).items() if key else ():
+        own = _own(notification)
+        for key in narrow.dates_of_birth:
+            for (area_id, details), members in groups.get(key, {}).items():
                 if area_id != notification.area_id or members <= own:
                     continue
                 pair = (mine, details)
@@ -446,9 +418,101 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
                 band = bands[pair]
                 if band is not None and band >= Band.LIKELY and band > best.get(notification.pk, 0):
                     best[notification.pk] = band
-            if best.get(notification.pk) == Band.CERTAIN:
-                break  # nothing stronger to find
     return best
+
+
+# Most records carry an NHS number: for a notification with one, only candidates without
+# one can be Likely, so a backlog of one child's notifications (or of many children born on
+# one day) is neither read nor decrypted unless it can change the hint.
+_POOL_COLUMNS = (
+    "pk",
+    "area_id",
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "child_nhs_number",
+    "child_postcode",
+    "date_of_death",
+)
+_POOL_LIMIT = 10_000
+
+
+def _own(notification: Notification) -> set[tuple[type, int]]:
+    """A notification is not compared with itself, nor with the case it was added to."""
+    own: set[tuple[type, int]] = {(Notification, notification.pk)}
+    if notification.case_id is not None:
+        own.add((Case, notification.case_id))
+    return own
+
+
+def _certain(filters: Sequence[_Filter]) -> dict[int, Band]:
+    """The notifications that share their NHS number with a candidate: one statement that
+    counts, by area and blind index, the candidate cases and new notifications (nothing is
+    decrypted). A group holds another record than the notification's own when it counts
+    more than one, or its one record is not the notification's own."""
+    numbers = {f.nhs_index for f in filters} - {""}
+    if not numbers:
+        return {}
+    area_ids = {f.notification.area_id for f in filters}
+
+    def counted(queryset: QuerySet[Any], kind: int) -> QuerySet[Any, tuple[Any, ...]]:
+        groups: QuerySet[Any, tuple[Any, ...]] = (
+            queryset.filter(child_nhs_number_index__in=numbers)
+            .order_by()
+            .values_list("area_id", "child_nhs_number_index")
+            .annotate(records=Count("pk"), lowest=Min("pk"), kind=Value(kind))
+        )
+        return groups
+
+    cases = counted(Case.objects.filter(_candidate_cases(area_ids)), 0)
+    others = counted(
+        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW), 1
+    )
+    found: dict[tuple[int, str, type], tuple[int, int]] = {
+        (area_id, number, Notification if kind else Case): (records, lowest)
+        for area_id, number, records, lowest, kind in cases.union(others, all=True)
+    }
+    best: dict[int, Band] = {}
+    for narrow in filters:
+        notification = narrow.notification
+        own = dict(_own(notification))
+        for kind in (Case, Notification):
+            records, lowest = found.get((notification.area_id, narrow.nhs_index, kind), (0, 0))
+            if records > 1 or (records == 1 and lowest != own.get(kind)):
+                best[notification.pk] = Band.CERTAIN
+    return best
+
+
+def _likely_pool(filters: Sequence[_Filter]) -> list[tuple[type, int, int, _Record]]:
+    """The candidate cases and new notifications that could be a Likely match of one of
+    these notifications: the same area and a date of birth it looks for, and no NHS number
+    where the notification has one. One statement, decrypted as it is read."""
+    area_ids = {f.notification.area_id for f in filters}
+    with_number = set().union(*(f.dates_of_birth for f in filters if f.nhs))
+    without_number = set().union(*(f.dates_of_birth for f in filters if not f.nhs))
+    keys = Q(child_date_of_birth__in=without_number)
+    if with_number - without_number:
+        keys |= Q(child_date_of_birth__in=with_number - without_number, child_nhs_number_index="")
+    cases = (
+        Case.objects.filter(_candidate_cases(area_ids))
+        .filter(keys)
+        .order_by()
+        .values_list(*_POOL_COLUMNS)
+        .annotate(kind=Value(0))
+    )
+    others = (
+        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW)
+        .filter(keys)
+        .order_by()
+        .values_list(*_POOL_COLUMNS)
+        .annotate(kind=Value(1))
+    )
+    return [
+        (Notification if kind else Case, pk, area_id, _Record(first, last, born, nhs, post, died))
+        for pk, area_id, first, last, born, nhs, post, died, kind in cases.union(others, all=True)[
+            :_POOL_LIMIT
+        ]
+    ]
 
 
 @dataclass(unsafe_hash=True)
