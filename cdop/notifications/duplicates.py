@@ -63,6 +63,15 @@ class ChildDetails(Protocol):
     date_of_death: datetime.date
 
 
+class NotifiedChild(ChildDetails, Protocol):
+    """A new notification as the queue's hint reads it: a Notification, or the queue's
+    plain row of one (selectors.QueuedNotification)."""
+
+    pk: int
+    area_id: int
+    case_id: int | None
+
+
 @dataclass(frozen=True)
 class Match:
     band: Band
@@ -304,7 +313,7 @@ def duplicate_match(a: ChildDetails, b: ChildDetails) -> Match | None:
 class _Filter:
     """The narrowing done in SQL: the keys a candidate must share with the notification."""
 
-    notification: Notification
+    notification: NotifiedChild
     dates_of_birth: set[datetime.date] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -377,7 +386,7 @@ def duplicate_candidates(*, notification: Notification) -> list[Candidate]:
     return _ranked(found)
 
 
-def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, Band]:
+def duplicate_best_bands(*, notifications: Sequence[NotifiedChild]) -> dict[int, Band]:
     """For a page of the queue: each notification's strongest candidate band, where it is
     Likely or Certain (the queue flags only those).
 
@@ -437,7 +446,7 @@ _POOL_COLUMNS = (
 _POOL_LIMIT = 10_000
 
 
-def _own(notification: Notification) -> set[tuple[type, int]]:
+def _own(notification: NotifiedChild) -> set[tuple[type, int]]:
     """A notification is not compared with itself, nor with the case it was added to."""
     own: set[tuple[type, int]] = {(Notification, notification.pk)}
     if notification.case_id is not None:

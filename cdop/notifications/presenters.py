@@ -18,10 +18,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cdop.cases.models import Expectedness
 from cdop.cases.presenters import short_date, short_datetime
-from cdop.notifications.selectors import TriageRow
+from cdop.notifications.models import Notification
+from cdop.notifications.selectors import QueuedNotification, TriageRow
 
 _EXPECTEDNESS = dict(Expectedness.choices)
 _RESIDENCE_COLOURS = {"This area": "green", "Unknown": "grey"}
+
+
+def _area_name(notification: Notification | QueuedNotification) -> str:
+    if isinstance(notification, QueuedNotification):
+        return notification.area_short_name
+    return notification.area.short_name
 
 
 def queue_rows(rows: Sequence[TriageRow]) -> SafeString:
@@ -61,6 +68,6 @@ def queue_rows(rows: Sequence[TriageRow]) -> SafeString:
             f'<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{colour}">'
             f"{escape(row.residence)}</strong></td>"
             f'<td class="govuk-table__cell">{escape(n.notifier_organisation)}'
-            f'<br><span class="govuk-body-s">{escape(n.area.short_name)}</span></td></tr>'
+            f'<br><span class="govuk-body-s">{escape(_area_name(n))}</span></td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped

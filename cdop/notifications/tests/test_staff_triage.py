@@ -263,3 +263,19 @@ def test_an_empty_queue_says_so(llr, client_for, alice):
 
     assert "There are no notifications here." in text
     assert "0 notifications" in text
+
+
+def test_the_queue_names_the_area_the_child_lived_in_without_an_authority_code(
+    llr, other_area, client_for, alice
+):
+    NotificationFactory(
+        area=llr,
+        residence_status=ResidenceStatus.OTHER_AREA,
+        residence_upper_code="",
+        residence_lower_code="",
+        residence_area=other_area,
+    )
+
+    text = client_for(alice).get("/staff/notifications/").text
+
+    assert "Other area: Demo Shire" in text
