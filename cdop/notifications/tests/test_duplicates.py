@@ -321,8 +321,8 @@ def _live_best_bands(notifications):
 @pytest.mark.django_db
 def test_the_queue_hint_is_the_live_comparisons_for_varied_records(llr, other_area):
     """Names, dates of birth (some swapped), NHS numbers (some missing, one with dashes),
-    cases in several states and two areas: the hint flags exactly what comparing every
-    candidate would flag, never fewer."""
+    cases in several states, some opened long ago, and two areas: the hint flags exactly
+    what comparing every candidate would flag, never fewer."""
     rng = random.Random(8)
     firsts = ["Ava", "Ava", "Isla", "Will", "William", ""]
     lasts = ["Harbury", "Harbery", "Quill", "Smith-Jones"]
@@ -348,6 +348,9 @@ def test_the_queue_hint_is_the_live_comparisons_for_varied_records(llr, other_ar
         )
         for _ in range(40)
     ]
+    for old in cases[::3]:  # opened long ago: a candidate only while still open
+        old.opened_at -= datetime.timedelta(days=800)
+        old.save()
     notifications = [
         NotificationFactory(
             area=rng.choice([llr, llr, other_area]),
