@@ -166,8 +166,12 @@ class Case(ChildDeath):
             models.Index(fields=["area", "search_last_prefix"], name="case_area_last_prefix"),
             models.Index(fields=["area", "search_first_prefix"], name="case_area_first_prefix"),
             models.Index(fields=["area", "child_nhs_number_index"], name="case_area_nhs_number"),
-            # Duplicate hints on the notification queue look cases up by date of birth.
-            models.Index(fields=["area", "child_date_of_birth"], name="case_area_dob"),
+            # Duplicate hints on the notification queue look cases up by date of birth, and
+            # for a notification with an NHS number only those without one (duplicates.py).
+            models.Index(
+                fields=["area", "child_date_of_birth", "child_nhs_number_index"],
+                name="case_area_dob_nhs_number",
+            ),
             models.Index(fields=["area", "date_of_death", "id"], name="case_area_death_id"),
             # A year of deaths listed newest first: its page's ids are picked from this index
             # alone (selectors.LateRows), and only those fifty rows are read.

@@ -19,12 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from cdop.cases.models import Case
 from cdop.cases.workflow import OPEN, Status
-from cdop.core.crypto import blind_index
+from cdop.core.crypto import blind_index, decrypt, normalise_nhs_number
+from cdop.core.db import db_date, fetch_rows
 from cdop.notifications.models import Notification
 
 # Closed cases stay candidates for this long after they were opened (a late notifier).
@@ -61,6 +63,15 @@ class ChildDetails(Protocol):
     child_nhs_number: str
     child_postcode: str
     date_of_death: datetime.date
+
+
+class NotifiedChild(ChildDetails, Protocol):
+    """A new notification as the queue's hint reads it: a Notification, or the queue's
+    plain row of one (selectors.QueuedNotification)."""
+
+    pk: int
+    area_id: int
+    case_id: int | None
 
 
 @dataclass(frozen=True)
@@ -214,8 +225,9 @@ def _swapped(value: datetime.date) -> datetime.date | None:
 
 
 def _nhs(value: str) -> str:
-    digits = re.sub(r"\s", "", value or "")
-    return digits if len(digits) == 10 and digits.isdigit() else ""
+    """The number as its blind index reads it, so that the database's narrowing by the index
+    and this comparison agree on which records have a number, and which the same one."""
+    return normalise_nhs_number(value)
 
 
 def _postcode(value: str) -> str:
@@ -303,18 +315,18 @@ def duplicate_match(a: ChildDetails, b: ChildDetails) -> Match | None:
 class _Filter:
     """The narrowing done in SQL: the keys a candidate must share with the notification."""
 
-    notification: Notification
+    notification: NotifiedChild
     dates_of_birth: set[datetime.date] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         dob = self.notification.child_date_of_birth
         self.dates_of_birth = {dob} | ({_swapped(dob)} - {None})  # type: ignore[operator]
 
-    @property
+    @functools.cached_property
     def nhs(self) -> str:
         return _nhs(self.notification.child_nhs_number)
 
-    @property
+    @functools.cached_property
     def nhs_index(self) -> str:
         """The NHS number's blind index: the number itself is encrypted in the database."""
         return blind_index("nhs_number", self.nhs)
@@ -376,67 +388,38 @@ def duplicate_candidates(*, notification: Notification) -> list[Candidate]:
     return _ranked(found)
 
 
-def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, Band]:
+def duplicate_best_bands(*, notifications: Sequence[NotifiedChild]) -> dict[int, Band]:
     """For a page of the queue: each notification's strongest candidate band, where it is
     Likely or Certain (the queue flags only those).
 
-    A Likely match needs the same date of birth (or with day and month swapped: any other
-    difference holds a match at Possible), and a Certain one the same NHS number; so the
-    database narrows to those two keys, in two queries for the whole page, and each
-    notification is compared only with the rows that share a key with it.
+    A Certain match is the same NHS number, which the database finds by its blind index
+    without decrypting anything (_certain). A Likely match needs the same date of birth (or
+    with day and month swapped: any other difference holds a match at Possible), and for a
+    notification with an NHS number, a candidate without one (another number holds it at
+    Possible too): only those rows are read and decrypted (_likely_pool), and each
+    notification is compared only with the rows that share a date of birth with it.
     """
     if not notifications:
         return {}
     filters = [_Filter(n) for n in notifications]
-    area_ids = {n.area_id for n in notifications}
-    dates = set().union(*(f.dates_of_birth for f in filters))
-    numbers = {f.nhs_index for f in filters} - {""}
-    keys = Q(child_date_of_birth__in=dates)
-    if numbers:
-        keys |= Q(child_nhs_number_index__in=numbers)
-    columns = (
-        "pk",
-        "area_id",
-        "child_first_name",
-        "child_last_name",
-        "child_date_of_birth",
-        "child_nhs_number",
-        "child_postcode",
-        "date_of_death",
-    )
-    pool: list[ChildDetails] = list(
-        Case.objects.filter(_candidate_cases(area_ids)).filter(keys).only(*columns)[:5000]
-    )
-    pool += (
-        Notification.objects.filter(area_id__in=area_ids, status=Notification.Status.NEW)
-        .filter(keys)
-        .only(*columns, "case_id")[:5000]
-    )
-    # The pool by key (a date of birth, an NHS number), and under each key by area and by
-    # the details duplicate_match reads: records with the same details score the same, so a
-    # notification is scored once against each group, not once against each record (several
-    # notifications of one death, or a form sent again and again, made the page compare
-    # every pair: 44,000 comparisons a page in the national benchmark).
-    groups: dict[object, dict[tuple[int, _Record], set[tuple[type, int]]]] = {}
-    for other in pool:
-        member = (type(other), other.pk)  # type: ignore[attr-defined]
-        group = (other.area_id, _details(other))  # type: ignore[attr-defined]
-        found_by: tuple[object, ...] = (other.child_date_of_birth, _nhs(other.child_nhs_number))
-        for key in found_by:
-            if key:
-                groups.setdefault(key, {}).setdefault(group, set()).add(member)
-    best: dict[int, Band] = {}
+    best = _certain(filters)
+    # The pool by date of birth, and under each by area and by the details duplicate_match
+    # reads: records with the same details score the same, so a notification is scored once
+    # against each group, not once against each record (several notifications of one death,
+    # or a form sent again and again, made the page compare every pair).
+    groups: dict[datetime.date, dict[tuple[int, _Record], set[tuple[type, int]]]] = {}
+    for kind, pk, area_id, details in _likely_pool(filters):
+        by_details = groups.setdefault(details.child_date_of_birth, {})
+        by_details.setdefault((area_id, details), set()).add((kind, pk))
     bands: dict[tuple[_Record, _Record], Band | None] = {}
     for narrow in filters:
         notification = narrow.notification
+        if notification.pk in best:
+            continue  # Certain: nothing stronger to find
         mine = _details(notification)
-        # Not compared with itself, nor with the case it was added to.
-        own: set[tuple[type, int]] = {(Notification, notification.pk)}
-        if notification.case_id is not None:
-            own.add((Case, notification.case_id))
-        wanted: tuple[object, ...] = (*narrow.dates_of_birth, narrow.nhs)
-        for key in wanted:
-            for (area_id, details), members in groups.get(key, {}).items() if key else ():
+        own = _own(notification)
+        for key in narrow.dates_of_birth:
+            for (area_id, details), members in groups.get(key, {}).items():
                 if area_id != notification.area_id or members <= own:
                     continue
                 pair = (mine, details)
@@ -446,9 +429,147 @@ def duplicate_best_bands(*, notifications: Sequence[Notification]) -> dict[int, 
                 band = bands[pair]
                 if band is not None and band >= Band.LIKELY and band > best.get(notification.pk, 0):
                     best[notification.pk] = band
-            if best.get(notification.pk) == Band.CERTAIN:
-                break  # nothing stronger to find
     return best
+
+
+# Most records carry an NHS number: for a notification with one, only candidates without
+# one can be Likely, so a backlog of one child's notifications (or of many children born on
+# one day) is neither read nor decrypted unless it can change the hint.
+_POOL_LIMIT = 10_000
+
+
+def _own(notification: NotifiedChild) -> set[tuple[type, int]]:
+    """A notification is not compared with itself, nor with the case it was added to."""
+    own: set[tuple[type, int]] = {(Notification, notification.pk)}
+    if notification.case_id is not None:
+        own.add((Case, notification.case_id))
+    return own
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _candidate_cases_sql(area_ids: Sequence[int]) -> tuple[str, list[object]]:
+    """_candidate_cases as SQL text and its parameters: the queue's two statements are
+    written as text (decision 77), as building them through the ORM cost several times what
+    the database took to answer."""
+    recent = timezone.now() - datetime.timedelta(days=RECENT_CASE_DAYS)
+    opened = sorted(OPEN)
+    return (
+        f"area_id IN ({_marks(area_ids)}) AND status <> %s"
+        f" AND (status IN ({_marks(opened)}) OR opened_at >= %s)",
+        [
+            *area_ids,
+            str(Status.MERGED),
+            *map(str, opened),
+            connection.ops.adapt_datetimefield_value(recent),
+        ],
+    )
+
+
+def _tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(Case._meta.db_table), quote(Notification._meta.db_table)
+
+
+def _certain(filters: Sequence[_Filter]) -> dict[int, Band]:
+    """The notifications that share their NHS number with a candidate: one statement that
+    counts, by area and blind index, the candidate cases and new notifications (nothing is
+    decrypted). A group holds another record than the notification's own when it counts
+    more than one, or its one record is not the notification's own."""
+    numbers = sorted({f.nhs_index for f in filters} - {""})
+    if not numbers:
+        return {}
+    area_ids = sorted({f.notification.area_id for f in filters})
+    cases, notifications = _tables()
+    candidate, candidate_params = _candidate_cases_sql(area_ids)
+    counted = "area_id, child_nhs_number_index, COUNT(*), MIN(id)"
+    grouped = "GROUP BY area_id, child_nhs_number_index"
+    sql = (
+        f"SELECT 0, {counted} FROM {cases} WHERE {candidate}"  # noqa: S608 - only names and marks
+        f" AND child_nhs_number_index IN ({_marks(numbers)}) {grouped}"
+        f" UNION ALL SELECT 1, {counted} FROM {notifications}"
+        f" WHERE area_id IN ({_marks(area_ids)}) AND status = %s"
+        f" AND child_nhs_number_index IN ({_marks(numbers)}) {grouped}"
+    )
+    params = [*candidate_params, *numbers, *area_ids, str(Notification.Status.NEW), *numbers]
+    found: dict[tuple[int, str, type], tuple[int, int]] = {
+        (area_id, number, Notification if kind else Case): (records, lowest)
+        for kind, area_id, number, records, lowest in fetch_rows(sql, params)
+    }
+    best: dict[int, Band] = {}
+    for narrow in filters:
+        notification = narrow.notification
+        own = dict(_own(notification))
+        for kind in (Case, Notification):
+            records, lowest = found.get((notification.area_id, narrow.nhs_index, kind), (0, 0))
+            if records > 1 or (records == 1 and lowest != own.get(kind)):
+                best[notification.pk] = Band.CERTAIN
+    return best
+
+
+def _decrypted(value: str | None) -> str:
+    """An encrypted column's value as its field gives it (EncryptedMixin.from_db_value)."""
+    return decrypt(value) if value else (value or "")
+
+
+def _likely_pool(filters: Sequence[_Filter]) -> list[tuple[type, int, int, _Record]]:
+    """The candidate cases and new notifications that could be a Likely match of one of
+    these notifications: the same area and a date of birth it looks for, and no NHS number
+    where the notification has one. One statement; only its rows are decrypted."""
+    area_ids = sorted({f.notification.area_id for f in filters})
+    with_number = set().union(*(f.dates_of_birth for f in filters if f.nhs))
+    without_number = sorted(set().union(*(f.dates_of_birth for f in filters if not f.nhs)))
+    only_numbered = sorted(with_number - set(without_number))
+    adapt = connection.ops.adapt_datefield_value
+    keys: list[str] = []
+    key_params: list[object] = []
+    if without_number:
+        keys.append(f"child_date_of_birth IN ({_marks(without_number)})")
+        key_params += map(adapt, without_number)
+    if only_numbered:
+        keys.append(
+            f"(child_date_of_birth IN ({_marks(only_numbered)}) AND child_nhs_number_index = %s)"
+        )
+        key_params += [*map(adapt, only_numbered), ""]
+    if not keys:
+        return []
+    cases, notifications = _tables()
+    candidate, candidate_params = _candidate_cases_sql(area_ids)
+    columns = (
+        "id, area_id, child_first_name, child_last_name, child_date_of_birth,"
+        " child_nhs_number, child_postcode, date_of_death"
+    )
+    sql = (
+        f"SELECT 0, {columns} FROM {cases} WHERE {candidate} AND ({' OR '.join(keys)})"  # noqa: S608
+        f" UNION ALL SELECT 1, {columns} FROM {notifications}"
+        f" WHERE area_id IN ({_marks(area_ids)}) AND status = %s AND ({' OR '.join(keys)})"
+        f" LIMIT {_POOL_LIMIT}"
+    )
+    params = [
+        *candidate_params,
+        *key_params,
+        *area_ids,
+        str(Notification.Status.NEW),
+        *key_params,
+    ]
+    return [
+        (
+            Notification if kind else Case,
+            pk,
+            area_id,
+            _Record(
+                _decrypted(first),
+                _decrypted(last),
+                db_date(born),  # type: ignore[arg-type]
+                _decrypted(nhs),
+                _decrypted(post),
+                db_date(died),  # type: ignore[arg-type]
+            ),
+        )
+        for kind, pk, area_id, first, last, born, nhs, post, died in fetch_rows(sql, params)
+    ]
 
 
 @dataclass(unsafe_hash=True)

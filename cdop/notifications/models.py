@@ -137,10 +137,22 @@ class Notification(ChildDeath):
             models.Index(
                 fields=["area", "-received_at", "-id"], name="notification_area_received_id"
             ),
-            models.Index(fields=["area", "status", "-received_at"], name="notification_queue"),
-            # Duplicates and the case search match NHS numbers through their blind index.
+            # The queue: a status oldest first (new) or newest first (the others), ties by id,
+            # read in either direction off the index without sorting the status's rows.
             models.Index(
-                fields=["area", "child_nhs_number_index"], name="notification_area_nhs_number"
+                fields=["area", "status", "received_at", "id"], name="notification_queue_order"
+            ),
+            # Duplicates and the case search match NHS numbers through their blind index; the
+            # queue's hints count new notifications by it off the index alone (duplicates.py).
+            models.Index(
+                fields=["area", "child_nhs_number_index", "status"],
+                name="notification_area_nhs_status",
+            ),
+            # The queue's hints look new notifications up by date of birth, and for one with
+            # an NHS number only those without one.
+            models.Index(
+                fields=["area", "child_date_of_birth", "child_nhs_number_index"],
+                name="notification_area_dob_nhs",
             ),
             # Surveillance's de-duplication of notifications without an NHS number.
             models.Index(

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -52,6 +53,76 @@ def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[
     )
 
 
+@dataclass(slots=True)
+class QueuedNotification:
+    """A notification as the queue shows it and compares it (its duplicate hint): plain
+    values read in one statement, without a model instance for it, its area and the area it
+    lived in (the ORM's instances cost more than the rest of the page)."""
+
+    pk: int
+    reference: str
+    received_at: datetime.datetime
+    status: str
+    area_id: int
+    case_id: int | None
+    child_first_name: str
+    child_last_name: str
+    child_date_of_birth: datetime.date
+    child_nhs_number: str
+    child_postcode: str
+    date_of_death: datetime.date
+    time_of_death: datetime.time | None
+    expectedness: str
+    jar_required: bool
+    residence_status: str
+    residence_area_id: int | None
+    residence_lower_code: str
+    residence_upper_code: str
+    notifier_organisation: str
+    area_short_name: str
+    residence_area_name: str | None
+
+
+# QueuedNotification's values, in its order.
+_QUEUED_COLUMNS = (
+    "pk",
+    "reference",
+    "received_at",
+    "status",
+    "area_id",
+    "case_id",
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "child_nhs_number",
+    "child_postcode",
+    "date_of_death",
+    "time_of_death",
+    "expectedness",
+    "jar_required",
+    "residence_status",
+    "residence_area_id",
+    "residence_lower_code",
+    "residence_upper_code",
+    "notifier_organisation",
+    "area__short_name",
+    "residence_area__name",
+)
+
+
+def notification_queue_page(
+    *, user: User, status: str, number: str | None, size: int
+) -> tuple[Page[int], list[QueuedNotification]]:
+    """A page of the queue and its notifications (a page past the last shows the last, as
+    every list does: Paginator.get_page). The page's ids are picked off the index (area,
+    status, received_at, id) in a subquery and only those rows are read: sorting every row
+    of the status to find a page cost more as the backlog grew (17 ms for 3,000 new)."""
+    notifications = notification_queue_for_user(user=user, status=status)
+    page = Paginator(notifications.values_list("pk", flat=True), size).get_page(number)
+    rows = notifications.filter(pk__in=page.object_list).values_list(*_QUEUED_COLUMNS)
+    return page, [QueuedNotification(*row) for row in rows]
+
+
 def notification_get_for_user(*, user: User, reference: str) -> Notification:
     notification = (
         Notification.objects.select_related("area", "case", "residence_area")
@@ -88,7 +159,7 @@ class Timeliness:
     label: str
 
 
-def notification_timeliness(notification: Notification) -> Timeliness:
+def notification_timeliness(notification: Notification | QueuedNotification) -> Timeliness:
     """How long after the death the notification arrived, against the expectation.
 
     Without a time of death, midday is assumed and the words say "about".
@@ -119,7 +190,9 @@ def notification_timeliness(notification: Notification) -> Timeliness:
     return Timeliness(hours, late, label)
 
 
-def residence_label(notification: Notification, authority_names: dict[str, str]) -> str:
+def residence_label(
+    notification: Notification | QueuedNotification, authority_names: dict[str, str]
+) -> str:
     """Where the child lived, in the few words of a tag."""
     status = notification.residence_status
     if status == ResidenceStatus.THIS_AREA or (
@@ -132,14 +205,20 @@ def residence_label(notification: Notification, authority_names: dict[str, str])
             notification.residence_lower_code
         )
         if not name and notification.residence_area_id is not None:
-            name = notification.residence_area.name  # type: ignore[union-attr]
+            name = (
+                notification.residence_area_name
+                if isinstance(notification, QueuedNotification)
+                else notification.residence_area.name  # type: ignore[union-attr]
+            )
         return f"Other area: {name}" if name else "Other area"
     if status == ResidenceStatus.NOT_ENGLAND:
         return "Not England"
     return "Unknown"
 
 
-def authority_names_for(notifications: Sequence[Notification]) -> dict[str, str]:
+def authority_names_for(
+    notifications: Sequence[Notification | QueuedNotification],
+) -> dict[str, str]:
     codes = {
         code
         for n in notifications
@@ -153,7 +232,7 @@ def authority_names_for(notifications: Sequence[Notification]) -> dict[str, str]
 
 @dataclass(frozen=True)
 class TriageRow:
-    notification: Notification
+    notification: Notification | QueuedNotification
     residence: str
     timeliness: Timeliness
     duplicate: Band | None
@@ -163,7 +242,9 @@ class TriageRow:
         return self.duplicate is not None and self.duplicate >= Band.LIKELY
 
 
-def notification_triage_rows(*, notifications: Sequence[Notification]) -> list[TriageRow]:
+def notification_triage_rows(
+    *, notifications: Sequence[Notification | QueuedNotification]
+) -> list[TriageRow]:
     """The queue's rows: residence, timeliness and a duplicate hint for each notification.
 
     A few queries for the whole page, whatever its length.

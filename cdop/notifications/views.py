@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -21,10 +20,11 @@ from cdop.cases.services import case_open_from_notification
 from cdop.core.errors import DomainError
 from cdop.notifications.duplicates import duplicate_candidates
 from cdop.notifications.models import Notification
+from cdop.notifications.presenters import queue_rows
 from cdop.notifications.selectors import (
     notification_get_for_user,
     notification_jar_tasks,
-    notification_queue_for_user,
+    notification_queue_page,
     notification_triage_rows,
 )
 from cdop.transfers.forms import UndoAdditionForm
@@ -48,16 +48,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "new")
     if status not in Notification.Status.values:
         status = "new"
-    notifications = notification_queue_for_user(user=request.user, status=status)  # type: ignore[arg-type]
-    # A page past the last shows the last, as every list does (Paginator.get_page).
-    page = Paginator(notifications.select_related("residence_area"), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, notifications = notification_queue_page(
+        user=request.user,  # type: ignore[arg-type]
+        status=status,
+        number=request.GET.get("page"),
+        size=QUEUE_PAGE_SIZE,
     )
     return render(
         request,
         "notifications/queue.html",
         {
-            "rows": notification_triage_rows(notifications=list(page.object_list)),
+            "rows": queue_rows(notification_triage_rows(notifications=notifications)),
             "page": page,
             "status": status,
             "statuses": Notification.Status.choices,

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import random
 from dataclasses import dataclass
 
 import pytest
 
+from cdop.cases.models import Case
 from cdop.cases.workflow import Status
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
 from cdop.notifications.duplicates import (
     Band,
+    _candidate_cases,
     duplicate_best_bands,
     duplicate_candidates,
     duplicate_match,
     jaro_winkler,
     normalise_name,
 )
+from cdop.notifications.models import Notification
 
 
 @dataclass
@@ -291,3 +295,133 @@ def test_the_queue_scores_records_with_the_same_details_once_and_still_flags_eac
     assert elsewhere.pk not in bands  # its match is in another area
     # Distinct details on the page: Esme (x6), Nell; in the pool Esme, Quill (LLR), Nell.
     assert len(scored) <= 6
+
+
+# --- The queue's hint reads only what can change it --------------------------------------
+
+
+def _live_best_bands(notifications):
+    """The queue's hint as the live comparison gives it: every candidate of the notification's
+    area (open and recent cases, other new notifications) scored with duplicate_match."""
+    best = {}
+    for notification in notifications:
+        cases = Case.objects.filter(_candidate_cases([notification.area_id]))
+        if notification.case_id is not None:
+            cases = cases.exclude(pk=notification.case_id)
+        others = Notification.objects.filter(
+            area_id=notification.area_id, status=Notification.Status.NEW
+        ).exclude(pk=notification.pk)
+        for other in [*cases, *others]:
+            match = duplicate_match(notification, other)
+            if match is not None and match.band >= Band.LIKELY:
+                best[notification.pk] = max(best.get(notification.pk, match.band), match.band)
+    return best
+
+
+@pytest.mark.django_db
+def test_the_queue_hint_is_the_live_comparisons_for_varied_records(llr, other_area):
+    """Names, dates of birth (some swapped), NHS numbers (some missing, one with dashes),
+    cases in several states, some opened long ago, and two areas: the hint flags exactly
+    what comparing every candidate would flag, never fewer."""
+    rng = random.Random(8)
+    firsts = ["Ava", "Ava", "Isla", "Will", "William", ""]
+    lasts = ["Harbury", "Harbery", "Quill", "Smith-Jones"]
+    born = [datetime.date(2019, 2, 4), datetime.date(2019, 4, 2), datetime.date(2020, 7, 19)]
+    numbers = ["", "", "9990000018", "9990000026", "999-000-0018", "123"]
+    died = [datetime.date(2026, 4, 2), datetime.date(2026, 4, 3), datetime.date(2026, 9, 1)]
+
+    def details():
+        return {
+            "child_first_name": rng.choice(firsts),
+            "child_last_name": rng.choice(lasts),
+            "child_date_of_birth": rng.choice(born),
+            "child_nhs_number": rng.choice(numbers),
+            "child_postcode": rng.choice(["LE1 5WW", "LE1 6AA", ""]),
+            "date_of_death": rng.choice(died),
+        }
+
+    cases = [
+        CaseFactory(
+            area=rng.choice([llr, llr, other_area]),
+            status=rng.choice([Status.NOTIFIED, Status.FINALISED, Status.MERGED]),
+            **details(),
+        )
+        for _ in range(40)
+    ]
+    for old in cases[::3]:  # opened long ago: a candidate only while still open
+        old.opened_at -= datetime.timedelta(days=800)
+        old.save()
+    notifications = [
+        NotificationFactory(
+            area=rng.choice([llr, llr, other_area]),
+            case=rng.choice([None, None, *cases[:5]]),
+            **details(),
+        )
+        for _ in range(60)
+    ]
+
+    bands = duplicate_best_bands(notifications=notifications)
+
+    assert bands == _live_best_bands(notifications)
+    assert Band.CERTAIN in bands.values()
+    assert Band.LIKELY in bands.values()
+
+
+@pytest.mark.django_db
+def test_a_backlog_of_one_childs_notifications_is_flagged_without_decrypting_it(llr, monkeypatch):
+    """Notifications sharing an NHS number are Certain by its blind index alone, and a
+    notification with another number is never compared with them (another number holds a
+    match at Possible): the page decrypts none of the backlog."""
+    from cdop.core import crypto
+
+    backlog = [NotificationFactory(area=llr, child_nhs_number="9990000018") for _ in range(30)]
+    other = NotificationFactory(area=llr, child_nhs_number="9990000026")
+    decrypted = []
+    real_decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda value: decrypted.append(1) or real_decrypt(value))
+
+    bands = duplicate_best_bands(notifications=[*backlog[:10], other])
+
+    assert all(bands[n.pk] == Band.CERTAIN for n in backlog[:10])
+    assert other.pk not in bands
+    assert decrypted == []
+
+
+@pytest.mark.django_db
+def test_a_notification_with_an_nhs_number_is_likely_the_same_as_a_record_without_one(llr):
+    notified = NotificationFactory(
+        area=llr, child_last_name="Harbury", child_nhs_number="9990000018"
+    )
+    CaseFactory(
+        area=llr,
+        child_first_name=notified.child_first_name,
+        child_last_name="Harbury",
+        child_date_of_birth=notified.child_date_of_birth,
+        child_nhs_number="",
+        child_postcode=notified.child_postcode,
+        date_of_death=notified.date_of_death,
+    )
+
+    assert duplicate_best_bands(notifications=[notified]) == {notified.pk: Band.LIKELY}
+
+
+@pytest.mark.django_db
+def test_a_notification_is_not_certain_of_its_own_case_but_is_of_another_notification(llr):
+    case = CaseFactory(area=llr, child_nhs_number="9990000018")
+    added = NotificationFactory(area=llr, case=case, child_nhs_number="9990000018")
+    assert duplicate_best_bands(notifications=[added]) == {}
+
+    again = NotificationFactory(area=llr, case=case, child_nhs_number="9990000018")
+
+    assert duplicate_best_bands(notifications=[added, again]) == {
+        added.pk: Band.CERTAIN,
+        again.pk: Band.CERTAIN,
+    }
+
+
+def test_an_nhs_number_written_with_dashes_is_the_number_as_its_blind_index_reads_it():
+    match = duplicate_match(
+        Child(child_nhs_number="999-000-0018"), Child(child_nhs_number="9990000018")
+    )
+    assert match is not None
+    assert match.band == Band.CERTAIN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -207,3 +208,74 @@ def test_a_queue_page_asks_the_same_number_of_queries_however_long(llr, client_f
         client.get("/staff/notifications/")
 
     assert len(full) == len(one)
+
+
+def _references(page) -> list[str]:
+    return re.findall(r'href="/staff/notifications/([^/"]+)/"', page.text)
+
+
+def test_a_queue_page_lists_its_rows_in_order_ties_by_id_and_other_statuses_newest_first(
+    llr, client_for, alice
+):
+    """The page's ids come off the index, its rows by id: the order is still the queue's
+    (new: oldest first; the rest: newest first; the same time: by id either way)."""
+    first = at(2026, 11, 1, 9, 0)
+    new = [
+        NotificationFactory(area=llr, received_at=first + datetime.timedelta(hours=i // 2))
+        for i in range(54)
+    ]
+    opened = [
+        NotificationFactory(
+            area=llr,
+            status=Notification.Status.CASE_OPENED,
+            received_at=first + datetime.timedelta(hours=i),
+        )
+        for i in range(3)
+    ]
+    client = client_for(alice)
+
+    one = client.get("/staff/notifications/")
+    two = client.get("/staff/notifications/?page=2")
+    others = client.get("/staff/notifications/?status=case_opened")
+
+    assert _references(one) == [n.reference for n in new[:50]]
+    assert _references(two) == [n.reference for n in new[50:]]
+    assert _references(others) == [n.reference for n in reversed(opened)]
+
+
+def test_the_queue_escapes_every_value_of_its_rows(llr, client_for, alice):
+    NotificationFactory(
+        area=llr,
+        child_first_name="<script>alert(1)</script>",
+        child_last_name="O'Neil & Sons",
+        notifier_organisation='"Trust" <b>',
+    )
+
+    text = client_for(alice).get("/staff/notifications/").text
+
+    assert "<script>alert(1)" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; O&#x27;Neil &amp; Sons" in text
+    assert "&quot;Trust&quot; &lt;b&gt;" in text
+
+
+def test_an_empty_queue_says_so(llr, client_for, alice):
+    text = client_for(alice).get("/staff/notifications/").text
+
+    assert "There are no notifications here." in text
+    assert "0 notifications" in text
+
+
+def test_the_queue_names_the_area_the_child_lived_in_without_an_authority_code(
+    llr, other_area, client_for, alice
+):
+    NotificationFactory(
+        area=llr,
+        residence_status=ResidenceStatus.OTHER_AREA,
+        residence_upper_code="",
+        residence_lower_code="",
+        residence_area=other_area,
+    )
+
+    text = client_for(alice).get("/staff/notifications/").text
+
+    assert "Other area: Demo Shire" in text
