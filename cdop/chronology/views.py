@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 
 from cdop.audit.services import audit_read
 from cdop.cases.models import Case
@@ -16,6 +18,9 @@ from cdop.chronology.registry import Entry, Kind, chronology_kinds
 from cdop.chronology.selectors import chronology_entries, chronology_latest
 from cdop.chronology.services import chronology_export_record
 
+# The filter's fields after its checkboxes.
+FILTER_FIELDS = ("date_from", "date_to", "order")
+
 # The steps' own kinds follow these, in the order the apps registered them.
 FIRST_KINDS = ("notification", "status", "transfer")
 
@@ -24,6 +29,24 @@ def _kinds_in_order() -> list[Kind]:
     kinds = chronology_kinds()
     first = [k for key in FIRST_KINDS for k in kinds if k.key == key]
     return first + [k for k in kinds if k.key not in FIRST_KINDS]
+
+
+def _filter_fields(form: ChronologyFilterForm) -> SafeString:
+    """The filter's date and order fields: as the user filled them in, or, for a filter not
+    yet used, the same blank fields for every case, rendered once (each GOV.UK date field
+    took 1 to 2 ms to render through its templates)."""
+    if form.is_bound:
+        return _fields_html(form)
+    return _blank_filter_fields()
+
+
+@functools.cache
+def _blank_filter_fields() -> SafeString:
+    return _fields_html(ChronologyFilterForm(None, initial={"order": NEWEST_FIRST}))
+
+
+def _fields_html(form: ChronologyFilterForm) -> SafeString:
+    return mark_safe("\n".join(form[name].as_field_group() for name in FILTER_FIELDS))  # noqa: S308 - Django's own rendering
 
 
 def _with_labels(entries: list[Entry]) -> list[tuple[Entry, str]]:
@@ -65,6 +88,7 @@ def chronology_page(request: HttpRequest, reference: str) -> HttpResponse:
             "rows": rows,
             "entries_html": entries_html(rows),
             "kind_checkboxes": kind_checkboxes_html(_kinds_in_order(), filters["kinds"]),
+            "filter_fields": _filter_fields(form),
             "oldest_first": filters["order"] == OLDEST_FIRST,
             "query": request.GET.urlencode(),
         },

@@ -154,3 +154,26 @@ def test_the_case_page_shows_the_latest_ten_entries_and_links_to_the_chronology(
     assert "Entry 2<" in page
     assert "Entry 1<" not in page
     assert f'href="/staff/cases/{story.reference}/chronology/"' in page
+
+
+def test_a_filter_not_yet_used_shows_the_blank_fields_django_renders(client_for, alice, story):
+    from cdop.chronology.forms import NEWEST_FIRST, ChronologyFilterForm
+    from cdop.chronology.views import FILTER_FIELDS
+
+    blank = ChronologyFilterForm(None, initial={"order": NEWEST_FIRST})
+
+    page = client_for(alice).get(page_url(story)).content.decode()
+
+    for name in FILTER_FIELDS:
+        assert str(blank[name].as_field_group()) in page
+
+
+def test_a_filter_used_shows_the_dates_given_not_the_blank_fields(client_for, alice, story):
+    query = "date_from_day=5&date_from_month=11&date_from_year=2026&order=oldest"
+
+    page = client_for(alice).get(page_url(story, query)).content.decode()
+
+    assert 'name="date_from_day"' in page
+    assert 'value="5"' in page
+    assert 'value="2026"' in page
+    assert 'value="oldest" id="id_order_1" checked>' in page
