@@ -37,7 +37,7 @@ from cdop.actions.forms import (
     TrackerFilterForm,
 )
 from cdop.actions.models import Action, ActionStatus
-from cdop.actions.presenters import tracker_rows_html
+from cdop.actions.presenters import select_options_html, tracker_rows_html
 from cdop.audit.services import audit_actor, audit_read
 from cdop.cases.models import Case
 from cdop.cases.presenters import csv_cell
@@ -73,6 +73,12 @@ def _tracker_form(request: HttpRequest, user: User) -> TrackerFilterForm:
     )
     form.is_valid()
     return form
+
+
+def _sent(form: TrackerFilterForm, name: str) -> str | None:
+    """A filter's value as sent (None when the form is not bound or it was not sent)."""
+    value = form[name].value()
+    return None if value is None else str(value)
 
 
 def _tracker_filters(form: TrackerFilterForm) -> selectors.TrackerFilters:
@@ -112,6 +118,21 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": rows,
             "rows_html": tracker_rows_html(rows),
+            # "Any status" shows as chosen when it was sent; "All organisations" and "Any
+            # year" never do (as the template wrote them).
+            "status_options": select_options_html(
+                form.fields["status"].choices,  # type: ignore[attr-defined]
+                _sent(form, "status"),
+                blank_can_be_chosen=True,
+            ),
+            "organisation_options": select_options_html(
+                form.fields["organisation"].choices,  # type: ignore[attr-defined]
+                _sent(form, "organisation"),
+            ),
+            "year_options": select_options_html(
+                form.fields["year"].choices,  # type: ignore[attr-defined]
+                _sent(form, "year"),
+            ),
             "status_labels": dict(ActionStatus.choices),
             "csv_query": urlencode({**query, "format": "csv"}),
             "filtered": bool(query),

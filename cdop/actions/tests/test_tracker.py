@@ -189,3 +189,25 @@ def test_the_pages_ids_come_first_and_rows_keep_the_due_order(client_for, alice,
 
     assert response.context["page"].paginator.count == 55
     assert [a.number for a in sorted(made, key=lambda a: shown.index(a.pk))] == expected
+
+
+def test_the_filters_show_what_was_chosen(client_for, alice, case, llr) -> None:
+    trust = OrganisationFactory(area=llr, name="Synthetic <Children's> Hospital")
+    ActionFactory(case=case, owner_organisation=trust, owner_name="")
+    client = client_for(alice)
+
+    chosen = client.get(f"/staff/actions/?status=done&organisation={trust.pk}&year=2026")
+    blank = client.get("/staff/actions/?status=&organisation=&year=")
+    unfiltered = client.get("/staff/actions/")
+
+    body = chosen.content.decode()
+    assert '<option value="done" selected>Done</option>' in body
+    assert (
+        f'<option value="{trust.pk}" selected>Synthetic &lt;Children&#x27;s&gt; Hospital</option>'
+        in body
+    )
+    assert '<option value="2026" selected>2026</option>' in body
+    # "Any status" is chosen when sent; the other blanks never are.
+    assert blank.content.decode().count(" selected>") == 1
+    assert '<option value="" selected>Any status</option>' in blank.content.decode()
+    assert " selected>" not in unfiltered.content.decode()
