@@ -1,8 +1,7 @@
 """The action tracker's rows as HTML, written in Python: the page's fifty rows through the
 template language (a {% url %} twice and an include for each) took about 10 ms at 50,000
-cases, two thirds of the page. Its filters' options likewise: each option through the
-template read the field's value again (about 60 options, the owner organisations among
-them)."""
+cases, two thirds of the page. Its filters' options are written likewise
+(cdop.core.forms.select_options_html)."""
 
 from __future__ import annotations
 
@@ -46,23 +45,6 @@ def _description(text: str) -> str:
     if len(normal) <= DESCRIPTION_CHARS:
         return normal
     return str(Truncator(text).chars(DESCRIPTION_CHARS))
-
-
-def select_options_html(
-    choices: Iterable[tuple[Any, Any]], chosen: str | None, *, blank_can_be_chosen: bool = False
-) -> SafeString:
-    """A filter's options, the one whose value is `chosen` (the value as sent, or None)
-    selected; the blank "any" option only when `blank_can_be_chosen`. Values and labels
-    escaped."""
-    html = []
-    for value, label in choices:
-        text = str(value)
-        selected = chosen is not None and text == chosen and (text != "" or blank_can_be_chosen)
-        html.append(
-            f'<option value="{escape(text)}"{" selected" if selected else ""}>'
-            f"{escape(str(label))}</option>"
-        )
-    return mark_safe("".join(html))  # noqa: S308 - every value is escaped
 
 
 def tracker_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:

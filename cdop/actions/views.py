@@ -37,12 +37,13 @@ from cdop.actions.forms import (
     TrackerFilterForm,
 )
 from cdop.actions.models import Action, ActionStatus
-from cdop.actions.presenters import select_options_html, tracker_rows_html
+from cdop.actions.presenters import tracker_rows_html
 from cdop.audit.services import audit_actor, audit_read
 from cdop.cases.models import Case
 from cdop.cases.presenters import csv_cell
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
+from cdop.core.forms import select_options_html
 
 PAGE_SIZE = 50
 FIRST_YEAR = 2019  # the first year of the national data set's current forms

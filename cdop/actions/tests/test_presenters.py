@@ -8,7 +8,8 @@ from html import escape
 import pytest
 from django.utils.text import Truncator
 
-from cdop.actions.presenters import action_status_tag, select_options_html, tracker_rows_html
+from cdop.actions.presenters import action_status_tag, tracker_rows_html
+from cdop.core.forms import select_options_html
 
 
 def _row(**changes: object) -> dict[str, object]:
