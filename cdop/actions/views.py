@@ -103,7 +103,13 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format") == "csv":
         return _tracker_csv(request, user, actions)
     page, page_rows = selectors.tracker_page(
-        actions, number=request.GET.get("page"), size=PAGE_SIZE
+        actions,
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
+        # Unfiltered, the count of every action of the user's areas is kept a while.
+        count=selectors.tracker_count_kept(user=user)
+        if filters == selectors.TrackerFilters()
+        else None,
     )
     today = timezone.localdate()
     rows = [

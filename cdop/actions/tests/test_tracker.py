@@ -211,3 +211,31 @@ def test_the_filters_show_what_was_chosen(client_for, alice, case, llr) -> None:
     assert blank.content.decode().count(" selected>") == 1
     assert '<option value="" selected>Any status</option>' in blank.content.decode()
     assert " selected>" not in unfiltered.content.decode()
+
+
+def _counts(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured if "COUNT(" in q["sql"] and "cdop_cache" not in q["sql"]]
+
+
+def test_the_unfiltered_count_is_kept_and_forgotten_when_an_action_is_added(
+    client_for, alice, case
+) -> None:
+    from cdop.core.tests.helpers import committed
+
+    with committed():
+        ActionFactory(case=case)
+    client = client_for(alice)
+
+    counted = _counts(client, "/staff/actions/")
+    kept = _counts(client, "/staff/actions/?page=1")
+    filtered = _counts(client, "/staff/actions/?status=open")
+    with committed():
+        ActionFactory(case=case)
+    after_add = client.get("/staff/actions/")
+
+    assert len(counted) == 1
+    assert kept == []
+    assert len(filtered) == 1  # a filtered list is counted each time
+    assert "2 actions" in after_add.content.decode()
