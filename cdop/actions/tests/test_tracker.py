@@ -239,3 +239,23 @@ def test_the_unfiltered_count_is_kept_and_forgotten_when_an_action_is_added(
     assert kept == []
     assert len(filtered) == 1  # a filtered list is counted each time
     assert "2 actions" in after_add.content.decode()
+
+
+def test_a_pages_rows_are_what_the_orms_tracker_rows_give(case, llr) -> None:
+    from cdop.actions.models import Action
+    from cdop.actions.selectors import tracker_page, tracker_rows
+
+    trust = OrganisationFactory(area=llr)
+    ActionFactory(case=case, owner_organisation=trust, owner_name="", category="Sepsis")
+    ActionFactory(
+        case=case,
+        status=ActionStatus.DONE,
+        evidence="Leaflet reprinted",
+        closed_on=D(2027, 2, 2),
+        description="Café <b>leaflet</b>",
+    )
+    actions = Action.objects.filter(area=llr).order_by("due_on", "pk")
+
+    _page, rows = tracker_page(actions, number=1, size=50)
+
+    assert rows == list(tracker_rows(actions))
