@@ -38,3 +38,12 @@ class ActionsConfig(AppConfig):
             kinds=integration.CHRONOLOGY_KINDS,
             provider=integration.chronology_entries,
         )
+        # The unfiltered tracker's count is kept a while (selectors.tracker_count_kept): a
+        # save or delete of an action forgets its area's.
+        from cdop.actions.selectors import tracker_count_forget
+        from cdop.core.kept import kept_area_forgetter, kept_forget_on_writes
+
+        kept_area_forgetter(tracker_count_forget)
+        kept_forget_on_writes(
+            "actions_tracker", (Action,), lambda action: tracker_count_forget(action.area_id)
+        )

@@ -21,6 +21,7 @@ from cdop.accounts.models import User
 from cdop.agencies import selectors, services
 from cdop.agencies.forms import ContactEditForm, ContactForm, OrganisationEditForm, OrganisationForm
 from cdop.agencies.models import Organisation
+from cdop.agencies.presenters import directory_rows_html
 from cdop.areas.models import Area
 from cdop.audit.services import audit_read
 from cdop.core.errors import DomainError
@@ -73,7 +74,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     if kind not in Organisation.Kind.values:
         kind = ""
     search = request.GET.get("q", "").strip()[:100]
-    organisations = selectors.organisations_list(area=area, kind=kind, search=search)
+    organisations = list(selectors.organisations_list(area=area, kind=kind, search=search))
     return render(
         request,
         "agencies/directory.html",
@@ -81,6 +82,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "area": area,
             "areas": areas,
             "organisations": organisations,
+            "rows_html": directory_rows_html(organisations),
             "kinds": Organisation.Kind.choices,
             "kind": kind,
             "search": search,

@@ -11,6 +11,7 @@ aggregates for the summary, whatever the number of cases.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,9 @@ from cdop.areas.selectors import areas_with_roles
 from cdop.cases.models import Case
 from cdop.cases.sections import section_url
 from cdop.cases.workflow import OPEN, Status
+from cdop.core.db import db_datetime, fetch_rows
 from cdop.core.kept import kept_forget, kept_pending
+from cdop.core.urls_cache import cached_reverse
 from cdop.dataquality.checks import RULES, RULES_BY_ID, Kind, Rule, Severity, flag
 from cdop.dataquality.models import CaseQualityIssue, CaseQualityScore
 
@@ -265,7 +268,7 @@ def _area_filtered(
     return cases
 
 
-def area_case_page(
+def area_page(
     *,
     area: Area,
     number: str | int | None,
@@ -273,20 +276,30 @@ def area_case_page(
     status: str = "",
     only_problems: bool = False,
     rule: Rule | None = None,
-) -> tuple[Page[int], list[Row]]:
+) -> tuple[Page[int], list[Row], AreaSummary]:
     """A page of the area's cases in scope, worst first by their last check (most errors,
-    then most warnings, then the newest; a case not checked yet first), and its rows: four
-    queries, the count, the page's ids in order (only the sort keys read), then the page's
-    cases and their stored scores and issues (rows_for)."""
-    if status or only_problems or rule is not None:
+    then most warnings, then the newest; a case not checked yet first), its rows, and the
+    area's summary (area_summary).
+
+    Filtered: the count and the page's ids in order (only the sort keys read), then the
+    page's cases with their stored scores and issues (rows_for_ids). Unfiltered, the
+    order (every id, so the count too) and the summary's figures are kept (one read of the
+    cache for both), then the query of the rows."""
+    filtered = bool(status or only_problems or rule is not None)
+    kept = _kept_read(area=area, order=not filtered)
+    if filtered:
         cases = _area_filtered(area=area, status=status, only_problems=only_problems, rule=rule)
         ordered: Any = cases.order_by(*_WORST_FIRST).values_list("pk", flat=True)
     else:
-        ordered = worst_first_kept(area=area)
+        ordered = _worst_first(area=area, kept=kept)
     page: Page[int] = Paginator(ordered, size).get_page(number)
-    ids = list(page.object_list)
-    found = Case.objects.filter(pk__in=ids).only("pk", "reference", "status").in_bulk()
-    return page, rows_for([found[pk] for pk in ids if pk in found])
+    # Unfiltered, the page's count is the number of cases in scope: not counted twice.
+    summary = _summary(
+        area=area,
+        cases=page.paginator.count if not filtered else None,
+        stored=_stored_summary(area=area, kept=kept),
+    )
+    return page, rows_for_ids(list(page.object_list)), summary
 
 
 # The unfiltered page's order, every case in scope worst first, kept a while in the shared
@@ -297,23 +310,42 @@ def area_case_page(
 # since a case was finalised shows within WORST_FIRST_SECONDS.
 WORST_FIRST_SECONDS = 120
 _WORST_FIRST_KEY = "dataquality:worst-first:{}"
+# The summary's figures from the stored scores (area_summary) are kept beside it, and
+# forgotten with it: both change only when scores are stored or a case leaves the area.
+_STORED_SUMMARY_KEY = "dataquality:summary:{}"
 
 
 def worst_first_forget(area_id: int | None) -> None:
+    """Forget the area's kept order and its kept summary figures."""
     if area_id is not None:
         kept_forget(_WORST_FIRST_KEY.format(area_id))
+        kept_forget(_STORED_SUMMARY_KEY.format(area_id))
+
+
+def _kept_read(*, area: Area, order: bool) -> dict[str, Any]:
+    """The area's kept figures (the order only when asked for), in one read of the cache;
+    nothing while this transaction has forgotten them and not committed (cdop.core.kept)."""
+    keys = [_STORED_SUMMARY_KEY.format(area.pk)]
+    if order:
+        keys.append(_WORST_FIRST_KEY.format(area.pk))
+    if kept_pending(keys):
+        return {"pending": True}
+    return dict(cache.get_many(keys))
+
+
+def _worst_first(*, area: Area, kept: dict[str, Any]) -> list[int]:
+    key = _WORST_FIRST_KEY.format(area.pk)
+    ids: list[int] | None = kept.get(key)
+    if ids is None:
+        ids = list(in_scope(area=area).order_by(*_WORST_FIRST).values_list("pk", flat=True))
+        if not kept.get("pending"):
+            cache.set(key, ids, WORST_FIRST_SECONDS)
+    return ids
 
 
 def worst_first_kept(*, area: Area) -> list[int]:
-    """The ids of the area's cases in scope, worst first (as area_case_page orders them)."""
-    key = _WORST_FIRST_KEY.format(area.pk)
-    pending = bool(kept_pending([key]))
-    ids: list[int] | None = None if pending else cache.get(key)
-    if ids is None:
-        ids = list(in_scope(area=area).order_by(*_WORST_FIRST).values_list("pk", flat=True))
-        if not pending:
-            cache.set(key, ids, WORST_FIRST_SECONDS)
-    return ids
+    """The ids of the area's cases in scope, worst first (as area_page orders them)."""
+    return _worst_first(area=area, kept=_kept_read(area=area, order=True))
 
 
 @dataclass
@@ -326,43 +358,87 @@ class Row:
     checked_at: dt.datetime | None
 
 
-def rows_for(cases: list[Case]) -> list[Row]:
-    """The stored score and issues of a page of cases (two queries for the page)."""
-    ids = [c.pk for c in cases]
-    scores = {s.case_id: s for s in CaseQualityScore.objects.filter(case_id__in=ids)}
-    fired: dict[int, set[str]] = {}
-    for case_id, rule_id in CaseQualityIssue.objects.filter(case_id__in=ids).values_list(
-        "case_id", "rule"
-    ):
-        fired.setdefault(case_id, set()).add(rule_id)
+# Each rule's place in RULES, by id (RULES.index compares whole rules, field by field).
+_RULE_PLACE = {rule.id: place for place, rule in enumerate(RULES)}
+# A reference whose path needs no quoting: every reference made (AREA-YEAR-NUMBER).
+PLAIN_REFERENCE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _fix_url(reference: str, section: str) -> str:
+    """section_url(reference, section), each section's path reversed once a process
+    (cached_reverse): a page's rows name several hundred issues. A reference of other
+    characters than letters, digits, hyphens and underscores (none is made so) is reversed
+    as before."""
+    if not PLAIN_REFERENCE.fullmatch(reference):
+        return section_url(reference, section)
+    pattern = cached_reverse("cases:section", "REFERENCE", section)
+    return pattern.replace("/REFERENCE/", f"/{reference}/", 1)
+
+
+# A case of a page: id, reference, stage, and its stored score's required items that apply,
+# those missing, and when it was checked (None: not checked yet).
+_PageCase = tuple[int, str, str, int | None, int | None, dt.datetime | None]
+
+
+def _rows(cases: list[_PageCase], fired: dict[int, set[str]]) -> list[Row]:
     labels = dict(Status.choices)
     rows = []
-    for c in cases:
-        score = scores.get(c.pk)
+    for pk, reference, status, applicable, missing, checked_at in cases:
         quality = None
-        if score is not None:
+        if checked_at is not None:
             quality = CaseQuality(
                 issues=[
-                    Issue(rule=r, fix_url=section_url(c.reference, r.section))
+                    Issue(rule=r, fix_url=_fix_url(reference, r.section))
                     for r in sorted(
-                        (RULES_BY_ID[i] for i in fired.get(c.pk, ()) if i in RULES_BY_ID),
-                        key=lambda r: (r.severity != Severity.ERROR, RULES.index(r)),
+                        (RULES_BY_ID[i] for i in fired.get(pk, ()) if i in RULES_BY_ID),
+                        key=lambda r: (r.severity != Severity.ERROR, _RULE_PLACE[r.id]),
                     )
                 ],
-                required_applicable=score.required_applicable,
-                required_missing=score.required_missing,
+                required_applicable=applicable or 0,
+                required_missing=missing or 0,
             )
         rows.append(
             Row(
-                pk=c.pk,
-                reference=c.reference,
-                status=c.status,
-                status_label=str(labels.get(c.status, c.status)),
+                pk=pk,
+                reference=reference,
+                status=status,
+                status_label=str(labels.get(status, status)),
                 quality=quality,
-                checked_at=score.checked_at if score is not None else None,
+                checked_at=checked_at,
             )
         )
     return rows
+
+
+# The page's cases, each with its stored score and one row per stored issue: one fixed
+# statement (cdop.core.db.fetch_rows), where the ORM's two took longer to build than the
+# database took to answer them.
+_ROWS_SQL = f"""
+SELECT c.id, c.reference, c.status, s.required_applicable, s.required_missing, s.checked_at,
+    i.rule
+FROM {Case._meta.db_table} c
+    LEFT JOIN {CaseQualityScore._meta.db_table} s ON s.case_id = c.id
+    LEFT JOIN {CaseQualityIssue._meta.db_table} i ON i.case_id = c.id
+WHERE c.id IN ({{}})
+"""  # noqa: S608 - only table names and placeholders are put in the text
+
+
+def rows_for_ids(ids: list[int]) -> list[Row]:
+    """The rows of these cases in this order, with their stored scores and issues (one
+    query)."""
+    if not ids:
+        return []
+    sql = _ROWS_SQL.format(", ".join(["%s"] * len(ids)))
+    found: dict[int, _PageCase] = {}
+    fired: dict[int, set[str]] = {}
+    for pk, reference, status, applicable, missing, checked_at, rule in fetch_rows(
+        sql, [int(i) for i in ids]
+    ):
+        if pk not in found:
+            found[pk] = (pk, reference, status, applicable, missing, db_datetime(checked_at))
+        if rule is not None:
+            fired.setdefault(pk, set()).add(rule)
+    return _rows([found[pk] for pk in ids if pk in found], fired)
 
 
 @dataclass(frozen=True)
@@ -399,40 +475,66 @@ class AreaSummary:
         return (self.required_applicable - self.required_missing) * 100 // self.required_applicable
 
 
-def area_summary(*, area: Area, in_scope_count: int | None = None) -> AreaSummary:
-    """The area's cases in scope as last checked: how many, their scores, and how many
-    cases each rule found. Three aggregates made by the database, the last two off the
-    area's own rows (only cases in scope keep a score: services.quality_store). The first
-    is left out when the caller has counted the cases in scope already (the unfiltered
-    page's count), since it reads every one of them."""
-    cases = in_scope(area=area).order_by().count() if in_scope_count is None else in_scope_count
-    totals = CaseQualityScore.objects.filter(area=area).aggregate(
-        checked=Count("pk"),
-        with_errors=Count("pk", filter=Q(errors__gt=0)),
-        with_warnings_only=Count("pk", filter=Q(errors=0, warnings__gt=0)),
-        applicable=Sum("required_applicable"),
-        missing=Sum("required_missing"),
-        contradictions=Sum("contradictions"),
-        oldest=Min("checked_at"),
-    )
-    by_rule = (
-        CaseQualityIssue.objects.filter(area=area).values("rule").annotate(n=Count("pk")).order_by()
-    )
+# The summary's figures read from the stored scores: the totals, and (rule, cases) pairs.
+_StoredSummary = tuple[dict[str, Any], list[tuple[str, int]]]
+
+
+def _stored_summary(*, area: Area, kept: dict[str, Any]) -> _StoredSummary:
+    """Two aggregates made by the database off the area's own rows (only cases in scope
+    keep a score: services.quality_store), kept like the order: at 20,000 scored cases they
+    read every score and issue of the area, tens of milliseconds."""
+    key = _STORED_SUMMARY_KEY.format(area.pk)
+    stored: _StoredSummary | None = kept.get(key)
+    if stored is None:
+        totals = CaseQualityScore.objects.filter(area=area).aggregate(
+            checked=Count("pk"),
+            with_errors=Count("pk", filter=Q(errors__gt=0)),
+            with_warnings_only=Count("pk", filter=Q(errors=0, warnings__gt=0)),
+            applicable=Sum("required_applicable"),
+            missing=Sum("required_missing"),
+            contradictions=Sum("contradictions"),
+            oldest=Min("checked_at"),
+        )
+        by_rule = list(
+            CaseQualityIssue.objects.filter(area=area)
+            .values("rule")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("rule", "n")
+        )
+        stored = (totals, by_rule)
+        if not kept.get("pending"):
+            cache.set(key, stored, WORST_FIRST_SECONDS)
+    return stored
+
+
+def _summary(*, area: Area, cases: int | None, stored: _StoredSummary) -> AreaSummary:
+    totals, by_rule = stored
     counts = [
-        RuleCount(rule=RULES_BY_ID[row["rule"]], cases=row["n"])
-        for row in by_rule
-        if row["rule"] in RULES_BY_ID
+        RuleCount(rule=RULES_BY_ID[rule], cases=n) for rule, n in by_rule if rule in RULES_BY_ID
     ]
     return AreaSummary(
-        cases=cases,
+        cases=in_scope(area=area).order_by().count() if cases is None else cases,
         checked=totals["checked"] or 0,
         with_errors=totals["with_errors"] or 0,
         with_warnings_only=totals["with_warnings_only"] or 0,
         required_applicable=totals["applicable"] or 0,
         required_missing=totals["missing"] or 0,
         contradictions=totals["contradictions"] or 0,
-        by_rule=sorted(counts, key=lambda c: (-c.cases, RULES.index(c.rule))),
+        by_rule=sorted(counts, key=lambda c: (-c.cases, _RULE_PLACE[c.rule.id])),
         oldest_check=totals["oldest"],
+    )
+
+
+def area_summary(*, area: Area, in_scope_count: int | None = None) -> AreaSummary:
+    """The area's cases in scope as last checked: how many, their scores, and how many
+    cases each rule found. The cases in scope are counted unless the caller has counted
+    them already (the unfiltered page's count), since that reads every one of them; the
+    rest is two aggregates of the stored scores, kept a while (_stored_summary)."""
+    return _summary(
+        area=area,
+        cases=in_scope_count,
+        stored=_stored_summary(area=area, kept=_kept_read(area=area, order=False)),
     )
 
 

@@ -17,9 +17,11 @@ from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_allowed
 from cdop.audit.services import audit_read
 from cdop.cases.selectors import case_get_for_user
+from cdop.core.forms import select_options_html
 from cdop.dataquality import selectors, services
 from cdop.dataquality.checks import RULES_BY_ID, Kind
 from cdop.dataquality.forms import AreaFilterForm
+from cdop.dataquality.presenters import area_rows_html
 
 PAGE_SIZE = 50
 
@@ -68,6 +70,12 @@ def _area(request: HttpRequest, slug: str) -> Area:
     )
 
 
+def _sent(form: AreaFilterForm, name: str) -> str | None:
+    """A filter's value as sent (None when the form is not bound or it was not sent)."""
+    value = form[name].value()
+    return None if value is None else str(value)
+
+
 @login_required
 def area_page(request: HttpRequest, area: str) -> HttpResponse:
     found = _area(request, area)
@@ -84,7 +92,7 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "only_problems": bool(form.cleaned_data.get("problems")),
             "rule": RULES_BY_ID.get(rule_id),
         }
-    page, rows = selectors.area_case_page(
+    page, rows, summary = selectors.area_page(
         area=found,
         number=request.GET.get("page"),
         size=PAGE_SIZE,
@@ -99,10 +107,16 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            # Unfiltered, the page's count is the number of cases in scope: not counted twice.
-            "summary": selectors.area_summary(
-                area=found, in_scope_count=None if any(filters.values()) else page.paginator.count
+            "rows_html": area_rows_html(rows),
+            "status_options": select_options_html(
+                form.fields["status"].choices,  # type: ignore[attr-defined]
+                _sent(form, "status"),
             ),
+            "rule_options": select_options_html(
+                form.fields["rule"].choices,  # type: ignore[attr-defined]
+                _sent(form, "rule"),
+            ),
+            "summary": summary,
             "filtered": bool(query),
             "recent_days": selectors.RECENT_FINALISED_DAYS,
             "several_areas": len(

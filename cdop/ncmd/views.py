@@ -21,7 +21,7 @@ from cdop.audit.services import audit_read
 from cdop.cases.models import Case
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
-from cdop.ncmd import selectors, services
+from cdop.ncmd import presenters, selectors, services
 from cdop.ncmd.forms import BulkExportForm
 from cdop.ncmd.models import PeriodBasis
 
@@ -93,6 +93,9 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
         request.POST or None,
         initial={"basis": PeriodBasis.DATE_OF_DEATH, "date_from": start, "date_to": end},
     )
+    # Its fields' markup: made once a process for the blank form of a period (the form's
+    # templates cost more than the rest of the page), as it is for one sent back with errors.
+    form_html = form.render() if form.is_bound else presenters.blank_bulk_export_form(start, end)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -114,20 +117,22 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
                 )
                 return redirect(reverse("ncmd:area", kwargs={"area": found.slug}))
         status = 400
-    resend = list(
-        selectors.cases_needing_resend(area=found).only(
-            "reference", "status", "ncmd_resend_needed", "area_id"
-        )[: RESEND_LIST_LIMIT + 1]
-    )
+    resend = selectors.resend_rows(area=found, limit=RESEND_LIST_LIMIT + 1)
+    batches = selectors.area_batches(area=found)
+    recent = selectors.area_recent_exports(area=found)
     return render(
         request,
         "ncmd/area.html",
         {
             "area": found,
             "form": form,
-            "batches": selectors.area_batches(area=found),
-            "recent": selectors.area_recent_exports(area=found),
+            "form_html": form_html,
+            "batches": batches,
+            "batches_html": presenters.batch_rows_html(batches),
+            "recent": recent,
+            "recent_html": presenters.recent_items_html(recent),
             "resend": resend[:RESEND_LIST_LIMIT],
+            "resend_html": presenters.resend_rows_html(resend[:RESEND_LIST_LIMIT]),
             "resend_more": len(resend) > RESEND_LIST_LIMIT,
         },
         status=status,

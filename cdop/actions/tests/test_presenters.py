@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from html import escape
+
+import pytest
+from django.utils.text import Truncator
 
 from cdop.actions.presenters import action_status_tag, tracker_rows_html
+from cdop.core.forms import select_options_html
 
 
 def _row(**changes: object) -> dict[str, object]:
@@ -59,3 +64,35 @@ def test_each_status_has_its_tag():
     assert 'govuk-tag--green">Done' in action_status_tag("done")
     assert 'govuk-tag--grey">Dropped' in action_status_tag("dropped")
     assert 'govuk-tag--yellow">Open' in action_status_tag("open")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Short",
+        "x" * 200,
+        "x" * 201,
+        "e\u0301" * 150,  # decomposed accents: normalised, and the marks do not count
+        "e\u0301" * 250,
+        "\u00e9" * 199 + "e\u0301",
+    ],
+)
+def test_a_description_is_cut_exactly_as_the_truncator_cuts_it(description: str):
+    html = tracker_rows_html([_row(description=description)])
+
+    assert f">{escape(Truncator(description).chars(200))}<br>" in html
+
+
+def test_a_filters_options_mark_the_value_sent_and_escape_every_label():
+    choices = [("", "All organisations"), ("3", "<Trust & Co>"), ("30", "Police")]
+
+    assert select_options_html(choices, "3") == (
+        '<option value="">All organisations</option>'
+        '<option value="3" selected>&lt;Trust &amp; Co&gt;</option>'
+        '<option value="30">Police</option>'
+    )
+    assert " selected" not in select_options_html(choices, None)
+    assert " selected" not in select_options_html(choices, "")
+    assert select_options_html(choices, "", blank_can_be_chosen=True).startswith(
+        '<option value="" selected>'
+    )

@@ -189,3 +189,73 @@ def test_the_pages_ids_come_first_and_rows_keep_the_due_order(client_for, alice,
 
     assert response.context["page"].paginator.count == 55
     assert [a.number for a in sorted(made, key=lambda a: shown.index(a.pk))] == expected
+
+
+def test_the_filters_show_what_was_chosen(client_for, alice, case, llr) -> None:
+    trust = OrganisationFactory(area=llr, name="Synthetic <Children's> Hospital")
+    ActionFactory(case=case, owner_organisation=trust, owner_name="")
+    client = client_for(alice)
+
+    chosen = client.get(f"/staff/actions/?status=done&organisation={trust.pk}&year=2026")
+    blank = client.get("/staff/actions/?status=&organisation=&year=")
+    unfiltered = client.get("/staff/actions/")
+
+    body = chosen.content.decode()
+    assert '<option value="done" selected>Done</option>' in body
+    assert (
+        f'<option value="{trust.pk}" selected>Synthetic &lt;Children&#x27;s&gt; Hospital</option>'
+        in body
+    )
+    assert '<option value="2026" selected>2026</option>' in body
+    # "Any status" is chosen when sent; the other blanks never are.
+    assert blank.content.decode().count(" selected>") == 1
+    assert '<option value="" selected>Any status</option>' in blank.content.decode()
+    assert " selected>" not in unfiltered.content.decode()
+
+
+def _counts(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured if "COUNT(" in q["sql"] and "cdop_cache" not in q["sql"]]
+
+
+def test_the_unfiltered_count_is_kept_and_forgotten_when_an_action_is_added(
+    client_for, alice, case
+) -> None:
+    from cdop.core.tests.helpers import committed
+
+    with committed():
+        ActionFactory(case=case)
+    client = client_for(alice)
+
+    counted = _counts(client, "/staff/actions/")
+    kept = _counts(client, "/staff/actions/?page=1")
+    filtered = _counts(client, "/staff/actions/?status=open")
+    with committed():
+        ActionFactory(case=case)
+    after_add = client.get("/staff/actions/")
+
+    assert len(counted) == 1
+    assert kept == []
+    assert len(filtered) == 1  # a filtered list is counted each time
+    assert "2 actions" in after_add.content.decode()
+
+
+def test_a_pages_rows_are_what_the_orms_tracker_rows_give(case, llr) -> None:
+    from cdop.actions.models import Action
+    from cdop.actions.selectors import tracker_page, tracker_rows
+
+    trust = OrganisationFactory(area=llr)
+    ActionFactory(case=case, owner_organisation=trust, owner_name="", category="Sepsis")
+    ActionFactory(
+        case=case,
+        status=ActionStatus.DONE,
+        evidence="Leaflet reprinted",
+        closed_on=D(2027, 2, 2),
+        description="Café <b>leaflet</b>",
+    )
+    actions = Action.objects.filter(area=llr).order_by("due_on", "pk")
+
+    _page, rows = tracker_page(actions, number=1, size=50)
+
+    assert rows == list(tracker_rows(actions))
