@@ -43,7 +43,7 @@ from cdop.cases.models import Case
 from cdop.cases.presenters import csv_cell
 from cdop.cases.selectors import case_get_for_user
 from cdop.core.errors import DomainError
-from cdop.core.forms import select_options_html
+from cdop.core.forms import field_options_html
 
 PAGE_SIZE = 50
 FIRST_YEAR = 2019  # the first year of the national data set's current forms
@@ -74,12 +74,6 @@ def _tracker_form(request: HttpRequest, user: User) -> TrackerFilterForm:
     )
     form.is_valid()
     return form
-
-
-def _sent(form: TrackerFilterForm, name: str) -> str | None:
-    """A filter's value as sent (None when the form is not bound or it was not sent)."""
-    value = form[name].value()
-    return None if value is None else str(value)
 
 
 def _tracker_filters(form: TrackerFilterForm) -> selectors.TrackerFilters:
@@ -127,19 +121,9 @@ def tracker(request: HttpRequest) -> HttpResponseBase:
             "rows_html": tracker_rows_html(rows),
             # "Any status" shows as chosen when it was sent; "All organisations" and "Any
             # year" never do (as the template wrote them).
-            "status_options": select_options_html(
-                form.fields["status"].choices,  # type: ignore[attr-defined]
-                _sent(form, "status"),
-                blank_can_be_chosen=True,
-            ),
-            "organisation_options": select_options_html(
-                form.fields["organisation"].choices,  # type: ignore[attr-defined]
-                _sent(form, "organisation"),
-            ),
-            "year_options": select_options_html(
-                form.fields["year"].choices,  # type: ignore[attr-defined]
-                _sent(form, "year"),
-            ),
+            "status_options": field_options_html(form, "status", blank_can_be_chosen=True),
+            "organisation_options": field_options_html(form, "organisation"),
+            "year_options": field_options_html(form, "year"),
             "status_labels": dict(ActionStatus.choices),
             "csv_query": urlencode({**query, "format": "csv"}),
             "filtered": bool(query),

@@ -160,3 +160,16 @@ def select_options_html(
             f"{escape(str(label))}</option>"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped
+
+
+def field_options_html(
+    form: forms.Form, name: str, *, blank_can_be_chosen: bool = False
+) -> SafeString:
+    """select_options_html for a filter form's choice field: its choices, the value as sent
+    chosen (none when the form is not bound or the value was not sent)."""
+    value = form[name].value()
+    return select_options_html(
+        form.fields[name].choices,  # type: ignore[attr-defined]
+        None if value is None else str(value),
+        blank_can_be_chosen=blank_can_be_chosen,
+    )

@@ -17,7 +17,7 @@ from cdop.areas.models import Area
 from cdop.areas.selectors import area_get_allowed
 from cdop.audit.services import audit_read
 from cdop.cases.selectors import case_get_for_user
-from cdop.core.forms import select_options_html
+from cdop.core.forms import field_options_html
 from cdop.dataquality import selectors, services
 from cdop.dataquality.checks import RULES_BY_ID, Kind
 from cdop.dataquality.forms import AreaFilterForm
@@ -70,12 +70,6 @@ def _area(request: HttpRequest, slug: str) -> Area:
     )
 
 
-def _sent(form: AreaFilterForm, name: str) -> str | None:
-    """A filter's value as sent (None when the form is not bound or it was not sent)."""
-    value = form[name].value()
-    return None if value is None else str(value)
-
-
 @login_required
 def area_page(request: HttpRequest, area: str) -> HttpResponse:
     found = _area(request, area)
@@ -108,14 +102,8 @@ def area_page(request: HttpRequest, area: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "rows_html": area_rows_html(rows),
-            "status_options": select_options_html(
-                form.fields["status"].choices,  # type: ignore[attr-defined]
-                _sent(form, "status"),
-            ),
-            "rule_options": select_options_html(
-                form.fields["rule"].choices,  # type: ignore[attr-defined]
-                _sent(form, "rule"),
-            ),
+            "status_options": field_options_html(form, "status"),
+            "rule_options": field_options_html(form, "rule"),
             "summary": summary,
             "filtered": bool(query),
             "recent_days": selectors.RECENT_FINALISED_DAYS,
