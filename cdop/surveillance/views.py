@@ -13,6 +13,7 @@ from django.shortcuts import render
 from cdop.accounts.models import User
 from cdop.surveillance import rules, selectors, services
 from cdop.surveillance.forms import DashboardForm
+from cdop.surveillance.presenters import signal_rows_html
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,13 +37,22 @@ def index(request: HttpRequest) -> HttpResponse:
     window, years = form.value("window"), form.value("years")
     dashboard = selectors.surveillance_dashboard(area=area, window_days=window, years=years)
     services.surveillance_read_audit(user=user, area=area, window_days=window, years=years)
+    drill_down = selectors.can_drill_down(user=user, area=area)
+    query = urlencode({"window": window, "years": years})
     context |= {
         "dashboard": dashboard,
         "window": window,
         "years": years,
-        "drill_down": selectors.can_drill_down(user=user, area=area),
+        "drill_down": drill_down,
         "alerts": selectors.signal_alerts_recent(area=area),
-        "query": urlencode({"window": window, "years": years}),
+        "query": query,
+        "signal_rows": signal_rows_html(
+            dashboard.signals,
+            area_slug=area.slug,
+            window_days=dashboard.period.window_days,
+            drill_down=drill_down,
+            query=query,
+        ),
     }
     return render(request, "surveillance/index.html", context)
 
