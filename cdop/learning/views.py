@@ -30,6 +30,7 @@ from cdop.learning.forms import (
     ThemeEditForm,
     ThemeForm,
 )
+from cdop.learning.presenters import theme_rows_html
 
 
 def _user(request: HttpRequest) -> User:
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     areas = [
         {
             "area": area,
-            "counts": selectors.theme_counts(area=area),
+            "rows_html": theme_rows_html(selectors.theme_counts(area=area), area_slug=area.slug),
             "can_manage": permissions.can_manage_learning_themes(user, area.pk),
             "can_approve": permissions.can_approve_public_learning(user, area.pk),
             "public_on": selectors.public_learning_enabled(area=area),
