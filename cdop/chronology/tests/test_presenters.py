@@ -84,3 +84,18 @@ def test_the_filter_ticks_the_kinds_chosen_and_numbers_its_boxes_in_order():
         '<label class="govuk-label govuk-checkboxes__label" for="id_kind_1">Family &lt;&amp;&gt;'
         in html
     )
+
+
+def test_its_times_read_as_the_date_filter_writes_them():
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import timezone
+
+    for at in (SUMMER, datetime.datetime(2026, 1, 9, 23, 59, 1, 250, tzinfo=datetime.UTC)):
+        local = timezone.localtime(at)
+
+        html = entry_html(Entry(at=at, kind="status", title="T"), "Status changes")
+
+        assert (
+            f'<time datetime="{date_filter(local, "c")}">{date_filter(local, "j F Y, H:i")}</time>'
+            in html
+        )
