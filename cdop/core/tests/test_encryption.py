@@ -72,8 +72,13 @@ def test_a_saved_case_holds_no_name_nhs_number_or_postcode_in_plaintext(llr):
         "search_last_prefix",
     )
     everything = " ".join(raw.values()).casefold()
-    for secret in ("amelia", "ashford", "9990000018", "le1", "5ww", "ash"):
+    for secret in ("amelia", "ashford", "9990000018", "le1 5ww"):
         assert secret not in everything
+    # Short pieces (a prefix, half a postcode) only where they could be written as they are:
+    # the indexes. In random ciphertext three letters turn up by chance now and then.
+    indexes = " ".join(v for v in raw.values() if not v.startswith(crypto.TOKEN_PREFIX))
+    for piece in ("le1", "5ww", "ash"):
+        assert piece not in indexes.casefold()
     assert all(raw[c].startswith(crypto.TOKEN_PREFIX) for c in list(raw)[:4])
     assert crypto.decrypt(raw["child_last_name"]) == "Ashford"
 
@@ -107,7 +112,10 @@ def test_a_saved_notification_holds_no_personal_detail_in_plaintext(llr):
 
     assert all(value.startswith(crypto.TOKEN_PREFIX) for value in raw.values())
     everything = " ".join(raw.values()).casefold()
-    for secret in ("amelia", "ashford", "9990000018", "le1 5ww", "synthetic road", "sam", "0116"):
+    # Whole words only: a short one ("sam") turns up by chance in random base64 now and then
+    # (it did once in CI, in "...txsamgjr...").
+    secrets = ("amelia", "ashford", "9990000018", "le1 5ww", "synthetic road", "sam notifier")
+    for secret in (*secrets, "sam.notifier@example", "0116 496 0000"):
         assert secret not in everything
     notification.refresh_from_db()
     assert notification.child_address == "12 Synthetic Road, Leicester"
