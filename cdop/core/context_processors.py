@@ -153,3 +153,10 @@ def _default_area(request: HttpRequest) -> Area | None:
         area = area_default()
         _default_area_memo = (now, area)
     return area
+
+
+def default_area_forget() -> None:
+    """Look the default area up again on the next page (tests: each starts without the
+    area an earlier test's database held)."""
+    global _default_area_memo
+    _default_area_memo = (0.0, None)

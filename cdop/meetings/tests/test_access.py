@@ -197,10 +197,14 @@ def test_the_predicates(panel, alice, ada, devi, chris, pat, kim, olu) -> None:
 # --- Queries -------------------------------------------------------------------------------
 
 
-def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _statements(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    return len(_statements(client, url))
 
 
 def test_the_list_runs_the_same_queries_for_two_meetings_as_for_twelve(alice, llr, client_for):
@@ -209,7 +213,7 @@ def test_the_list_runs_the_same_queries_for_two_meetings_as_for_twelve(alice, ll
         meeting = MeetingFactory(area=llr)
         InviteeFactory(meeting=meeting)
     client.get(reverse("meetings:list"))  # warm the session's roles
-    few = _count(client, reverse("meetings:list"))
+    few = _statements(client, reverse("meetings:list"))
     for n in range(10):
         meeting = MeetingFactory(
             area=llr,
@@ -218,9 +222,10 @@ def test_the_list_runs_the_same_queries_for_two_meetings_as_for_twelve(alice, ll
         )
         InviteeFactory(meeting=meeting)
         AgendaItemFactory(meeting=meeting, case=CaseFactory(area=llr), position=1)
-    many = _count(client, reverse("meetings:list"))
-    assert few == many
-    assert many <= 8
+    many = _statements(client, reverse("meetings:list"))
+    # The statements themselves when the counts differ (a CI run once saw 6 and 7).
+    assert len(few) == len(many), "\n".join(["two meetings:", *few, "twelve:", *many])
+    assert len(many) <= 8
 
 
 def test_the_meeting_page_runs_the_same_queries_for_two_cases_as_for_eight(
