@@ -56,9 +56,16 @@ def chronology_kinds() -> list[Kind]:
 def chronology_for_case(
     *, user: User, case: Case, kinds: Iterable[str] | None = None
 ) -> list[Entry]:
+    from cdop.cases.models import Case
+    from cdop.core.compiled import compiled_skipping_empty
+
     wanted = set(kinds) if kinds else None
     entries: list[Entry] = []
-    for provider in _PROVIDERS.values():
-        entries.extend(e for e in provider(user, case) if wanted is None or e.kind in wanted)
+    # Most of the providers' queries find nothing for a given case (a case early in its
+    # review has no meetings, letters or referrals yet): one statement asks which do, and
+    # only those run.
+    with compiled_skipping_empty("chronology", case.pk, lambda pk: Case.objects.filter(pk=pk)):
+        for provider in _PROVIDERS.values():
+            entries.extend(e for e in provider(user, case) if wanted is None or e.kind in wanted)
     entries.sort(key=lambda e: e.at)
     return entries

@@ -12,18 +12,27 @@ encrypted fields).
 Only for a queryset whose other parameters are fixed: the first time, it is built twice
 with two different markers, and a statement that differs in anything but the markers (a
 time, a user, a list that grows) is refused at once, never run stale.
+
+`compiled_skipping_empty(name, value, base)` goes further for a page that asks many such
+queries of one value, most of them finding nothing (a case's chronology asks thirty, and a
+case early in its review has no meetings, letters, referrals or transfers): inside the
+block, the queries it saw asked of a value before are first asked in one statement whether
+they find any row (an EXISTS each), and those that find none are not run. A query not seen
+before runs as usual and is in the next block's statement.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
@@ -39,6 +48,7 @@ MARKS: dict[type, tuple[Any, Any]] = {
 
 @dataclass(frozen=True)
 class _Compiled:
+    build: Callable[[Any], QuerySet[Any, Any]]
     queryset: QuerySet[Any, Any]
     compiler: SQLCompiler
     sql: str
@@ -51,6 +61,11 @@ def compiled_rows(key: str, build: Callable[[V], QuerySet[Any, T]], value: V) ->
     """The rows of build(value), its SQL built once per connection under `key` (a name
     for the query in the code, e.g. "chronology.status": one key, one query shape). The
     value is an id or a string (a reference), always of the same type for a key."""
+    skipping = _skipping.get()
+    if skipping is not None and type(value) is type(skipping.value) and value == skipping.value:
+        skipping.seen.add(key)
+        if key in skipping.empty:
+            return []
     store = _store("default")
     entry = store.get(key)
     if entry is None:
@@ -111,4 +126,62 @@ def _compile(
             "no place for the value): it cannot be built once and reused"
         )
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-    return _Compiled(first, compiler, sql, tuple(params), slots, converters)
+    return _Compiled(build, first, compiler, sql, tuple(params), slots, converters)
+
+
+@dataclass
+class _Skipping:
+    value: Any
+    empty: frozenset[str]  # the queries the block's statement found empty for the value
+    seen: set[str] = field(default_factory=set)  # the queries the block asked of the value
+
+
+_skipping: ContextVar[_Skipping | None] = ContextVar("compiled_skipping", default=None)
+
+
+@contextmanager
+def compiled_skipping_empty(
+    name: str, value: V, base: Callable[[V], QuerySet[Any, Any]]
+) -> Iterator[None]:
+    """Inside the block, compiled_rows(key, build, value) gives [] without running the
+    query when one statement, asked on entering, found that it has no row for this value.
+    The statement asks about the queries earlier blocks of this name asked of their value
+    on this connection; `base(value)` is a queryset of exactly one row to ask it on (the
+    case, for a case's value)."""
+    known: set[str] = _seen(name)
+    empty = _empty_of(name, frozenset(known), value, base) if known else frozenset()
+    skipping = _Skipping(value, empty)
+    token = _skipping.set(skipping)
+    try:
+        yield
+    finally:
+        _skipping.reset(token)
+        known |= skipping.seen
+
+
+def _seen(name: str) -> set[str]:
+    wrapper = connections["default"]
+    seen: dict[str, set[str]] | None = getattr(wrapper, "_cdop_compiled_seen", None)
+    if seen is None:
+        seen = {}
+        wrapper._cdop_compiled_seen = seen  # type: ignore[attr-defined]
+    return seen.setdefault(name, set())
+
+
+def _empty_of(
+    name: str, keys: frozenset[str], value: Any, base: Callable[[Any], QuerySet[Any, Any]]
+) -> frozenset[str]:
+    store = _store("default")
+    ordered = sorted(key for key in keys if key in store)
+    if not ordered:
+        return frozenset()
+
+    def probe(marker: Any) -> QuerySet[Any, Any]:
+        found = {f"q{i}": Exists(store[key].build(marker)) for i, key in enumerate(ordered)}
+        asked: QuerySet[Any, Any] = base(marker).annotate(**found).values_list(*found)
+        return asked
+
+    rows = compiled_rows(f"{name}:any:{','.join(ordered)}", probe, value)
+    if len(rows) != 1:
+        return frozenset()  # not the one row the statement needs: run every query
+    return frozenset(key for key, found in zip(ordered, rows[0], strict=True) if not found)

@@ -93,3 +93,30 @@ def test_each_provider_runs_the_same_number_of_queries_however_much_the_case_hol
             list(provider(alice, story))
         with django_assert_num_queries(quiet):
             list(provider(alice, empty))
+
+
+def test_a_reading_skips_the_queries_that_find_nothing_and_loses_no_entry(alice, llr, story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cdop.chronology.registry import _PROVIDERS
+    from cdop.core.tests.factories import CaseFactory
+
+    quiet = CaseFactory(area=llr)
+    chronology_for_case(user=alice, case=story)  # the providers' queries, seen once
+    every_query = sorted(
+        (e for provider in _PROVIDERS.values() for e in provider(alice, story)),
+        key=lambda e: e.at,
+    )
+
+    with CaptureQueriesContext(connection) as for_story:
+        entries = chronology_for_case(user=alice, case=story)
+    with CaptureQueriesContext(connection) as for_quiet:
+        chronology_for_case(user=alice, case=quiet)
+
+    assert entries == every_query
+    assert len({e.kind for e in entries}) >= 3  # notifications, status changes, tasks
+    # One statement first asks which queries find rows: a case with nothing yet asks
+    # fewer than one with a story, and neither asks each provider's every query.
+    assert "EXISTS" in for_story.captured_queries[0]["sql"]
+    assert len(for_quiet) < len(for_story)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cdop.cases.models import Case, CaseTransition
 from cdop.cases.services import case_open_from_notification, case_start_information_gathering
-from cdop.core.compiled import compiled_rows
+from cdop.core.compiled import compiled_rows, compiled_skipping_empty
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
 
 
@@ -134,3 +136,94 @@ def test_a_string_value_such_as_a_reference_takes_its_place_too(two_cases):
     assert [[c.pk for c in rows] for rows in found] == [[first.pk], [second.pk]]
     assert found[0][0].area.slug == "llr"
     assert compiled_rows("test.by_reference", by_reference, "LLR-NO-SUCH") == []
+
+
+# --- Skipping the queries that find nothing ------------------------------------------------
+
+
+def _one_case(case_id: int):  # type: ignore[no-untyped-def]
+    return Case.objects.filter(pk=case_id)
+
+
+def _asked(name: str, case_id: int) -> tuple[list[list[int]], list[str]]:
+    """The transitions and the case's notifications, asked as a page of `name` would."""
+    with (
+        CaptureQueriesContext(connection) as queries,
+        compiled_skipping_empty(name, case_id, _one_case),
+    ):
+        rows = [
+            [t.pk for t in compiled_rows(f"{name}.transitions", _transitions, case_id)],
+            [
+                n.pk
+                for n in compiled_rows(
+                    f"{name}.merged",
+                    lambda i: Case.objects.filter(merged_into_id=i).order_by("pk"),
+                    case_id,
+                )
+            ],
+        ]
+    return rows, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_first_block_runs_every_query_and_later_ones_only_those_with_rows(two_cases):
+    first, _ = two_cases  # two transitions, no case merged into it
+
+    rows, statements = _asked("test.skip_first", first.pk)
+    again, statements_again = _asked("test.skip_first", first.pk)
+
+    assert rows == again == [[t.pk for t in _transitions(first.pk)], []]
+    assert len(statements) == 2  # nothing known yet: both queries run
+    # One statement asks which queries find rows; the merged cases' query is not run.
+    assert len(statements_again) == 2
+    assert statements_again[0].count("EXISTS") == 2
+    assert "merged_into_id" not in statements_again[1]
+
+
+def test_a_query_is_run_again_once_it_has_rows(two_cases, alice):
+    first, second = two_cases
+    _asked("test.skip_rows", first.pk)
+    assert len(_asked("test.skip_rows", first.pk)[1]) == 2
+
+    second.merged_into = first
+    second.save(update_fields=["merged_into"])
+    rows, statements = _asked("test.skip_rows", first.pk)
+
+    assert rows[1] == [second.pk]
+    assert len(statements) == 3  # what finds rows, then both queries
+
+
+def test_only_queries_of_the_block_s_value_are_skipped(two_cases):
+    first, second = two_cases
+    _asked("test.skip_value", first.pk)
+
+    with compiled_skipping_empty("test.skip_value", first.pk, _one_case):
+        # The same query of another case's id runs, whatever the statement found.
+        other = compiled_rows("test.skip_value.transitions", _transitions, second.pk)
+
+    assert [t.pk for t in other] == [t.pk for t in _transitions(second.pk)]
+    with compiled_skipping_empty("test.skip_value", first.pk, _one_case):
+        pass
+    # Outside any block nothing is skipped.
+    assert (
+        compiled_rows(
+            "test.skip_value.merged", lambda i: Case.objects.filter(merged_into_id=i), first.pk
+        )
+        == []
+    )
+
+
+def test_a_value_with_no_row_to_ask_on_runs_every_query(two_cases):
+    first, _ = two_cases
+    _asked("test.skip_gone", first.pk)
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        compiled_skipping_empty(
+            "test.skip_gone", first.pk, lambda i: Case.objects.filter(merged_into_id=i)
+        ),
+    ):
+        compiled_rows("test.skip_gone.transitions", _transitions, first.pk)
+
+    # The statement found no row to answer on: the query runs, as without a block.
+    assert len(queries) == 2
+    assert "EXISTS" in queries.captured_queries[0]["sql"]
