@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from cdop.cases.models import Expectedness, Sex
+from cdop.core.crypto import nhs_number_spaced
 from cdop.core.forms import DateField, GovUKFormMixin
 from cdop.notifications import validation
 from cdop.notifications.reference import Ethnicity, NhsNumberStatus, PlaceOfDeath, YesNoNotKnown
@@ -490,7 +491,7 @@ def _display(field: forms.Field, value: Any) -> str:
 def _nhs_number(values: Mapping[str, Any]) -> str:
     number = str(values.get("child_nhs_number") or "")
     if values.get("nhs_number_status", NhsNumberStatus.GIVEN) == NhsNumberStatus.GIVEN:
-        return f"{number[:3]} {number[3:6]} {number[6:]}" if len(number) == 10 else "Not given"
+        return nhs_number_spaced(number) if len(number) == 10 else "Not given"
     return str(NhsNumberStatus(values["nhs_number_status"]).label)
 
 
