@@ -13,7 +13,7 @@ class AnalysisConfig(AppConfig):
         from cdop.analysis.blockers import BLOCKERS
         from cdop.analysis.chronology import KINDS, analysis_chronology
         from cdop.analysis.models import Analysis, Factor, Recommendation
-        from cdop.analysis.sections import analysis_section_context
+        from cdop.analysis.sections import analysis_section_context, analysis_section_visible
         from cdop.cases.blockers import blocker_provider_register
         from cdop.cases.sections import CaseSection, section_register
         from cdop.chronology.registry import chronology_register
@@ -29,6 +29,7 @@ class AnalysisConfig(AppConfig):
                 order=80,
                 template="analysis/_case_section.html",
                 context=analysis_section_context,
+                visible=analysis_section_visible,
                 # Its own page: the overview's stage section already says, as a blocker,
                 # what the analysis still needs before the review can be finalised.
             )

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from cdop.cases.workflow import REVIEW_LINE, Status
-from cdop.core.crypto import INDEX_LENGTH, child_identity
+from cdop.core.crypto import INDEX_LENGTH, child_identity, nhs_number_spaced
 from cdop.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 
 
@@ -58,6 +58,11 @@ class ChildDeath(BlindIndexed, models.Model):
     @property
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def child_nhs_number_spaced(self) -> str:
+        """The NHS number as staff read it everywhere ("999 000 0018"), or "" when not known."""
+        return nhs_number_spaced(self.child_nhs_number)
 
     @property
     def child_identity(self) -> str:

@@ -4,8 +4,10 @@ Each app registers its section in its AppConfig.ready(): a template and a functi
 builds its context. The function returns None to leave the section out (for example for a
 role that may not see it). The case page (the overview) shows the sections marked
 `overview`, and links to every other section, each on its own page at
-/staff/cases/<reference>/section/<key>/ (`section_url`). `visible` answers, without a query,
-whether the user may see the section at all, so that the links show only what opens.
+/staff/cases/<reference>/section/<key>/ (`section_url`). `visible` answers, without a query
+(or with one the case keeps, as the Analysis Form's does), whether the section opens for
+the user at all, so that the links show only what opens: where the context function can
+return None for a readable case, `visible` must say False there too.
 
 The section template gets `case` and `section` (the dict the function returned).
 A context function is called once per page view, with the case already checked readable by

@@ -39,6 +39,9 @@ CLOSED: frozenset[Status] = frozenset(
     {Status.FINALISED, Status.TRANSFERRED, Status.OUT_OF_SCOPE, Status.MERGED}
 )
 OPEN: frozenset[Status] = frozenset(Status) - CLOSED
+# Closed without a review here: it goes on in another area or under another case, or there is
+# none. Unlike a finalised review, nothing is followed up after it.
+ENDED_WITHOUT_REVIEW: frozenset[Status] = CLOSED - {Status.FINALISED}
 
 
 @dataclass(frozen=True)

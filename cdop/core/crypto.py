@@ -143,6 +143,13 @@ def normalise_nhs_number(value: str) -> str:
     return digits if len(digits) == 10 and digits.isdigit() else ""
 
 
+def nhs_number_spaced(value: str) -> str:
+    """An NHS number as people read it, in groups of 3, 3 and 4 digits ("999 000 0018").
+    Anything that is not a ten-digit number is given back as it was, so nothing is hidden."""
+    digits = normalise_nhs_number(value)
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if digits else (value or "")
+
+
 def normalise_email(value: str) -> str:
     return (value or "").strip().casefold()
 

@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from cdop.cases.models import Expectedness, Sex
+from cdop.core.crypto import nhs_number_spaced
 from cdop.core.forms import DateField, GovUKFormMixin
 from cdop.notifications import validation
 from cdop.notifications.reference import Ethnicity, NhsNumberStatus, PlaceOfDeath, YesNoNotKnown
@@ -490,8 +491,22 @@ def _display(field: forms.Field, value: Any) -> str:
 def _nhs_number(values: Mapping[str, Any]) -> str:
     number = str(values.get("child_nhs_number") or "")
     if values.get("nhs_number_status", NhsNumberStatus.GIVEN) == NhsNumberStatus.GIVEN:
-        return f"{number[:3]} {number[3:6]} {number[6:]}" if len(number) == 10 else "Not given"
+        return nhs_number_spaced(number) if len(number) == 10 else "Not given"
     return str(NhsNumberStatus(values["nhs_number_status"]).label)
+
+
+def _hidden_follow_ups(form_class: type[PageForm], values: Mapping[str, Any]) -> set[str]:
+    """The follow-up questions whose answer is not used, because the answer that reveals them
+    was another one (a reason for urgent attention when the notifier said No): the summary
+    leaves them out rather than show "Not given". The NHS number has its own row."""
+    hidden = set()
+    for parent, conditional in form_class.conditionals.items():
+        answer = values.get(parent)
+        if isinstance(answer, bool):  # a yes-or-no radio, cleaned to a bool
+            answer = "yes" if answer else "no"
+        if conditional.field != "child_nhs_number" and answer != conditional.value:
+            hidden.add(conditional.field)
+    return hidden
 
 
 def summary_sections(values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -500,8 +515,9 @@ def summary_sections(values: Mapping[str, Any]) -> list[dict[str, Any]]:
     sections = []
     for page in PAGES:
         rows = []
+        hidden = _hidden_follow_ups(page.form_class, values)
         for name, field in page.form_class.base_fields.items():
-            if name == HONEYPOT or name in page.form_class.not_summarised:
+            if name == HONEYPOT or name in page.form_class.not_summarised or name in hidden:
                 continue
             label = str(field.label).removesuffix(" (optional)")
             # Where "Change" lands: the first radio of a question answered with radios.

@@ -11,12 +11,14 @@ from cdop.cases.models import Case
 from cdop.cases.workflow import Status
 from cdop.core.kept import kept_forget, kept_part
 from cdop.notifications.models import Notification
+from cdop.reporting.annual import period_default
 
 
 @dataclass(frozen=True)
 class AreaStatistics:
     area: Area
-    year_label: str
+    year_label: str  # the reporting year the figures count, so far
+    report_label: str  # the year the annual report is of: the last complete one
     notifications_received: int
     cases_opened: int
     reviews_finalised: int
@@ -56,6 +58,7 @@ def statistics_for_area(*, area: Area, today: date | None = None) -> AreaStatist
     return AreaStatistics(
         area=area,
         year_label=f"1 April {start.year} to 31 March {end.year}",
+        report_label=period_default(today).label,
         notifications_received=notifications,
         cases_opened=opened,
         reviews_finalised=finalised,

@@ -8,6 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cdop.core.crypto import nhs_number_spaced
 from cdop.notifications.models import Notification
 
 # (section, [(label, field name)]): every answer of the national Notification Form.
@@ -73,6 +74,8 @@ def _display(notification: Notification, name: str) -> str:
         return str(getattr(notification, f"get_{name}_display")())
     if value is None or value == "":
         return "Not given"
+    if name == "child_nhs_number":
+        return nhs_number_spaced(value)  # as every staff page shows it
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):

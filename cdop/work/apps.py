@@ -45,6 +45,8 @@ class WorkConfig(AppConfig):
 
 
 def _on_case_transitioned(sender: Any, *, case: Any, transition: Any, **kwargs: Any) -> None:
-    from cdop.work.services import tasks_from_rules
+    from cdop.work.services import tasks_close_on_case_end, tasks_from_rules
 
+    # First the tasks the case's end makes unnecessary, then any the rules make for it.
+    tasks_close_on_case_end(case=case, transition=transition)
     tasks_from_rules(case=case, transition=transition)

@@ -24,6 +24,9 @@ class TaskRule:
     detail: str
     due_after: timedelta  # from the moment of the transition
     assigned_role: str
+    # Work that goes on after the review is finalised (decision 51): finalising leaves its
+    # task open, where it closes the tasks of the stages the review has passed.
+    outlives_review: bool = False
 
 
 DEFAULT_TASK_RULES: tuple[TaskRule, ...] = (
@@ -60,9 +63,15 @@ DEFAULT_TASK_RULES: tuple[TaskRule, ...] = (
         detail="Tell the family what the panel found, and offer bereavement support again.",
         due_after=timedelta(days=14),
         assigned_role=Role.KEY_WORKER,
+        outlives_review=True,
     ),
 )
 
 
 def task_rules() -> Sequence[TaskRule]:
     return tuple(getattr(settings, "WORK_TASK_RULES", DEFAULT_TASK_RULES))
+
+
+def follow_up_rule_keys() -> frozenset[str]:
+    """The rules whose tasks outlive the review."""
+    return frozenset(rule.key for rule in task_rules() if rule.outlives_review)

@@ -12,9 +12,10 @@ from cdop.accounts import permissions
 from cdop.accounts.models import Membership, Role, User
 from cdop.audit.services import audit_actor
 from cdop.cases.models import Case, CaseTransition, Task
+from cdop.cases.workflow import CLOSED, ENDED_WITHOUT_REVIEW, Status
 from cdop.clocks.services import jar_clock_stop_if_done
 from cdop.core.errors import DomainError
-from cdop.work.rules import task_rules
+from cdop.work.rules import follow_up_rule_keys, task_rules
 
 # The roles a task can be given to (every one reads the case it belongs to).
 ASSIGNABLE_ROLES: tuple[Role, ...] = (
@@ -31,6 +32,107 @@ def task_can_work_on(user: User, task: Task) -> bool:
         return permissions.can_follow_up_case(user, task.case)  # type: ignore[arg-type]
     return task.notification is not None and permissions.can_triage_notification(
         user, task.notification
+    )
+
+
+# --- Tasks a case's end makes unnecessary ----------------------------------------------------
+#
+# When a case is transferred, closed as out of scope or merged, the review does not go on
+# here, so its open tasks are closed. When a review is finalised, the tasks made by rules for
+# the stages it has passed (the Joint Agency Response, the meetings' papers) are closed; the
+# follow-up goes on (decision 51): the rules' follow-up tasks (telling the family the
+# outcome) and the tasks people added by hand stay open and can still be marked done.
+
+
+def task_is_moot(*, task: Task, case: Case) -> bool:
+    """The task is no longer needed because of where its case has ended."""
+    if case.status in ENDED_WITHOUT_REVIEW:
+        return True
+    return (
+        case.status == Status.FINALISED
+        and bool(task.rule)
+        and task.rule not in follow_up_rule_keys()
+    )
+
+
+def task_moot_note(*, status: str, on: datetime.date, into: str = "") -> str:
+    """What a task closed by its case's end says, in the words of the case's status."""
+    day = f"{on:%-d %B %Y}"
+    if status == Status.FINALISED:
+        return (
+            f"Closed automatically: the review was finalised on {day}, and this task was for "
+            "a stage it had passed."
+        )
+    if status == Status.MERGED:
+        under = f" case {into}" if into else " the case it duplicates"
+        return (
+            f"Closed automatically: the case was merged on {day}; the review goes on under{under}."
+        )
+    return (
+        f"Closed automatically: the case was {Status(status).label[0].lower()}"
+        f"{Status(status).label[1:]} on {day}, so there is no review here to do it for."
+    )
+
+
+def tasks_close_on_case_end(*, case: Case, transition: CaseTransition) -> list[Task]:
+    """Close the open tasks the case's end makes unnecessary (inside the transition's
+    transaction, by the person who took it)."""
+    if transition.to_status not in CLOSED:
+        return []
+    return tasks_close_moot(case=case, at=transition.at, by=transition.by)
+
+
+def tasks_close_moot(*, case: Case, at: datetime.datetime, by: User | None) -> list[Task]:
+    """Close the case's open tasks that task_is_moot, each with a note saying why (one save
+    each, so the audit log records every task). `by` is None when no one closed the case
+    just now (the close_moot_tasks command, for tasks left open before cases did this)."""
+    into = ""
+    if case.status == Status.MERGED and case.merged_into_id is not None:
+        into = Case.objects.values_list("reference", flat=True).get(pk=case.merged_into_id)
+    note = task_moot_note(status=case.status, on=timezone.localdate(at), into=into)
+    closed = []
+    with transaction.atomic():
+        for task in Task.objects.select_for_update().filter(case=case, completed_at__isnull=True):
+            if not task_is_moot(task=task, case=case):
+                continue
+            task.completed_at = at
+            task.completed_by = by
+            task.completion_note = note
+            task.save(update_fields=["completed_at", "completed_by", "completion_note"])
+            closed.append(task)
+    return closed
+
+
+def tasks_close_moot_of_ended_cases(*, area_id: int | None = None) -> int:
+    """Close the tasks left open on cases that ended before their end closed them (and on
+    the demo's generated cases), dated when each case ended. Returns how many; a second run
+    closes none."""
+    ended = Case.objects.filter(
+        status__in=sorted(CLOSED),
+        pk__in=Task.objects.filter(completed_at__isnull=True, case__isnull=False).values("case_id"),
+    )
+    if area_id is not None:
+        ended = ended.filter(area_id=area_id)
+    return sum(
+        len(tasks_close_moot(case=case, at=case.status_changed_at, by=None))
+        for case in ended.order_by("pk")
+    )
+
+
+def _refuse_if_moot(task: Task, doing: str) -> None:
+    """A task of a case that has ended (task_is_moot) is not marked done or reassigned."""
+    case = task.case
+    if case is None or not task_is_moot(task=task, case=case):
+        return
+    if case.status == Status.FINALISED:
+        raise DomainError(
+            f"Case {case.reference} is finalised and this task was for a stage its review "
+            f"had passed, so it cannot be {doing}. Nothing was changed. If the work is still "
+            "needed, reopen the review first."
+        )
+    raise DomainError(
+        f"Case {case.reference} is “{case.get_status_display()}”, so there is no review here "
+        f"and its tasks cannot be {doing}. Nothing was changed."
     )
 
 
@@ -104,6 +206,7 @@ def task_assign(
             raise Http404
         if locked.completed_at is not None:
             raise DomainError("This task is already done, so it cannot be reassigned.")
+        _refuse_if_moot(locked, "reassigned")
         _check_assignee(
             case=locked.case, area_id=locked.area_id, person=assigned_to, role=assigned_role
         )
@@ -132,6 +235,7 @@ def task_complete(*, task: Task, by: User, note: str) -> Task:
                 f"This task was already marked done on "
                 f"{timezone.localtime(locked.completed_at):%-d %B %Y}."
             )
+        _refuse_if_moot(locked, "marked done")
         if not note:
             raise DomainError("Enter a note saying what was done.", field="note")
         locked.completed_at = timezone.now()

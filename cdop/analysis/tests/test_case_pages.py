@@ -386,3 +386,43 @@ def test_a_finalised_review_cannot_be_changed_and_says_how_to_change_it(llr, cli
     assert post.status_code == 409
     assert Analysis.objects.get().cause_of_death == "Meningococcal septicaemia"
     assert "This review is finalised. To change it, reopen it." in client.get(url(case)).text
+
+
+# --- The case's tab --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Status.NOTIFIED, Status.INFORMATION_GATHERING])
+def test_before_the_review_meeting_the_case_has_no_analysis_tab_and_its_page_is_not_found(
+    llr, client_for, alice, status
+):
+    case = CaseFactory(area=llr, status=status)
+    client = client_for(alice)
+
+    overview = client.get(f"/staff/cases/{case.reference}/").text
+
+    assert "Analysis Form" not in overview
+    assert f"/staff/cases/{case.reference}/section/analysis/" not in overview
+    assert client.get(f"/staff/cases/{case.reference}/section/analysis/").status_code == 404
+
+
+def test_from_the_review_meeting_on_the_tab_is_listed_and_opens(llr, client_for, alice):
+    case = CaseFactory(area=llr, status=Status.CDRM_HELD)
+    client = client_for(alice)
+
+    overview = client.get(f"/staff/cases/{case.reference}/").text
+
+    assert f"/staff/cases/{case.reference}/section/analysis/" in overview
+    assert client.get(f"/staff/cases/{case.reference}/section/analysis/").status_code == 200
+
+
+def test_a_form_started_at_a_meeting_before_the_case_moved_on_has_its_tab(llr, client_for, alice):
+    case = CaseFactory(area=llr, status=Status.AWAITING_CDRM)
+    complete_analysis(case=case, by=alice, status="draft", completed_at=None)
+    client = client_for(alice)
+
+    overview = client.get(f"/staff/cases/{case.reference}/").text
+    page = client.get(f"/staff/cases/{case.reference}/section/analysis/")
+
+    assert f"/staff/cases/{case.reference}/section/analysis/" in overview
+    assert page.status_code == 200
+    assert "Infection" in page.text

@@ -435,3 +435,26 @@ def test_a_refused_transfer_shows_its_page_again_with_the_error(llr, client_for,
     assert response.status_code == 400
     assert "<title>Error: Transfer, close or merge" in response.text
     assert "Enter which area, and why the child was not resident here" in response.text
+
+
+def test_the_case_page_shows_the_nhs_number_spaced_as_the_notification_page_does(
+    llr, client_for, alice
+):
+    notification = NotificationFactory(area=llr, child_nhs_number="9990000018")
+    case = CaseFactory(area=llr, child_nhs_number="9990000018")
+    client = client_for(alice)
+
+    case_page = client.get(f"/staff/cases/{case.reference}/").text
+    notification_page = client.get(f"/staff/notifications/{notification.reference}/").text
+
+    assert "999 000 0018" in case_page
+    assert "9990000018" not in case_page
+    assert "999 000 0018" in notification_page
+
+
+def test_the_case_page_says_an_nhs_number_is_not_known(llr, client_for, alice):
+    case = CaseFactory(area=llr, child_nhs_number="")
+
+    page = client_for(alice).get(f"/staff/cases/{case.reference}/").text
+
+    assert "Not known" in page

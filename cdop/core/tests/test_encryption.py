@@ -378,3 +378,19 @@ def test_a_changed_or_foreign_value_is_refused_not_misread():
     assert crypto.decrypt(token) == "Ashford"
     assert crypto.is_token(token)
     assert not crypto.is_token("aes1.not a token")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("9990000018", "999 000 0018"),
+        ("999 000 0018", "999 000 0018"),
+        ("999-000-0018", "999 000 0018"),
+        ("12345", "12345"),  # not a whole number: shown as it was, nothing hidden
+        ("", ""),
+    ],
+)
+def test_an_nhs_number_is_shown_in_groups_of_three_three_and_four(stored, shown):
+    from cdop.core.crypto import nhs_number_spaced
+
+    assert nhs_number_spaced(stored) == shown

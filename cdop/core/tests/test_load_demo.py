@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cdop.accounts.models import Membership, Role, User
-from cdop.cases.models import Case, CaseTransition
+from cdop.cases.models import Case, CaseTransition, Task
 from cdop.cases.workflow import Status
 from cdop.family.models import FamilyContact, KeyWorkerAssignment
 from cdop.notifications.models import Notification
@@ -44,6 +44,24 @@ def test_it_loads_one_sign_in_per_role_and_cases_in_every_status(llr):
     nhs_numbers = [n for n in Case.objects.values_list("child_nhs_number", flat=True) if n]
     assert nhs_numbers
     assert all(n.startswith("999") for n in nhs_numbers)  # never a real person's
+
+
+def test_the_demo_leaves_no_open_task_that_its_case_has_ended(llr):
+    from cdop.work.services import task_is_moot
+
+    call_command("load_demo", stdout=StringIO())
+
+    open_tasks = Task.objects.filter(completed_at__isnull=True, case__isnull=False)
+    assert open_tasks.exists()
+    assert [
+        (task.case.reference, task.title)
+        for task in open_tasks.select_related("case")
+        if task_is_moot(task=task, case=task.case)
+    ] == []
+    # A finalised review's Joint Agency Response tasks were closed with a note saying why.
+    assert Task.objects.filter(
+        case__status=Status.FINALISED, completion_note__startswith="Closed automatically"
+    ).exists()
 
 
 def test_the_demo_key_worker_supports_some_families(llr):

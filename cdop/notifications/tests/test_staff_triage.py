@@ -279,3 +279,39 @@ def test_the_queue_names_the_area_the_child_lived_in_without_an_authority_code(
     text = client_for(alice).get("/staff/notifications/").text
 
     assert "Other area: Demo Shire" in text
+
+
+def test_the_notification_page_says_unexpected_and_that_a_jar_is_needed_without_a_stray_space(
+    llr, client_for, alice
+):
+    notification = NotificationFactory(area=llr, jar_required=True)
+
+    page = client_for(alice).get(f"/staff/notifications/{notification.reference}/").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+    assert "Unexpected: a Joint Agency Response is needed" in page
+    assert "Unexpected :" not in text
+
+
+def test_the_notification_page_gives_no_reason_for_urgent_attention_when_none_was_asked_for(
+    llr, client_for, alice
+):
+    notification = NotificationFactory(area=llr, ncmd_alert=False, ncmd_alert_reason="")
+
+    page = client_for(alice).get(f"/staff/notifications/{notification.reference}/").text
+
+    assert "Does this death need the National Child Mortality Database" in page
+    assert "Why does it need urgent attention?" not in page
+
+
+def test_the_notification_page_gives_the_reason_for_urgent_attention_when_asked_for(
+    llr, client_for, alice
+):
+    notification = NotificationFactory(
+        area=llr, ncmd_alert=True, ncmd_alert_reason="A possible cluster of sudden deaths"
+    )
+
+    page = client_for(alice).get(f"/staff/notifications/{notification.reference}/").text
+
+    assert "Why does it need urgent attention?" in page
+    assert "A possible cluster of sudden deaths" in page

@@ -60,8 +60,34 @@ def test_reviews_finalised_this_year_are_counted_and_last_years_are_not(llr, cli
         page = client_for(alice).get("/staff/statistics/")
 
     assert page.status_code == 200
-    assert "Reporting year 1 April 2026 to 31 March 2027" in page.text
+    assert "this reporting year so far, 1 April 2026 to 31 March 2027" in page.text
     assert stat(page.text, "llr") == 2
+
+
+def test_the_page_says_which_year_the_figures_and_the_annual_report_each_cover(
+    llr, client_for, alice
+):
+    client = client_for(alice)
+
+    with time_machine.travel(datetime.datetime(2026, 11, 28, 12, tzinfo=LONDON), tick=False):
+        page = client.get("/staff/statistics/").text
+        link = re.search(
+            r'<a class="govuk-link" href="(/staff/statistics/annual/llr/)">([^<]+)</a>', page
+        )
+        assert link, "the annual report is linked"
+        report = client.get(link.group(1)).text
+
+    text = re.sub(r"\s+", " ", page)
+    assert (
+        "The figures below are for this reporting year so far, 1 April 2026 to 31 March 2027."
+        in text
+    )
+    assert (
+        re.sub(r"\s+", " ", link.group(2)) == "annual report for LLR, 1 April 2025 to 31 March 2026"
+    )
+    assert "is of the last complete reporting year" in text
+    assert "1 April 2025 to 31 March 2026" in report
+    assert "1 April 2026" not in report
 
 
 def test_the_year_starts_at_midnight_on_1_april_london_time(llr):

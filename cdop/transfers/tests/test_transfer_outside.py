@@ -106,6 +106,15 @@ def test_the_pack_holds_the_answers(sent):
     assert ("Last name", "Packchild") in answers["The child"]
 
 
+def test_the_pack_gives_the_nhs_number_spaced_as_the_staff_pages_do(sent):
+    from cdop.transfers.pdf import notification_answers
+
+    notification, _, _ = sent
+    answers = dict(notification_answers(notification))
+
+    assert ("NHS number", "999 000 0018") in answers["The child"]
+
+
 def test_the_link_expires(sent):
     _, link, _ = sent
     later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=14, minutes=1)

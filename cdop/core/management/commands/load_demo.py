@@ -91,6 +91,11 @@ class Command(BaseCommand):
             demo_dataquality,  # last: it scores every case as the steps above left it
         ):
             step(stdout=cast(TextIO, self.stdout))  # an OutputWrapper writes like one
+        # The generated history leaves a few Joint Agency Response tasks open on cases that
+        # have since ended; a case closes such tasks as it ends, so the demo does too.
+        from cdop.work.services import tasks_close_moot_of_ended_cases
+
+        tasks_close_moot_of_ended_cases(area_id=llr.pk)
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
