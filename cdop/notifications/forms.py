@@ -16,7 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from cdop.cases.models import Expectedness, Sex
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, TelephoneField
 from cdop.notifications import validation
 from cdop.notifications.reference import Ethnicity, NhsNumberStatus, PlaceOfDeath, YesNoNotKnown
 from cdop.notifications.services import NotificationDetails
@@ -346,17 +346,10 @@ class NotifierForm(PageForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    notifier_phone = _text(
-        "Your work telephone number",
-        40,
-        required="Enter a telephone number we can reach you on",
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "tel",
-                "type": "tel",
-                "class": "govuk-input govuk-input--width-20",
-            }
-        ),
+    notifier_phone = TelephoneField(
+        label="Your work telephone number",
+        max_length=40,
+        error_messages={"required": "Enter a telephone number we can reach you on"},
     )
 
 
