@@ -19,7 +19,7 @@ from cdop.cases.tests.pages import is_listed
 from cdop.cases.workflow import Status
 from cdop.clocks.models import Clock
 from cdop.core.tests.factories import CaseFactory, MembershipFactory, UserFactory
-from cdop.core.tests.helpers import error_summary_targets
+from cdop.core.tests.helpers import error_summary_targets, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -419,7 +419,7 @@ def test_the_page_links_keep_the_filters_so_a_list_can_be_bookmarked(
 
     page = _page(client_for(alice), status="notified", sort="reference", page="2")
 
-    assert "Page 2 of 3" in page
+    assert page_of(page) == (2, 3)
     assert 'href="?status=notified&amp;sort=reference&amp;page=3"' in page
     assert 'href="?status=notified&amp;sort=reference&amp;page=1"' in page
     assert 'href="?status=notified&amp;sort=reference&amp;format=csv"' in page

@@ -118,3 +118,13 @@ def error_summary_targets(html: str) -> list[str]:
         assert target, "an error summary link goes nowhere"
         assert f'id="{target}"' in html, f"the error summary links to #{target}, not on the page"
     return targets
+
+
+def page_of(html: str) -> tuple[int, int]:
+    """(this page, the last page) as the GOV.UK pagination shows them: the current page is
+    the link marked aria-current, and the last page's number is always listed."""
+    nav = html.split('<nav class="govuk-pagination"', 1)[1].split("</nav>", 1)[0]
+    current = re.findall(r'aria-current="page">(\d+)</a>', nav)
+    numbers = [int(n) for n in re.findall(r'aria-label="Page (\d+)"', nav)]
+    assert len(current) == 1, "one page is marked as the current one"
+    return int(current[0]), max(numbers)
