@@ -130,6 +130,8 @@ def set_up_authenticator(page: Page) -> None:
     page.get_by_role("button", name="Continue").click()
     expect(heading).to_have_text("Save your recovery codes")
     expect(page.get_by_text("Your authenticator app is set up.")).to_be_visible()
+    # One banner: the first set of codes replaces none, so nothing says the old ones stopped.
+    expect(page.locator(".govuk-notification-banner")).to_have_count(1)
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
     check_axe(page)
     page.get_by_role("button", name="I have saved my codes, continue").click()
