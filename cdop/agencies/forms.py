@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cdop.agencies.models import Organisation
-from cdop.core.forms import GovUKFormMixin
+from cdop.core.forms import GovUKFormMixin, TelephoneField
 
 
 class OrganisationForm(GovUKFormMixin, forms.Form):
@@ -47,7 +47,7 @@ class ContactForm(GovUKFormMixin, forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
         },
     )
-    phone = forms.CharField(label="Phone number (optional)", max_length=32, required=False)
+    phone = TelephoneField(label="Phone number (optional)", max_length=32, required=False)
 
 
 class ContactEditForm(ContactForm):

@@ -17,6 +17,7 @@ class RequestForm(GovUKFormMixin, forms.Form):
 
     contacts = forms.MultipleChoiceField(
         label="Who should complete the form?",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Select at least one person to send the form to",
             "invalid_choice": "Select people from the list",
@@ -24,6 +25,7 @@ class RequestForm(GovUKFormMixin, forms.Form):
     )
     definitions = forms.MultipleChoiceField(
         label="Which forms?",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Select at least one form",
             "invalid_choice": "Select forms from the list",

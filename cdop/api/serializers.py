@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from cdop.cases.models import Expectedness, Sex
+from cdop.core.forms import clean_telephone
 from cdop.notifications import forms as notification_forms
 from cdop.notifications import validation
 from cdop.notifications.models import Notification
@@ -365,6 +366,9 @@ class NotificationSubmissionSerializer(serializers.Serializer):  # type: ignore[
 
     def validate_child_postcode(self, value: str) -> str:
         return validation.clean_postcode(value)
+
+    def validate_notifier_phone(self, value: str) -> str:
+        return clean_telephone(value)
 
     def _valid_part(self, data: Any) -> dict[str, Any]:
         """The answers that are valid on their own, when some others are not."""

@@ -7,11 +7,13 @@ the templates under templates/govuk/forms/ lay out labels, hints, errors and fie
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from html import escape
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import SafeString, mark_safe
 
@@ -141,6 +143,63 @@ def date_field(label: str, *, hint: str, required: str = "") -> DateField:
     )
     field.label_text = label.removesuffix(" (optional)")
     return field
+
+
+TELEPHONE_INVALID = (
+    "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+)
+
+# An extension after the number ("ext 123", "extension 123", "x123"), which is kept as typed.
+_EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x)\s*\d{1,6}$", re.IGNORECASE)
+_TELEPHONE_CHARACTERS = re.compile(r"^\+?[\d\s()\-]+$")
+
+
+def clean_telephone(raw: str) -> str:
+    """A telephone number as people write it (GOV.UK pattern): spaces, brackets and hyphens
+    are allowed, and so is an extension. A UK number has 10 or 11 digits from its leading 0,
+    or 9 or 10 after +44 (a "0" or "(0)" after it is allowed); a number abroad starts with + or 00
+    and has 8 to 15 digits. Returned as typed, with runs of spaces made one. Blank stays
+    blank."""
+    value = " ".join(str(raw or "").split())
+    if not value:
+        return ""
+    number = _EXTENSION.sub("", value)
+    if not _TELEPHONE_CHARACTERS.match(number):
+        raise ValidationError(TELEPHONE_INVALID, code="invalid")
+    compact = re.sub(r"[\s\-]", "", number)
+    digits = re.sub(r"\D", "", compact)
+    if compact.startswith(("+44", "0044")):
+        national = digits[2:] if compact.startswith("+") else digits[4:]
+        # "+44 (0)116 ..." and "+44 0116 ..." are common ways of writing "+44 116 ...".
+        national = national.removeprefix("0")
+        ok = 9 <= len(national) <= 10
+    elif compact.startswith(("+", "00")):
+        ok = 8 <= len(digits.removeprefix("00")) <= 15
+    else:
+        ok = digits.startswith("0") and 10 <= len(digits) <= 11
+    if not ok:
+        raise ValidationError(TELEPHONE_INVALID, code="invalid")
+    return value
+
+
+class TelephoneField(forms.CharField):
+    """A telephone number, checked by clean_telephone, in a GOV.UK telephone input."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "autocomplete": "tel",
+                    "class": "govuk-input govuk-input--width-20",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_telephone(super().clean(value))
 
 
 def select_options_html(

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cdop.accounts.models import User
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, TelephoneField
 from cdop.family.models import BereavementSupport, ContactMethod, FamilyQuestion
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -29,7 +29,7 @@ class KeyWorkerForm(GovUKFormMixin, forms.Form):
         help_text="Only people with the key worker role in this area are listed.",
         error_messages={"invalid_choice": "Choose a key worker from the list"},
     )
-    phone = forms.CharField(
+    phone = TelephoneField(
         max_length=40,
         required=False,
         label="Phone number the family can call them on (optional)",
@@ -195,7 +195,7 @@ class FamilyMemberForm(GovUKFormMixin, forms.Form):
         help_text="For example, mother, stepfather, grandmother",
         error_messages={"required": "Enter their relationship to the child"},
     )
-    phone = forms.CharField(max_length=40, required=False, label="Phone number (optional)")
+    phone = TelephoneField(max_length=40, required=False, label="Phone number (optional)")
     email = forms.EmailField(
         required=False,
         label="Email address (optional)",

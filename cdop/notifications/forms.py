@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from cdop.cases.models import Expectedness, Sex
 from cdop.core.crypto import nhs_number_spaced
-from cdop.core.forms import DateField, GovUKFormMixin
+from cdop.core.forms import DateField, GovUKFormMixin, TelephoneField
 from cdop.notifications import validation
+from cdop.notifications.models import Notification
 from cdop.notifications.reference import Ethnicity, NhsNumberStatus, PlaceOfDeath, YesNoNotKnown
 from cdop.notifications.services import NotificationDetails
 
@@ -347,17 +348,10 @@ class NotifierForm(PageForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    notifier_phone = _text(
-        "Your work telephone number",
-        40,
-        required="Enter a telephone number we can reach you on",
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "tel",
-                "type": "tel",
-                "class": "govuk-input govuk-input--width-20",
-            }
-        ),
+    notifier_phone = TelephoneField(
+        label="Your work telephone number",
+        max_length=40,
+        error_messages={"required": "Enter a telephone number we can reach you on"},
     )
 
 
@@ -550,3 +544,21 @@ def notification_answers_context(notification: Any, *, for_staff: bool) -> dict[
         "show_time_to_notification": for_staff,
         "hours_since_death": notification_hours_since_death(notification) if for_staff else None,
     }
+
+
+class QueueFilterForm(GovUKFormMixin, forms.Form):
+    """The staff queue's status filter, from the query string. A status that is not on the
+    list (an old bookmark, an edited address) is marked, and the queue shows the new
+    notifications, as the case list ignores and marks a filter it does not know."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Notification.Status.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+
+    def chosen_status(self) -> str:
+        """The status to list: the one chosen, or new when none was or it is not a status."""
+        status = self.cleaned_data.get("status") if self.is_valid() else None
+        return status or Notification.Status.NEW

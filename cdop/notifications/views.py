@@ -19,6 +19,7 @@ from cdop.cases.models import Case
 from cdop.cases.services import case_open_from_notification
 from cdop.core.errors import DomainError
 from cdop.notifications.duplicates import duplicate_candidates
+from cdop.notifications.forms import QueueFilterForm
 from cdop.notifications.models import Notification
 from cdop.notifications.presenters import queue_rows
 from cdop.notifications.selectors import (
@@ -45,9 +46,9 @@ QUEUE_PAGE_SIZE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     if not permissions.area_ids_with_roles(request.user, permissions.AREA_CASE_READERS):
         raise Http404
-    status = request.GET.get("status", "new")
-    if status not in Notification.Status.values:
-        status = "new"
+    # Nothing is shown from the form's widgets (the filter is a list of links): no dressing.
+    form = QueueFilterForm(request.GET, for_rendering=False)
+    status = form.chosen_status()
     page, notifications = notification_queue_page(
         user=request.user,  # type: ignore[arg-type]
         status=status,
@@ -60,6 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "rows": queue_rows(notification_triage_rows(notifications=notifications)),
             "page": page,
+            "form": form,
             "status": status,
             "statuses": Notification.Status.choices,
         },

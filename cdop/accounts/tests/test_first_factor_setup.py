@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 import time_machine
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.db import transaction
 from django.test import Client
 
 from cdop.core.tests.factories import MembershipFactory, UserFactory
@@ -65,3 +68,48 @@ def test_the_design_systems_font_requests_reach_the_fonts():
 
     assert response.status_code == 301
     assert response["Location"] == "/static/govuk/assets/fonts/light-94a07e06a1-v2.woff2"
+
+
+@pytest.fixture
+def commit_callbacks_at_once(monkeypatch):
+    """allauth adds its messages once the transaction commits; the test's own transaction
+    never does, so the callbacks run at once, still within the request as they would."""
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def totp_value(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def _banners(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_setting_up_the_first_app_shows_one_message_and_does_not_speak_of_old_codes(
+    newcomer, commit_callbacks_at_once
+):
+    client = Client()
+    sign_in(client, newcomer.email)
+    setup = client.get(SETUP)
+    secret = setup.context["form"].secret
+
+    response = client.post(SETUP, {"code": totp_value(secret)}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/recovery-codes/"
+    assert _banners(response) == ["Your authenticator app is set up."]
+    assert "The old codes no longer work" not in response.text
+
+
+def test_making_a_new_set_of_codes_says_the_old_ones_no_longer_work(
+    newcomer, commit_callbacks_at_once
+):
+    client = Client()
+    sign_in(client, newcomer.email)
+    secret = client.get(SETUP).context["form"].secret
+    client.post(SETUP, {"code": totp_value(secret)}, follow=True)  # its message is shown
+
+    response = client.post("/accounts/2fa/recovery-codes/generate/", follow=True)
+
+    assert _banners(response) == [
+        "You have a new set of recovery codes. The old codes no longer work."
+    ]

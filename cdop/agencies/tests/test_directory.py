@@ -117,6 +117,19 @@ def test_it_refuses_a_contact_with_a_bad_or_repeated_email(client_for, ada, llr)
     assert AgencyContact.objects.count() == 1
 
 
+def test_it_refuses_a_contact_whose_phone_number_is_not_one(client_for, ada, llr):
+    organisation = OrganisationFactory(area=llr)
+    url = reverse("agencies:contact_new", args=[organisation.pk])
+
+    response = client_for(ada).post(
+        url, {"name": "A", "email": "a@agency.invalid", "phone": "reception"}
+    )
+
+    assert response.status_code == 400
+    assert "Enter a telephone number, like 01632 960 001" in response.content.decode()
+    assert not AgencyContact.objects.exists()
+
+
 def test_a_contact_is_made_inactive_not_deleted(client_for, ada, llr):
     contact = AgencyContactFactory(organisation=OrganisationFactory(area=llr))
     response = client_for(ada).post(

@@ -16,6 +16,7 @@ from cdop.agencyforms.tests.factories import FormDefinitionFactory, FormRequestF
 from cdop.clocks.working_days import add_working_days
 from cdop.core.errors import DomainError
 from cdop.core.tests.factories import CaseFactory
+from cdop.core.tests.helpers import error_summary_targets
 from cdop.securelinks.models import SecureLink
 from cdop.securelinks.services import securelink_check, securelink_is_live
 
@@ -149,6 +150,20 @@ def test_it_refuses_bad_input_and_keeps_what_was_typed(
     assert "Typed note" in html
     assert not FormRequest.objects.exists()
     assert not mail.outbox
+
+
+def test_the_error_summary_links_to_the_first_check_box_of_each_group(
+    client_for, alice, case, contacts, core_form
+):
+    data = {"due_on_day": "", "due_on_month": "", "due_on_year": ""}
+    response = client_for(alice).post(reverse("agencyforms:new", args=[case.reference]), data)
+
+    assert response.status_code == 400
+    assert error_summary_targets(response.content.decode()) == [
+        "id_contacts_0",
+        "id_definitions_0",
+        "id_due_on_0",
+    ]
 
 
 def test_it_refuses_a_contact_of_another_area(alice, case, other_area, core_form):

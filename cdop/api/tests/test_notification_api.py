@@ -166,6 +166,11 @@ def errors_of(response) -> dict[str, list[str]]:
             "Enter an email address in the correct format, like name@example.nhs.uk",
         ),
         (
+            {"notifier_phone": "abc"},
+            "notifier_phone",
+            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+        ),
+        (
             {"ncmd_alert": True, "ncmd_alert_reason": ""},
             "ncmd_alert_reason",
             "Enter why this death needs urgent attention",

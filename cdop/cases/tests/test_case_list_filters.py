@@ -19,6 +19,7 @@ from cdop.cases.tests.pages import is_listed
 from cdop.cases.workflow import Status
 from cdop.clocks.models import Clock
 from cdop.core.tests.factories import CaseFactory, MembershipFactory, UserFactory
+from cdop.core.tests.helpers import error_summary_targets, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +273,15 @@ def test_a_value_not_on_a_filters_list_is_ignored_and_marked(
     assert "govuk-error-message" in page
 
 
+def test_the_error_summary_for_a_bad_stage_links_to_the_first_stage_check_box(
+    llr, client_for, alice
+):
+    page = _page(client_for(alice), status="bogus")
+
+    assert "Choose stages from the list" in page
+    assert error_summary_targets(page) == ["id_status_0"]
+
+
 def test_one_requests_bad_filter_leaves_the_next_request_unmarked(llr, client_for, alice):
     """The validating form's fields are shared between requests (cdop.cases.forms): what one
     request chose or got wrong must not show on the next."""
@@ -409,7 +419,7 @@ def test_the_page_links_keep_the_filters_so_a_list_can_be_bookmarked(
 
     page = _page(client_for(alice), status="notified", sort="reference", page="2")
 
-    assert "Page 2 of 3" in page
+    assert page_of(page) == (2, 3)
     assert 'href="?status=notified&amp;sort=reference&amp;page=3"' in page
     assert 'href="?status=notified&amp;sort=reference&amp;page=1"' in page
     assert 'href="?status=notified&amp;sort=reference&amp;format=csv"' in page

@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from cdop.chronology import registry
 from cdop.chronology.registry import Entry, Kind
 from cdop.core.tests.factories import CaseFactory
+from cdop.core.tests.helpers import error_summary_targets
 
 # Later than anything the other steps record for the story (their clocks run to today).
 FUTURE = datetime.datetime(2030, 1, 1, 9, 0, tzinfo=datetime.UTC)
@@ -86,6 +87,10 @@ def test_it_filters_by_dates_both_days_included(client_for, alice, story):
     ("query", "message"),
     [
         ("date_from_day=31&date_from_month=2&date_from_year=2026", "From must be a real date"),
+        (
+            "date_from_day=99&date_from_month=99&date_from_year=abc",
+            "From must be a real date, written in numbers",
+        ),
         ("date_to_day=1&date_to_month=1", "To must include a year"),
         (
             "date_from_day=5&date_from_month=11&date_from_year=2026"
@@ -103,6 +108,7 @@ def test_bad_filters_show_the_form_again_with_a_message(client_for, alice, story
     page = response.content.decode()
     assert "There is a problem" in page
     assert message in page
+    assert error_summary_targets(page)  # each link goes to an input on the page
 
 
 @pytest.mark.parametrize("persona", ["olu", "chris", "pat", "kim"])

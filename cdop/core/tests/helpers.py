@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -106,3 +107,24 @@ def staff_member(email: str, name: str, area: Area, role: str) -> User:
     MembershipFactory(user=user, area=area, role=role)
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def error_summary_targets(html: str) -> list[str]:
+    """The ids the error summary's links go to, each checked to be on the page: a link to an
+    id that is not there (or to "#") moves nobody to the answer to fix."""
+    summary = html.split('govuk-error-summary__list"', 1)[1].split("</ul>", 1)[0]
+    targets = re.findall(r'<a href="#([^"]*)"', summary)
+    for target in targets:
+        assert target, "an error summary link goes nowhere"
+        assert f'id="{target}"' in html, f"the error summary links to #{target}, not on the page"
+    return targets
+
+
+def page_of(html: str) -> tuple[int, int]:
+    """(this page, the last page) as the GOV.UK pagination shows them: the current page is
+    the link marked aria-current, and the last page's number is always listed."""
+    nav = html.split('<nav class="govuk-pagination"', 1)[1].split("</nav>", 1)[0]
+    current = re.findall(r'aria-current="page">(\d+)</a>', nav)
+    numbers = [int(n) for n in re.findall(r'aria-label="Page (\d+)"', nav)]
+    assert len(current) == 1, "one page is marked as the current one"
+    return int(current[0]), max(numbers)

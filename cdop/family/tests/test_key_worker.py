@@ -113,6 +113,15 @@ def test_changing_only_the_phone_keeps_the_same_spell_and_sends_no_email(
     assert mail.outbox == []
 
 
+def test_a_key_worker_phone_that_is_not_a_telephone_number_is_refused(case, client_for, alice, kim):
+    response = client_for(alice).post(url(case), {"key_worker": kim.pk, "phone": "ask the desk"})
+
+    assert response.status_code == 400
+    assert "Enter a telephone number, like 01632 960 001" in response.text
+    case.refresh_from_db()
+    assert case.key_worker is None
+
+
 def test_it_refuses_someone_who_is_not_a_key_worker_in_the_area(
     case, client_for, alice, devi, olu, other_area
 ):

@@ -60,6 +60,18 @@ def test_kim_saves_how_to_be_in_touch_and_the_support_offered(case, client_for, 
     assert entry.detail == "Referred to a bereavement charity"
 
 
+def test_a_family_member_s_phone_number_must_be_a_telephone_number(case, client_for, kim):
+    response = client_for(kim).post(
+        url(case, "members/add/"),
+        {"name": "James Example", "relationship": "Father", "phone": "evenings only"},
+    )
+
+    assert response.status_code == 400
+    assert "Enter a telephone number, like 01632 960 001" in response.text
+    assert 'value="evenings only"' in response.text
+    assert not FamilyMember.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

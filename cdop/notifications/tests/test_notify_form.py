@@ -578,6 +578,41 @@ def test_a_bad_email_address_is_refused(llr):
     assert "Enter an email address in the correct format, like name@example.nhs.uk" in response.text
 
 
+TELEPHONE_MESSAGE = (
+    "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+)
+
+
+@pytest.mark.parametrize("typed", ["abc", "0116", "1234567890", "0116 496 0000 0000", "call me"])
+def test_a_telephone_number_that_is_not_one_is_refused_with_an_example(llr, typed):
+    response = Client().post(page_url("you"), page_answers(notifier_phone=typed)["you"])
+
+    assert response.status_code == 200
+    assert TELEPHONE_MESSAGE in response.text
+    assert 'href="#id_notifier_phone"' in response.text  # the error summary links to the box
+    assert f'value="{typed}"' in response.text  # what was typed is kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "01632 960 001",
+        "07700 900 982",
+        "+44 808 157 0192",
+        "+44 (0)116 496 0000",
+        "(0116) 496-0000",
+        "0116 496 0000 ext 123",
+        "+33 1 23 45 67 89",
+    ],
+)
+def test_a_telephone_number_written_in_any_usual_way_is_accepted_as_typed(llr, typed):
+    client = Client()
+    fill(client, notifier_phone=typed)
+    send(client)
+
+    assert Notification.objects.get().notifier_phone == typed
+
+
 # --- Stillbirths, late foetal losses and terminations -----------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cdop.areas.models import LocalAuthority
 from cdop.cases.models import Task
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.core.tests.helpers import error_summary_targets, page_of
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.notifications.selectors import notification_timeliness
@@ -173,7 +174,7 @@ def test_the_queue_is_in_pages_of_fifty_oldest_first_keeping_the_status(llr, cli
     assert "N-2026-00049" in one.text
     assert "N-2026-00050" not in one.text
     assert 'href="?page=2" rel="next"' in one.text
-    assert "Page 1 of 2" in one.text
+    assert page_of(one.text) == (1, 2)
     assert "55 notifications, 51 to 55 shown" in two.text
     assert "N-2026-00050" in two.text
     assert "N-2026-00054" in two.text
@@ -193,6 +194,29 @@ def test_a_queue_page_that_is_not_a_page_shows_the_first_or_the_last(llr, client
     assert "1 to 50 shown" in words.text
     assert past.status_code == 200
     assert "51 to 51 shown" in past.text
+
+
+def test_a_status_not_on_the_list_is_marked_and_the_new_notifications_are_listed(
+    llr, client_for, alice
+):
+    new = NotificationFactory(area=llr, reference="N-2026-00001")
+
+    response = client_for(alice).get("/staff/notifications/?status=bogus")
+
+    assert response.status_code == 200
+    assert "<title>Error: Notifications" in response.text
+    assert "Choose a status from the list" in response.text
+    assert 'id="id_status-error" class="govuk-error-message"' in response.text
+    assert error_summary_targets(response.text) == ["id_status"]
+    assert new.reference in response.text
+
+
+def test_a_status_on_the_list_is_not_marked(llr, client_for, alice):
+    response = client_for(alice).get("/staff/notifications/?status=transferred")
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" not in response.text
+    assert "<strong>Transferred to another panel</strong>" in response.text
 
 
 def test_a_queue_page_asks_the_same_number_of_queries_however_long(llr, client_for, alice):
