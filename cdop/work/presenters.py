@@ -74,7 +74,7 @@ def task_rows(rows: Iterable[Any], *, now: dt.datetime) -> SafeString:
             f'<td class="govuk-table__cell cdop-nowrap">{short_datetime(row.due_at, tz)}'
             f"{_OVERDUE if row.due_at < now else ''}</td>"
             f'<td class="govuk-table__cell">{title}{by_rule if row.rule else ""}</td>'
-            f'<td class="govuk-table__cell">{where}</td>'
+            f'<td class="govuk-table__cell cdop-nowrap">{where}</td>'
             f'<td class="govuk-table__cell">{escape(who)}</td>'
             '<td class="govuk-table__cell">'
             f'<a class="govuk-link" href="{work_prefix}tasks/{row.pk}/complete/">Mark as done'
@@ -106,7 +106,7 @@ def clock_rows(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell cdop-nowrap">{short_date(row.due_at)}<br>'
             f'<span class="govuk-hint govuk-!-display-inline">{_ago(row.due_at, now)}</span></td>'
-            f'<td class="govuk-table__cell"><a class="govuk-link" '
+            f'<td class="govuk-table__cell"><a class="govuk-link cdop-nowrap" '
             f'href="{case_prefix}{ref}/#stage-and-clocks">{ref}</a><br>{status}</td>'
             f'<td class="govuk-table__cell">{escape(row.label)}</td>'
             f'<td class="govuk-table__cell">{why}</td></tr>'

@@ -138,6 +138,29 @@ def test_team_work_lists_every_open_task_of_the_area_by_due_date(llr, alice, dev
     ]
 
 
+def test_a_case_reference_in_the_queues_is_never_broken_over_two_lines(
+    llr, alice, client_for, waiting_for_post_mortem
+):
+    # A narrow column broke "LLR-2024-0013" after its second hyphen on Team work.
+    case = CaseFactory(area=llr)
+    now = timezone.now()
+    TaskFactory(case=case, title="Chase the coroner", due_at=now - DAY)
+    clock_start(case=case, kind="cdrm", label="Meeting", started_at=now, due_at=now - DAY)
+    waiting_for_post_mortem.add(case.pk)
+
+    page = client_for(alice).get("/staff/work/team/").text
+
+    ref = case.reference
+    assert (
+        f'<td class="govuk-table__cell cdop-nowrap"><a class="govuk-link" '
+        f'href="/staff/cases/{ref}/section/tasks/">{ref}</a></td>' in page
+    )
+    assert (
+        f'<a class="govuk-link cdop-nowrap" href="/staff/cases/{ref}/#stage-and-clocks">{ref}</a>'
+        in page
+    )
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
