@@ -88,3 +88,25 @@ def test_it_refuses_to_run_in_production(llr, settings):
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo", stdout=StringIO())
     assert not User.objects.filter(email__endswith="demo.invalid").exists()
+
+
+def test_an_unexpected_death_waiting_for_triage_has_its_joint_agency_response_tasks(llr):
+    # Seen in a walk of the demo: a waiting notification said "Unexpected" and had no tasks,
+    # as the generated ones were never sent through the form that makes them.
+    from cdop.cases.models import Expectedness
+    from cdop.notifications import jar
+
+    call_command("load_demo", stdout=StringIO())
+
+    waiting = Notification.objects.filter(area=llr, status=Notification.Status.NEW)
+    unexpected = waiting.filter(expectedness=Expectedness.UNEXPECTED)
+    assert unexpected.exists()
+    assert all(n.jar_required for n in unexpected)
+    assert not any(n.jar_required for n in waiting.exclude(expectedness=Expectedness.UNEXPECTED))
+    for notification in unexpected:
+        titles = set(
+            Task.objects.filter(notification=notification, rule=jar.RULE).values_list(
+                "title", flat=True
+            )
+        )
+        assert titles == {rule.title for rule in jar.jar_rules()}, notification.reference

@@ -843,6 +843,8 @@ def _notification_row(
         child_postcode=child.postcode,
         date_of_death=child.date_of_death,
         expectedness=notice.expectedness,
+        # As the submit sets it: an unexpected death needs a Joint Agency Response.
+        jar_required=notice.expectedness == Expectedness.UNEXPECTED,
         circumstances=notice.circumstances,
         notifier_name=notice.notifier_name,
         notifier_role=notice.notifier_role,

@@ -16,6 +16,7 @@ from cdop.accounts.models import Membership, Role, User
 from cdop.areas.models import Area
 from cdop.cases.models import Case
 from cdop.cases.workflow import OPEN
+from cdop.notifications.models import Notification
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - synthetic demo accounts only
 
@@ -96,6 +97,15 @@ class Command(BaseCommand):
         from cdop.work.services import tasks_close_moot_of_ended_cases
 
         tasks_close_moot_of_ended_cases(area_id=llr.pk)
+        # The generated notifications waiting for triage were not sent through the form, so
+        # the submit's background job never made an unexpected death's Joint Agency Response
+        # tasks: made here, as that job makes them (once, however often this runs).
+        from cdop.notifications.services import jar_tasks_create
+
+        for pk in Notification.objects.filter(
+            area=llr, status=Notification.Status.NEW, jar_required=True
+        ).values_list("pk", flat=True):
+            jar_tasks_create(notification_id=pk)
         self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (synthetic data only):"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for email, _name, role, slug in DEMO_USERS:
