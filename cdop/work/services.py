@@ -119,18 +119,25 @@ def tasks_close_moot_of_ended_cases(*, area_id: int | None = None) -> int:
     )
 
 
-def _refuse_if_moot(task: Task, doing: str) -> None:
-    """A task of a case that has ended (task_is_moot) is not marked done or reassigned."""
+def task_closed_reason(task: Task, doing: str) -> str:
+    """Why the task can no longer be `doing` ("marked done", "reassigned"), in a sentence for
+    its pages; "" while it is open. Done already, or a task of a case that has ended
+    (task_is_moot)."""
+    if task.completed_at is not None:
+        done_on = f"{timezone.localtime(task.completed_at):%-d %B %Y}"
+        if doing == "marked done":
+            return f"This task was already marked done on {done_on}."
+        return f"This task was marked done on {done_on}, so it cannot be {doing}."
     case = task.case
     if case is None or not task_is_moot(task=task, case=case):
-        return
+        return ""
     if case.status == Status.FINALISED:
-        raise DomainError(
+        return (
             f"Case {case.reference} is finalised and this task was for a stage its review "
             f"had passed, so it cannot be {doing}. Nothing was changed. If the work is still "
             "needed, reopen the review first."
         )
-    raise DomainError(
+    return (
         f"Case {case.reference} is “{case.get_status_display()}”, so there is no review here "
         f"and its tasks cannot be {doing}. Nothing was changed."
     )
@@ -204,9 +211,9 @@ def task_assign(
         )
         if not task_can_work_on(by, locked):
             raise Http404
-        if locked.completed_at is not None:
-            raise DomainError("This task is already done, so it cannot be reassigned.")
-        _refuse_if_moot(locked, "reassigned")
+        closed = task_closed_reason(locked, "reassigned")
+        if closed:
+            raise DomainError(closed)
         _check_assignee(
             case=locked.case, area_id=locked.area_id, person=assigned_to, role=assigned_role
         )
@@ -230,12 +237,9 @@ def task_complete(*, task: Task, by: User, note: str) -> Task:
         )
         if not task_can_work_on(by, locked):
             raise Http404
-        if locked.completed_at is not None:
-            raise DomainError(
-                f"This task was already marked done on "
-                f"{timezone.localtime(locked.completed_at):%-d %B %Y}."
-            )
-        _refuse_if_moot(locked, "marked done")
+        closed = task_closed_reason(locked, "marked done")
+        if closed:
+            raise DomainError(closed)
         if not note:
             raise DomainError("Enter a note saying what was done.", field="note")
         locked.completed_at = timezone.now()

@@ -32,7 +32,13 @@ from cdop.work.presenters import (
     stage_rows,
     task_rows,
 )
-from cdop.work.services import task_assign, task_can_work_on, task_complete, task_create
+from cdop.work.services import (
+    task_assign,
+    task_can_work_on,
+    task_closed_reason,
+    task_complete,
+    task_create,
+)
 
 
 def page_size() -> int:
@@ -269,7 +275,16 @@ def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_back_to(task))
     else:
         audit_read(obj=task)
-    return render(request, "work/task_assign.html", {"task": task, "form": form}, status=status)
+    # A task already done, or of a case that has ended, says so instead of offering a form
+    # that would only be refused.
+    closed = task_closed_reason(task, "reassigned")
+    return render(
+        request,
+        "work/task_assign.html",
+        # The reason once, instead of the form (and its error saying the same).
+        {"task": task, "form": None if closed else form, "closed": closed},
+        status=400 if closed and request.method == "POST" else status,
+    )
 
 
 @login_required
@@ -290,4 +305,11 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_back_to(task))
     else:
         audit_read(obj=task)
-    return render(request, "work/task_complete.html", {"task": task, "form": form}, status=status)
+    closed = task_closed_reason(task, "marked done")
+    return render(
+        request,
+        "work/task_complete.html",
+        # The reason once, instead of the form (and its error saying the same).
+        {"task": task, "form": None if closed else form, "closed": closed},
+        status=400 if closed and request.method == "POST" else status,
+    )

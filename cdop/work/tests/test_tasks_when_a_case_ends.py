@@ -111,6 +111,41 @@ def test_a_task_of_a_case_that_left_the_review_is_refused_with_a_400_page(
     assert (task.completed_at, task.assigned_role) == (None, "")
 
 
+def test_the_pages_of_a_task_already_done_say_so_instead_of_offering_a_form(llr, alice, client_for):
+    # Seen in a walk of the demo: the "Mark as done" page of a task closed when its case was
+    # finalised showed the whole form, and said why only once it was sent.
+    case = CaseFactory(area=llr)
+    task = TaskFactory(case=case, title="Chase the coroner")
+    client = client_for(alice)
+    task_complete(task=task, by=alice, note="Spoke to the coroner's officer.")
+
+    complete_page = client.get(f"/staff/work/tasks/{task.pk}/complete/")
+    assign_page = client.get(f"/staff/work/tasks/{task.pk}/assign/")
+    again = client.post(f"/staff/work/tasks/{task.pk}/complete/", {"note": "Twice."})
+
+    assert complete_page.status_code == 200
+    assert "This task was already marked done on" in complete_page.text
+    assert "Spoke to the coroner&#x27;s officer." in complete_page.text
+    assert "<form" not in complete_page.text.split('id="main-content"', 1)[-1]
+    assert assign_page.status_code == 200
+    assert "so it cannot be reassigned" in assign_page.text
+    assert again.status_code == 400
+    assert again.text.count("This task was already marked done on") == 1  # not in a summary too
+    task.refresh_from_db()
+    assert task.completion_note == "Spoke to the coroner's officer."
+
+
+def test_the_pages_of_a_task_of_an_ended_case_say_why_it_cannot_be_done(llr, alice, client_for):
+    case = CaseFactory(area=llr, status=Status.FINALISED)
+    task = TaskFactory(case=case, rule="jar")
+
+    page = client_for(alice).get(f"/staff/work/tasks/{task.pk}/complete/")
+
+    assert page.status_code == 200
+    assert "is finalised and this task was for a stage its review had passed" in page.text
+    assert 'name="note"' not in page.text
+
+
 def test_the_work_queues_stop_listing_the_tasks_of_a_case_once_it_ends(llr, alice, client_for):
     still_open = CaseFactory(area=llr, status=Status.INFORMATION_GATHERING)
     TaskFactory(case=still_open, title="Still needed", assigned_role=Role.CDR_MANAGER)
