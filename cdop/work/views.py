@@ -253,6 +253,18 @@ def _task_for_work(request: HttpRequest, pk: int) -> Task:
     return task
 
 
+def _task_form_page(
+    request: HttpRequest, template: str, task: Task, form: Any, doing: str, status: int
+) -> HttpResponse:
+    """A task's form page; for a task already done, or of a case that has ended, the reason
+    once in place of a form that would only be refused (and of its error saying the same)."""
+    closed = task_closed_reason(task, doing)
+    if closed and request.method == "POST":
+        status = 400
+    context = {"task": task, "form": None if closed else form, "closed": closed}
+    return render(request, template, context, status=status)
+
+
 @login_required
 def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -275,16 +287,7 @@ def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_back_to(task))
     else:
         audit_read(obj=task)
-    # A task already done, or of a case that has ended, says so instead of offering a form
-    # that would only be refused.
-    closed = task_closed_reason(task, "reassigned")
-    return render(
-        request,
-        "work/task_assign.html",
-        # The reason once, instead of the form (and its error saying the same).
-        {"task": task, "form": None if closed else form, "closed": closed},
-        status=400 if closed and request.method == "POST" else status,
-    )
+    return _task_form_page(request, "work/task_assign.html", task, form, "reassigned", status)
 
 
 @login_required
@@ -305,11 +308,4 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_back_to(task))
     else:
         audit_read(obj=task)
-    closed = task_closed_reason(task, "marked done")
-    return render(
-        request,
-        "work/task_complete.html",
-        # The reason once, instead of the form (and its error saying the same).
-        {"task": task, "form": None if closed else form, "closed": closed},
-        status=400 if closed and request.method == "POST" else status,
-    )
+    return _task_form_page(request, "work/task_complete.html", task, form, "marked done", status)
