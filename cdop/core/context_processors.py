@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -55,18 +56,17 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if permissions.area_ids_with_roles(user, permissions.DATA_QUALITY_READERS):
             items.append(("Data quality", reverse_cached("dataquality:index")))
         if permissions.can_read_audit_log(user):
-            items += [
-                ("Public pages", reverse_cached("areas_staff:staff_pages")),
-                ("Letters to families", reverse_cached("family_staff:letter_templates")),
-                ("Timescales", reverse_cached("clocks:settings")),
-                ("API clients", reverse_cached("api_staff:list")),
-                ("Audit log", reverse_cached("audit:list")),
-                ("Retention", reverse_cached("retention:index")),
-            ]
+            # The area's settings and records, on a page of their own: sixteen items in
+            # one row of navigation wrapped onto two on an ordinary screen.
+            items.append(("Administration", reverse_cached("core:administration")))
         nav = [
             {"text": text, "href": href, "active": _active(path, href, home=text == "Home")}
             for text, href in items
         ]
+        if any(item["text"] == "Administration" for item in nav):
+            under = any(path.startswith(link.href) for link in administration_links())
+            for item in nav:
+                item["active"] = item["active"] or (item["text"] == "Administration" and under)
     elif public_area is not None:
         slug = public_area.slug
         items = [
@@ -97,6 +97,50 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "public_area": public_area,
         "footer_area": footer_area,
     }
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    text: str
+    href: str
+    description: str
+
+
+def administration_links() -> list[AdminLink]:
+    """The pages of the Administration page, for the area administrators who read the audit
+    log; the navigation marks Administration as the current section on each of them."""
+    return [
+        AdminLink(
+            "Public pages",
+            reverse_cached("areas_staff:staff_pages"),
+            "What families and professionals read about the panel on its public pages.",
+        ),
+        AdminLink(
+            "Letters to families",
+            reverse_cached("family_staff:letter_templates"),
+            "The words of the key workers' letters to families, each change kept as a version.",
+        ),
+        AdminLink(
+            "Timescales",
+            reverse_cached("clocks:settings"),
+            "The time each stage of a review is given: the due dates of every case's clocks.",
+        ),
+        AdminLink(
+            "API clients",
+            reverse_cached("api_staff:list"),
+            "The hospital and police systems that notify deaths through the API, and their tokens.",
+        ),
+        AdminLink(
+            "Audit log",
+            reverse_cached("audit:list"),
+            "Who read and changed which record, and when.",
+        ),
+        AdminLink(
+            "Retention",
+            reverse_cached("retention:index"),
+            "How long closed cases stay identifiable, and searches for subject access requests.",
+        ),
+    ]
 
 
 @functools.cache

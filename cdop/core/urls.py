@@ -8,4 +8,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
+    path("administration/", views.administration, name="administration"),
 ]

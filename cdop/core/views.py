@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -46,6 +46,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_team_work": permissions.can_view_team_work(user),
     }
     return render(request, "core/home.html", context)
+
+
+@login_required
+def administration(request: HttpRequest) -> HttpResponse:
+    """The area administrators' settings and records, one link each."""
+    from cdop.core.context_processors import administration_links
+
+    if not permissions.can_read_audit_log(request.user):
+        raise Http404
+    return render(request, "core/administration.html", {"admin_links": administration_links()})
 
 
 @login_required

@@ -328,7 +328,11 @@ def test_every_role_signs_in_to_a_home_page(
         expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("not found", re.I))
         check_axe(page)
     if role == Role.ADMINISTRATOR:
-        expect(menu.get_by_role("link", name="Audit log")).to_be_visible()
+        # The area's settings and records are on the Administration page.
+        menu.get_by_role("link", name="Administration").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Administration")
+        expect(page.locator("main").get_by_role("link", name="Audit log")).to_be_visible()
+        check_axe(page)
 
 
 def test_no_content_security_policy_errors(

@@ -222,10 +222,14 @@ def test_a_case_reader_has_the_cases_link_but_no_audit_link(records, client_for,
 
 
 def test_an_administrator_has_the_audit_and_pages_links(records, client_for, ada):
-    response = client_for(ada).get("/staff/")
+    # Through the navigation's Administration page.
+    client = client_for(ada)
+    response = client.get("/staff/")
+    hub = client.get("/staff/administration/")
 
-    assert 'href="/staff/audit/"' in response.text
-    assert 'href="/staff/pages/"' in response.text
+    assert 'href="/staff/administration/"' in response.text
+    assert 'href="/staff/audit/"' in hub.text
+    assert 'href="/staff/pages/"' in hub.text
 
 
 def _without_nonces(html: str) -> str:
