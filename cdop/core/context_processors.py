@@ -60,13 +60,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
             # one row of navigation wrapped onto two on an ordinary screen.
             items.append(("Administration", reverse_cached("core:administration")))
         nav = [
-            {"text": text, "href": href, "active": _active(path, href, home=text == "Home")}
+            {"text": text, "href": href, "active": _nav_active(path, text, href)}
             for text, href in items
         ]
-        if any(item["text"] == "Administration" for item in nav):
-            under = any(path.startswith(link.href) for link in administration_links())
-            for item in nav:
-                item["active"] = item["active"] or (item["text"] == "Administration" and under)
     elif public_area is not None:
         slug = public_area.slug
         items = [
@@ -179,6 +175,16 @@ def _nav_html(nav: list[dict[str, Any]]) -> SafeString:
 
 def _active(path: str, href: str, *, home: bool) -> bool:
     return path == href if home else path.startswith(href)
+
+
+def _nav_active(path: str, text: str, href: str) -> bool:
+    """Whether a staff navigation item is the current section: Administration is, on its
+    own page and on each page it lists."""
+    if text == "Administration":
+        return path.startswith(href) or any(
+            path.startswith(link.href) for link in administration_links()
+        )
+    return _active(path, href, home=text == "Home")
 
 
 _DEFAULT_AREA_TTL_SECONDS = 60.0

@@ -9,6 +9,7 @@ from cdop.accounts import permissions
 from cdop.areas.selectors import area_default, area_list_active
 from cdop.cases.selectors import case_list_for_user
 from cdop.cases.workflow import OPEN
+from cdop.core.context_processors import administration_links
 from cdop.notifications.selectors import notification_queue_for_user
 from cdop.work.selectors import task_queue_mine
 
@@ -51,8 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def administration(request: HttpRequest) -> HttpResponse:
     """The area administrators' settings and records, one link each."""
-    from cdop.core.context_processors import administration_links
-
     if not permissions.can_read_audit_log(request.user):
         raise Http404
     return render(request, "core/administration.html", {"admin_links": administration_links()})
