@@ -8,5 +8,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
+    path("floor/layout/", views.floor_layout, name="floor_layout"),
     path("administration/", views.administration, name="administration"),
 ]

@@ -63,6 +63,13 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_required
+def floor_layout(request: HttpRequest) -> HttpResponse:
+    """The floor with the shared staff layout (header, navigation, footer) and no content: the
+    benchmarks' second yardstick, the least any staff page renders."""
+    return render(request, "core/floor_layout.html")
+
+
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
     return render(
         request, "core/error.html", {"title": title, "body": body, "status": status}, status=status

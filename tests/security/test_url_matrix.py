@@ -136,6 +136,7 @@ TABLE: dict[str, Entry] = {
     # Staff: home, account, figures.
     "core:home": staff_page(ALL_STAFF),
     "core:floor": staff_page(ALL_STAFF),
+    "core:floor_layout": staff_page(ALL_STAFF),
     "core:administration": staff_page(ADMIN),
     "accounts:profile": staff_page(ALL_STAFF),
     "reporting:statistics": staff_page(ALL_STAFF),
