@@ -27,7 +27,7 @@ from cdop.cases.search import (
     start_key,
 )
 from cdop.cases.totals import area_totals
-from cdop.cases.workflow import Status, Transition, transitions_from
+from cdop.cases.workflow import OPEN, Status, Transition, transitions_from
 from cdop.clocks.selectors import DUE_SOON_DAYS
 from cdop.core.compiled import compiled_rows
 from cdop.core.crypto import decrypt, index_of
@@ -374,6 +374,21 @@ def case_list_total(*, user: User, filters: CaseListFilters) -> int | None:
     if not whole_areas or set(readers) - set(whole_areas):
         return None
     return sum(t["cases"] for t in area_totals(whole_areas, timezone.now()).values())
+
+
+def case_open_count(*, user: User, totals: dict[int, dict[str, Any]] | None = None) -> int:
+    """How many open cases the person may read (the start page): from the areas' kept totals
+    (`totals`, if the caller has read them) when they read every case of each area they read
+    any of; otherwise (a key worker) the list's own count."""
+    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    readers = permissions.area_ids_with_roles(user, permissions.CASE_READERS)
+    if set(readers) - set(whole_areas):
+        return case_list_for_user(user=user).filter(status__in=OPEN).count()
+    if not whole_areas:
+        return 0
+    if totals is None or not set(whole_areas) <= set(totals):
+        totals = area_totals(whole_areas, timezone.now())
+    return sum(sum(totals[a]["stages"].values()) for a in whole_areas)
 
 
 class LateRows:

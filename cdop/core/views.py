@@ -7,11 +7,8 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.areas.selectors import area_default, area_list_active
-from cdop.cases.selectors import case_list_for_user
-from cdop.cases.workflow import OPEN
 from cdop.core.context_processors import administration_links
-from cdop.notifications.selectors import notification_queue_for_user
-from cdop.work.selectors import task_queue_mine
+from cdop.work.selectors import start_page_counts
 
 
 def public_home(request: HttpRequest) -> HttpResponse:
@@ -24,6 +21,8 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The start page: the person's counts (from the areas' kept totals where they can be,
+    cdop.cases.totals) and their roles."""
     user = request.user
     can_read_cases = bool(permissions.area_ids_with_roles(user, permissions.CASE_READERS))
     can_read_queue = bool(permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS))
@@ -31,19 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_read_queue": can_read_queue,
         "memberships": user.memberships.select_related("area"),  # type: ignore[union-attr]
         "can_read_cases": can_read_cases,
-        "new_notifications": (
-            notification_queue_for_user(user=user).count() if can_read_queue else 0  # type: ignore[arg-type]
-        ),
-        "open_cases": (
-            case_list_for_user(user=user).filter(status__in=OPEN).count()  # type: ignore[arg-type]
-            if can_read_cases
-            else 0
-        ),
-        "my_overdue_tasks": (
-            task_queue_mine(user=user).filter(due_at__lt=timezone.now()).count()  # type: ignore[arg-type]
-            if can_read_cases
-            else 0
-        ),
+        **start_page_counts(user=user, now=timezone.now()),  # type: ignore[arg-type]
         "can_view_team_work": permissions.can_view_team_work(user),
     }
     return render(request, "core/home.html", context)

@@ -14,6 +14,7 @@ from cdop.accounts import permissions
 from cdop.accounts.models import User
 from cdop.areas.models import LocalAuthority
 from cdop.cases.models import Case, Task
+from cdop.core.db import fetch_rows
 from cdop.notifications import jar
 from cdop.notifications.duplicates import Band, duplicate_best_bands
 from cdop.notifications.models import Notification
@@ -35,6 +36,21 @@ QUEUE_UNREAD = (
     "case__child_nhs_number",
     "case__child_postcode",
 )
+
+
+def notification_new_count(*, user: User) -> int:
+    """How many notifications wait in the person's queue (the start page): one fixed
+    statement (cdop.core.db.fetch_rows), as notification_queue_for_user(...).count() counts."""
+    areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    if not areas:
+        return 0
+    in_areas = ", ".join(["%s"] * len(areas))
+    rows = fetch_rows(
+        "SELECT COUNT(*) FROM notifications_notification"  # noqa: S608 (placeholders only)
+        f" WHERE area_id IN ({in_areas}) AND status = %s",
+        [*areas, Notification.Status.NEW],
+    )
+    return int(rows[0][0])
 
 
 def notification_queue_for_user(*, user: User, status: str = "new") -> QuerySet[Notification]:

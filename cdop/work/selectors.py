@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -16,12 +16,14 @@ from cdop.accounts import permissions
 from cdop.accounts.models import Membership, User
 from cdop.cases.blockers import Blocker, blockers_for_cases
 from cdop.cases.models import Case, Task
+from cdop.cases.selectors import case_open_count
 from cdop.cases.totals import area_totals
 from cdop.cases.workflow import OPEN, REVIEW_LINE, Status
 from cdop.clocks.models import Clock
 from cdop.clocks.selectors import clocks_overdue
 from cdop.core.compiled import compiled_rows
 from cdop.core.db import db_datetime, fetch_rows
+from cdop.notifications.selectors import notification_new_count
 from cdop.work import presenters
 from cdop.work.services import ASSIGNABLE_ROLES
 
@@ -108,6 +110,8 @@ class MyTasks:
 
     open_named: list[tuple[int, int | None]]  # (area, case) of each open task named for them
     is_key_worker: bool  # the key worker of any case
+    # (area, due) of each open task named for them, in the same order as open_named
+    open_named_due: list[tuple[int, datetime.datetime | None]] = field(default_factory=list)
 
 
 def my_tasks(*, user: User) -> MyTasks:
@@ -116,16 +120,17 @@ def my_tasks(*, user: User) -> MyTasks:
     with "completed_at IS NULL" in the query SQLite's planner prefers the area queue index
     and reads every open task of the area."""
     rows = fetch_rows(
-        "SELECT 'task', area_id, case_id, completed_at FROM cases_task WHERE assigned_to_id = %s"
-        " UNION ALL SELECT 'key_worker', area_id, id, NULL FROM"
+        "SELECT 'task', area_id, case_id, completed_at, due_at FROM cases_task"
+        " WHERE assigned_to_id = %s"
+        " UNION ALL SELECT 'key_worker', area_id, id, NULL, NULL FROM"
         " (SELECT area_id, id FROM cases_case WHERE key_worker_id = %s LIMIT 1) AS one",
         [user.pk, user.pk],
     )
+    named = [row for row in rows if row[0] == "task" and row[3] is None]
     return MyTasks(
-        open_named=[
-            (area, case) for what, area, case, done in rows if what == "task" and done is None
-        ],
+        open_named=[(area, case) for _what, area, case, _done, _due in named],
         is_key_worker=any(row[0] == "key_worker" for row in rows),
+        open_named_due=[(area, db_datetime(due)) for _what, area, _case, _done, due in named],
     )
 
 
@@ -306,6 +311,51 @@ def task_count_mine(*, user: User, now: datetime.datetime, mine: MyTasks | None 
             roles = permissions.roles_in_area(user, area_id)
             total += sum(n for role, n in counts["roles"].items() if role in roles)
     return int(total)
+
+
+def task_overdue_count_mine(
+    *, user: User, now: datetime.datetime, totals: dict[int, dict[str, Any]] | None = None
+) -> int:
+    """How many of task_queue_mine's tasks were due before `now` (the start page), counted as
+    task_count_mine counts them: those given to the person by name from my_tasks, and their
+    roles' from the kept totals (`totals`, if the caller has read them), which count the
+    tasks overdue when they were counted (at most AREA_TOTALS_SECONDS ago). For a key worker,
+    the queryset's own count."""
+    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    assignable = permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES))
+    if not set(assignable) <= set(whole_areas):
+        return task_queue_mine(user=user).filter(due_at__lt=now).count()
+    if not whole_areas:
+        return 0
+    mine = my_tasks(user=user)
+    total = sum(
+        1
+        for area_id, due in mine.open_named_due
+        if area_id in whole_areas and due is not None and due < now
+    )
+    if assignable:
+        if totals is None or not set(assignable) <= set(totals):
+            totals = area_totals(assignable, now)
+        for area_id in assignable:
+            roles = permissions.roles_in_area(user, area_id)
+            overdue = totals[area_id]["overdue_roles"]
+            total += sum(n for role, n in overdue.items() if role in roles)
+    return int(total)
+
+
+def start_page_counts(*, user: User, now: datetime.datetime) -> dict[str, int]:
+    """The start page's three figures: the notifications waiting in the person's queue, the
+    open cases they may read and their overdue tasks; the areas' kept totals read once."""
+    queue_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
+    reads_cases = bool(permissions.area_ids_with_roles(user, permissions.CASE_READERS))
+    totals = area_totals(queue_areas, now) if queue_areas else {}
+    return {
+        "new_notifications": notification_new_count(user=user) if queue_areas else 0,
+        "open_cases": case_open_count(user=user, totals=totals) if reads_cases else 0,
+        "my_overdue_tasks": (
+            task_overdue_count_mine(user=user, now=now, totals=totals) if reads_cases else 0
+        ),
+    }
 
 
 def cases_by_stage(*, user: User) -> list[StageCount]:

@@ -3,10 +3,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cdop.accounts import permissions
 from cdop.accounts.models import Role
-from cdop.core.tests.factories import CaseFactory
+from cdop.cases.selectors import case_list_for_user
+from cdop.cases.workflow import OPEN, Status
+from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.notifications.models import Notification
+from cdop.notifications.selectors import notification_queue_for_user
+from cdop.work.selectors import task_queue_mine
 from cdop.work.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +82,108 @@ def test_a_panel_member_has_no_work_queue_in_the_menu(pat, client_for):
     page = client_for(pat).get("/staff/")
 
     assert "My work" not in [item["text"] for item in page.context["nav_items"]]
+
+
+# --- The start page's figures (read from the areas' kept totals where they can be) ---------
+
+
+@pytest.fixture
+def start_page_records(llr, other_area, kim):
+    """Notifications, cases and tasks of both areas, of every kind the figures tell apart."""
+    past = timezone.now() - datetime.timedelta(days=2)
+    soon = timezone.now() + datetime.timedelta(days=2)
+    NotificationFactory(area=llr)
+    NotificationFactory(area=llr)
+    NotificationFactory(area=llr, status=Notification.Status.CASE_OPENED)
+    NotificationFactory(area=other_area)
+    open_case = CaseFactory(area=llr, status=Status.INFORMATION_GATHERING)
+    kims_case = CaseFactory(area=llr, key_worker=kim)
+    CaseFactory(area=llr, status=Status.FINALISED)
+    CaseFactory(area=llr, status=Status.MERGED)
+    elsewhere = CaseFactory(area=other_area)
+    manager_task = TaskFactory(case=open_case, assigned_role=Role.CDR_MANAGER, due_at=past)
+    TaskFactory(case=open_case, assigned_role=Role.CDR_MANAGER, due_at=soon)
+    TaskFactory(case=open_case, assigned_role=Role.DESIGNATED_DOCTOR, due_at=past)
+    TaskFactory(case=kims_case, assigned_role=Role.KEY_WORKER, due_at=past)
+    TaskFactory(case=kims_case, assigned_to=kim, due_at=past)
+    TaskFactory(case=elsewhere, assigned_role=Role.CDR_MANAGER, due_at=past)
+    return manager_task
+
+
+def _expected(user):
+    """The figures as the lists behind the start page's links count them."""
+    now = timezone.now()
+    queue = bool(permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS))
+    cases = bool(permissions.area_ids_with_roles(user, permissions.CASE_READERS))
+    return {
+        "new_notifications": notification_queue_for_user(user=user).count() if queue else 0,
+        "open_cases": (
+            case_list_for_user(user=user).filter(status__in=OPEN).count() if cases else 0
+        ),
+        "my_overdue_tasks": (
+            task_queue_mine(user=user).filter(due_at__lt=now).count() if cases else 0
+        ),
+    }
+
+
+def test_the_start_page_counts_what_its_links_list_for_every_role(
+    start_page_records, alice, ada, devi, kim, chris, pat, olu, client_for
+):
+    seen = {}
+    for persona in (alice, ada, devi, kim, chris, pat, olu):
+        page = client_for(persona).get("/staff/")
+        shown = {key: page.context[key] for key in _expected(persona)}
+        assert shown == _expected(persona), persona.email
+        seen[persona.email] = shown
+    # The records tell the roles apart: the manager's two waiting notifications, two open
+    # cases (not the finalised or merged ones, nor the other area's) and their role's overdue
+    # task; the key worker's one case and its two overdue tasks (theirs and their role's).
+    assert seen["alice@llr.invalid"] == {
+        "new_notifications": 2,
+        "open_cases": 2,
+        "my_overdue_tasks": 1,
+    }
+    assert seen["kim@llr.invalid"] == {
+        "new_notifications": 0,
+        "open_cases": 1,
+        "my_overdue_tasks": 2,
+    }
+    assert seen["devi@llr.invalid"]["my_overdue_tasks"] == 1
+    assert seen["olu@demo.invalid"] == {
+        "new_notifications": 1,
+        "open_cases": 1,
+        "my_overdue_tasks": 1,
+    }
+
+
+def test_the_start_page_shows_a_task_done_or_a_case_opened_at_once(
+    start_page_records, llr, alice, client_for
+):
+    client = client_for(alice)
+    assert client.get("/staff/").context["my_overdue_tasks"] == 1  # now kept
+
+    manager_task = start_page_records
+    manager_task.completed_at = timezone.now()
+    manager_task.save()
+    CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+    page = client.get("/staff/")
+
+    assert page.context["my_overdue_tasks"] == 0
+    assert page.context["open_cases"] == 3
+
+
+def test_the_start_page_asks_the_same_statements_for_many_tasks_as_for_one(llr, alice, client_for):
+    client = client_for(alice)
+    case = CaseFactory(area=llr)
+    past = timezone.now() - datetime.timedelta(days=1)
+    TaskFactory(case=case, assigned_role=Role.CDR_MANAGER, due_at=past)
+    client.get("/staff/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/staff/")
+    TaskFactory.create_batch(12, case=case, assigned_role=Role.CDR_MANAGER, due_at=past)
+    client.get("/staff/")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/staff/")
+
+    assert page.context["my_overdue_tasks"] == 13
+    assert len(many) == len(one), [q["sql"] for q in many]
