@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -13,10 +15,12 @@ from django.utils import timezone
 from cdop.areas.models import LocalAuthority
 from cdop.cases.models import Task
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
-from cdop.core.tests.helpers import error_summary_targets, page_of
+from cdop.core.tests.helpers import committed, error_summary_targets, page_of
 from cdop.notifications.models import Notification
 from cdop.notifications.reference import ResidenceStatus
 from cdop.notifications.selectors import notification_timeliness
+from cdop.notifications.services import notification_submit
+from cdop.ops.tests.helpers import synthetic_details
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +343,55 @@ def test_the_notification_page_gives_the_reason_for_urgent_attention_when_asked_
 
     assert "Why does it need urgent attention?" in page
     assert "A possible cluster of sudden deaths" in page
+
+
+# --- The queue's duplicate hints, kept per area (duplicate_best_bands_kept) ---------------
+# Each write is committed (committed()): a test's own transaction never commits, and until a
+# write commits its transaction counts afresh and keeps nothing (cdop.core.kept).
+
+
+def test_a_case_opened_or_changed_shows_in_the_queue_hints_at_once(llr, client_for, alice):
+    with committed():
+        NotificationFactory(area=llr, child_nhs_number="9990000042")
+    client = client_for(alice)
+    assert "Possible duplicate" not in client.get("/staff/notifications/").text  # now kept
+
+    with committed():
+        case = CaseFactory(area=llr, child_nhs_number="9990000042")
+    assert client.get("/staff/notifications/").text.count("Possible duplicate") == 1
+
+    with committed():
+        case.child_nhs_number = "9990000050"  # corrected: not the same child after all
+        case.save()
+    assert "Possible duplicate" not in client.get("/staff/notifications/").text
+
+
+def test_a_notification_sent_through_the_form_shows_in_the_queue_hints_at_once(
+    llr, client_for, alice
+):
+    """The public form saves with bulk_create, which sends no signal: its service forgets
+    the area's kept hints itself (kept_forget_area)."""
+    with committed():
+        NotificationFactory(area=llr, child_nhs_number="9990000042")
+    client = client_for(alice)
+    assert "Possible duplicate" not in client.get("/staff/notifications/").text
+
+    details = dataclasses.replace(synthetic_details(1), child_nhs_number="9990000042")
+    with committed():
+        notification_submit(area=llr, submission_token=uuid.uuid4(), details=details)
+    assert client.get("/staff/notifications/").text.count("Possible duplicate") == 2
+
+
+def test_another_areas_writes_leave_this_areas_hints_kept(llr, other_area, client_for, alice):
+    with committed():
+        NotificationFactory(area=llr, child_nhs_number="9990000042")
+    client = client_for(alice)
+    client.get("/staff/notifications/")
+    with committed():
+        CaseFactory(area=other_area, child_nhs_number="9990000042")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/staff/notifications/")
+
+    assert "Possible duplicate" not in page.text  # a case elsewhere is not this area's
+    assert not [q for q in queries if "cases_case" in q["sql"]]  # the hints came from the cache

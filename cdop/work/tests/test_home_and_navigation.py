@@ -12,6 +12,7 @@ from cdop.accounts.models import Role
 from cdop.cases.selectors import case_list_for_user
 from cdop.cases.workflow import OPEN, Status
 from cdop.core.tests.factories import CaseFactory, NotificationFactory
+from cdop.core.tests.helpers import committed
 from cdop.notifications.models import Notification
 from cdop.notifications.selectors import notification_queue_for_user
 from cdop.work.selectors import task_queue_mine
@@ -101,13 +102,12 @@ def start_page_records(llr, other_area, kim):
     CaseFactory(area=llr, status=Status.FINALISED)
     CaseFactory(area=llr, status=Status.MERGED)
     elsewhere = CaseFactory(area=other_area)
-    manager_task = TaskFactory(case=open_case, assigned_role=Role.CDR_MANAGER, due_at=past)
+    TaskFactory(case=open_case, assigned_role=Role.CDR_MANAGER, due_at=past)
     TaskFactory(case=open_case, assigned_role=Role.CDR_MANAGER, due_at=soon)
     TaskFactory(case=open_case, assigned_role=Role.DESIGNATED_DOCTOR, due_at=past)
     TaskFactory(case=kims_case, assigned_role=Role.KEY_WORKER, due_at=past)
     TaskFactory(case=kims_case, assigned_to=kim, due_at=past)
     TaskFactory(case=elsewhere, assigned_role=Role.CDR_MANAGER, due_at=past)
-    return manager_task
 
 
 def _expected(user):
@@ -156,20 +156,24 @@ def test_the_start_page_counts_what_its_links_list_for_every_role(
     }
 
 
-def test_the_start_page_shows_a_task_done_or_a_case_opened_at_once(
-    start_page_records, llr, alice, client_for
-):
+def test_the_start_page_shows_a_task_done_or_a_case_opened_at_once(llr, alice, client_for):
+    """Each write is committed (committed()): until then its transaction counts afresh and
+    keeps nothing (cdop.core.kept), and a test's own transaction never commits."""
+    past = timezone.now() - datetime.timedelta(days=2)
+    with committed():
+        case = CaseFactory(area=llr, status=Status.INFORMATION_GATHERING)
+        task = TaskFactory(case=case, assigned_role=Role.CDR_MANAGER, due_at=past)
     client = client_for(alice)
-    assert client.get("/staff/").context["my_overdue_tasks"] == 1  # now kept
+    page = client.get("/staff/")  # now kept
+    assert (page.context["my_overdue_tasks"], page.context["open_cases"]) == (1, 1)
 
-    manager_task = start_page_records
-    manager_task.completed_at = timezone.now()
-    manager_task.save()
-    CaseFactory(area=llr, status=Status.AWAITING_PANEL)
+    with committed():
+        task.completed_at = timezone.now()
+        task.save()
+        CaseFactory(area=llr, status=Status.AWAITING_PANEL)
     page = client.get("/staff/")
 
-    assert page.context["my_overdue_tasks"] == 0
-    assert page.context["open_cases"] == 3
+    assert (page.context["my_overdue_tasks"], page.context["open_cases"]) == (0, 2)
 
 
 def test_the_start_page_asks_the_same_statements_for_many_tasks_as_for_one(llr, alice, client_for):
