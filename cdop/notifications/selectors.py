@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -287,7 +288,7 @@ def duplicate_best_bands_kept(
         best |= kept_part(
             _QUEUE_BANDS_KEY.format(area_id),
             tuple(sorted(n.pk for n in those)),
-            lambda those=those: duplicate_best_bands(notifications=those),
+            functools.partial(duplicate_best_bands, notifications=those),
             seconds=QUEUE_BANDS_SECONDS,
         )
     return best
