@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -108,10 +108,14 @@ def assignable_people(*, area_id: int, case: Case | None) -> list[User]:
 class MyTasks:
     """What My work needs to know of a person's own tasks and cases, read once a request."""
 
-    open_named: list[tuple[int, int | None]]  # (area, case) of each open task named for them
+    # (area, case, due) of each open task named for them
+    open_tasks: list[tuple[int, int | None, datetime.datetime | None]]
     is_key_worker: bool  # the key worker of any case
-    # (area, due) of each open task named for them, in the same order as open_named
-    open_named_due: list[tuple[int, datetime.datetime | None]] = field(default_factory=list)
+
+    @property
+    def open_named(self) -> list[tuple[int, int | None]]:
+        """(area, case) of each open task named for them."""
+        return [(area, case) for area, case, _due in self.open_tasks]
 
 
 def my_tasks(*, user: User) -> MyTasks:
@@ -126,11 +130,13 @@ def my_tasks(*, user: User) -> MyTasks:
         " (SELECT area_id, id FROM cases_case WHERE key_worker_id = %s LIMIT 1) AS one",
         [user.pk, user.pk],
     )
-    named = [row for row in rows if row[0] == "task" and row[3] is None]
     return MyTasks(
-        open_named=[(area, case) for _what, area, case, _done, _due in named],
+        open_tasks=[
+            (area, case, db_datetime(due))
+            for what, area, case, done, due in rows
+            if what == "task" and done is None
+        ],
         is_key_worker=any(row[0] == "key_worker" for row in rows),
-        open_named_due=[(area, db_datetime(due)) for _what, area, _case, _done, due in named],
     )
 
 
@@ -293,53 +299,42 @@ def team_counts(*, user: User, now: datetime.datetime) -> TeamCounts:
     )
 
 
-def task_count_mine(*, user: User, now: datetime.datetime, mine: MyTasks | None = None) -> int:
-    """How many tasks task_queue_mine lists. For someone who reads every case of each area
-    they work in (almost everyone who has tasks): the tasks given to them by name (my_tasks,
-    which My work reads anyway), plus the area's tasks given to each of their roles and to
-    nobody by name, from the kept totals (cdop.cases.totals), rather than
-    counting thousands of a manager's role tasks on every opening of My work. For a key
-    worker, whose tasks depend on their cases, the queryset's own count."""
-    whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
-    assignable = permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES))
-    if not set(assignable) <= set(whole_areas):
-        return task_queue_mine(user=user).count()
-    mine = mine or my_tasks(user=user)
-    total = sum(1 for area_id, _case in mine.open_named if area_id in whole_areas)
-    if assignable:
-        for area_id, counts in area_totals(assignable, now).items():
-            roles = permissions.roles_in_area(user, area_id)
-            total += sum(n for role, n in counts["roles"].items() if role in roles)
-    return int(total)
-
-
-def task_overdue_count_mine(
-    *, user: User, now: datetime.datetime, totals: dict[int, dict[str, Any]] | None = None
+def task_count_mine(
+    *,
+    user: User,
+    now: datetime.datetime,
+    mine: MyTasks | None = None,
+    overdue: bool = False,
+    totals: dict[int, dict[str, Any]] | None = None,
 ) -> int:
-    """How many of task_queue_mine's tasks were due before `now` (the start page), counted as
-    task_count_mine counts them: those given to the person by name from my_tasks, and their
-    roles' from the kept totals (`totals`, if the caller has read them), which count the
-    tasks overdue when they were counted (at most AREA_TOTALS_SECONDS ago). For a key worker,
-    the queryset's own count."""
+    """How many tasks task_queue_mine lists (overdue=True: of those, how many were due before
+    `now`, for the start page). For someone who reads every case of each area they work in
+    (almost everyone who has tasks): the tasks given to them by name (my_tasks, which My work
+    reads anyway), plus the area's tasks given to each of their roles and to nobody by name,
+    from the kept totals (cdop.cases.totals; `totals`, if the caller has read them), rather
+    than counting thousands of a manager's role tasks on every opening of My work. The
+    totals count the tasks overdue when they were counted (at most AREA_TOTALS_SECONDS ago).
+    For a key worker, whose tasks depend on their cases, the queryset's own count."""
     whole_areas = permissions.area_ids_with_roles(user, permissions.AREA_CASE_READERS)
     assignable = permissions.area_ids_with_roles(user, frozenset(ASSIGNABLE_ROLES))
     if not set(assignable) <= set(whole_areas):
-        return task_queue_mine(user=user).filter(due_at__lt=now).count()
+        tasks = task_queue_mine(user=user)
+        return (tasks.filter(due_at__lt=now) if overdue else tasks).count()
     if not whole_areas:
-        return 0
-    mine = my_tasks(user=user)
+        return 0  # no task of theirs is in an area they read in full, nor any role's
+    mine = mine or my_tasks(user=user)
     total = sum(
         1
-        for area_id, due in mine.open_named_due
-        if area_id in whole_areas and due is not None and due < now
+        for area_id, _case, due in mine.open_tasks
+        if area_id in whole_areas and (not overdue or (due is not None and due < now))
     )
     if assignable:
         if totals is None or not set(assignable) <= set(totals):
             totals = area_totals(assignable, now)
+        by_role = "overdue_roles" if overdue else "roles"
         for area_id in assignable:
             roles = permissions.roles_in_area(user, area_id)
-            overdue = totals[area_id]["overdue_roles"]
-            total += sum(n for role, n in overdue.items() if role in roles)
+            total += sum(n for role, n in totals[area_id][by_role].items() if role in roles)
     return int(total)
 
 
@@ -353,7 +348,7 @@ def start_page_counts(*, user: User, now: datetime.datetime) -> dict[str, int]:
         "new_notifications": notification_new_count(user=user) if queue_areas else 0,
         "open_cases": case_open_count(user=user, totals=totals) if reads_cases else 0,
         "my_overdue_tasks": (
-            task_overdue_count_mine(user=user, now=now, totals=totals) if reads_cases else 0
+            task_count_mine(user=user, now=now, overdue=True, totals=totals) if reads_cases else 0
         ),
     }
 
