@@ -8,8 +8,9 @@ For each size in --scales (smallest first) the database is topped up to that man
 LLR (`generate_synthetic`, Reporting Form requests, analyses of finalised cases), gunicorn is
 started afresh (2 sync workers, DEBUG off, on loopback) and every endpoint is measured in
 turns at each concurrency, beside the floor (a trivial staff page through the same
-middleware) and the layout floor (the same with the shared staff layout and no content: the
-least a real staff page renders). Afterwards one table per size, a table of how p50 grows
+middleware), the layout floor (the same with the shared staff layout and no content: the
+least a real staff page renders) and the rows floor (the layout and fifty cases from one
+statement, written as the case list writes them: the least a list page does). Afterwards one table per size, a table of how p50 grows
 from the smallest size to the largest, each gunicorn worker's peak resident memory (VmHWM),
 and the queries each request makes (counted in-process with Django's test client). Figures
 are printed and kept under bench/results/, never asserted. Shares its machinery with bench/run.py.
@@ -36,6 +37,7 @@ RESULTS = bench.RESULTS
 # A path that does not answer 200 when probed is reported as skipped, with its status.
 STAFF_PAGES: tuple[tuple[str, str], ...] = (
     ("layout only (no content)", "/staff/floor/layout/"),
+    ("layout and fifty rows", "/staff/floor/rows/"),
     ("home (start page)", "/staff/"),
     ("case list", "/staff/cases/"),
     ("case page", "/staff/cases/<ref>/"),

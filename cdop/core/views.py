@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from cdop.accounts import permissions
 from cdop.areas.selectors import area_default, area_list_active
+from cdop.cases.presenters import LIST_COLUMNS, case_list_rows
+from cdop.cases.selectors import case_list_for_user
 from cdop.core.context_processors import administration_links
 from cdop.work.selectors import start_page_counts
 
@@ -55,6 +57,18 @@ def floor_layout(request: HttpRequest) -> HttpResponse:
     """The floor with the shared staff layout (header, navigation, footer) and no content: the
     benchmarks' second yardstick, the least any staff page renders."""
     return render(request, "core/floor_layout.html")
+
+
+@login_required
+def floor_rows(request: HttpRequest) -> HttpResponse:
+    """The layout floor with fifty cases the person may read, from one statement, written as
+    the case list writes its rows (no filters, count, pages or audit): the benchmarks' third
+    yardstick, the least a list page of fifty cases does."""
+    if not permissions.area_ids_with_roles(request.user, permissions.CASE_READERS):
+        raise Http404
+    cases = case_list_for_user(user=request.user)  # type: ignore[arg-type]
+    rows = case_list_rows(cases.values_list(*LIST_COLUMNS)[:50], {})
+    return render(request, "core/floor_rows.html", {"rows": rows})
 
 
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:

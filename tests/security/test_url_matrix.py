@@ -137,6 +137,7 @@ TABLE: dict[str, Entry] = {
     "core:home": staff_page(ALL_STAFF),
     "core:floor": staff_page(ALL_STAFF),
     "core:floor_layout": staff_page(ALL_STAFF),
+    "core:floor_rows": staff_page(READERS | {"kit", "olu"}),
     "core:administration": staff_page(ADMIN),
     "accounts:profile": staff_page(ALL_STAFF),
     "reporting:statistics": staff_page(ALL_STAFF),

@@ -279,3 +279,28 @@ def test_roles_that_do_not_run_cases_cannot_open_one(records, client_for, reques
     assert response.status_code == 404
     records["llr_notification"].refresh_from_db()
     assert records["llr_notification"].case is None
+
+
+def test_the_benchmarks_rows_floor_shows_only_the_cases_the_reader_may_read(
+    records, client_for, alice, olu, kim
+):
+    """/staff/floor/rows/ (a yardstick of the national benchmark) lists cases as the case
+    list does: each reader their own area's, a key worker only her own cases."""
+    llr_rows = client_for(alice).get("/staff/floor/rows/").text
+    other_rows = client_for(olu).get("/staff/floor/rows/").text
+    kims_rows = client_for(kim).get("/staff/floor/rows/").text
+
+    assert case_link(LLR_CASE) in llr_rows
+    assert "Llrchild" in llr_rows
+    assert OTHER_CASE not in llr_rows
+    assert case_link(OTHER_CASE) in other_rows
+    assert LLR_CASE not in other_rows
+    assert LLR_CASE not in kims_rows
+    assert "No cases match." in kims_rows
+
+
+def test_the_benchmarks_rows_floor_is_not_found_for_the_panel(records, client_for, chris):
+    response = client_for(chris).get("/staff/floor/rows/")
+
+    assert response.status_code == 404
+    assert "Llrchild" not in response.text
