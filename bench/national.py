@@ -10,10 +10,11 @@ started afresh (2 sync workers, DEBUG off, on loopback) and every endpoint is me
 turns at each concurrency, beside the floor (a trivial staff page through the same
 middleware), the layout floor (the same with the shared staff layout and no content: the
 least a real staff page renders) and the rows floor (the layout and fifty cases from one
-statement, written as the case list writes them: the least a list page does). Afterwards one table per size, a table of how p50 grows
-from the smallest size to the largest, each gunicorn worker's peak resident memory (VmHWM),
-and the queries each request makes (counted in-process with Django's test client). Figures
-are printed and kept under bench/results/, never asserted. Shares its machinery with bench/run.py.
+statement, written as the case list writes them: the least a list page does). Afterwards
+one table per size, a table of how p50 grows from the smallest size to the largest, each
+gunicorn worker's peak resident memory (VmHWM), and the queries each request makes (counted
+in-process with Django's test client). Figures are printed and kept under bench/results/,
+never asserted. Shares its machinery with bench/run.py.
 """
 
 from __future__ import annotations
