@@ -253,6 +253,26 @@ def test_open_cases_have_open_tasks_some_overdue_and_unexpected_deaths_jar_tasks
     )
 
 
+def test_no_task_is_left_open_on_a_case_that_has_ended(llr: Area) -> None:
+    """A case's end closes its open tasks (cdop.work.services.tasks_close_on_case_end); the
+    generated history does the same, so the demo and the benchmarks start as service would
+    leave them: nothing for the close_moot_tasks command to close."""
+    from cdop.cases.workflow import CLOSED
+    from cdop.work.services import tasks_close_moot_of_ended_cases
+
+    _generate(cases=600)
+
+    ended = Case.objects.filter(status__in=sorted(CLOSED))
+    assert ended.filter(expectedness="unexpected", tasks__rule="jar").exists()
+    assert not Task.objects.filter(case__in=ended, completed_at__isnull=True).exists()
+    closed_by_end = Task.objects.filter(
+        case__in=ended, completion_note__startswith="Closed automatically"
+    ).select_related("case")
+    assert closed_by_end.exists()
+    assert all(t.completed_at == t.case.status_changed_at for t in closed_by_end)
+    assert tasks_close_moot_of_ended_cases() == 0
+
+
 def test_the_cases_can_be_found_by_name(llr: Area) -> None:
     _generate(cases=50)
 

@@ -51,6 +51,7 @@ from cdop.notifications.jar import RULE as JAR_RULE
 from cdop.notifications.jar import jar_rules
 from cdop.notifications.models import Notification
 from cdop.notifications.services import notification_reference_new
+from cdop.work.services import task_moot_note
 
 BATCH_SIZE = 1000
 
@@ -991,6 +992,14 @@ def _synthetic_tasks(
             done = received + dt.timedelta(hours=rng.uniform(2, 72))
             completed = done if done < anchor and rng.random() < 0.97 else None
             finished.append(completed)
+            note = "Done." if completed else ""
+            if completed is None and case.status in CLOSED:
+                # Left undone when the case ended: its end closed it, as the service does
+                # (cdop.work.services.tasks_close_on_case_end).
+                completed = case.status_changed_at
+                note = task_moot_note(
+                    status=case.status, on=timezone.localdate(case.status_changed_at)
+                )
             tasks.append(
                 _Row(
                     area_id=row.area_id,
@@ -1002,7 +1011,7 @@ def _synthetic_tasks(
                     created_at=received,
                     assigned_role=rule.assigned_role,
                     completed_at=completed,
-                    completion_note="Done." if completed else "",
+                    completion_note=note,
                 )
             )
         all_done = all(finished)

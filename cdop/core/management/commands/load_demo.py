@@ -92,11 +92,6 @@ class Command(BaseCommand):
             demo_dataquality,  # last: it scores every case as the steps above left it
         ):
             step(stdout=cast(TextIO, self.stdout))  # an OutputWrapper writes like one
-        # The generated history leaves a few Joint Agency Response tasks open on cases that
-        # have since ended; a case closes such tasks as it ends, so the demo does too.
-        from cdop.work.services import tasks_close_moot_of_ended_cases
-
-        tasks_close_moot_of_ended_cases(area_id=llr.pk)
         # The generated notifications waiting for triage were not sent through the form, so
         # the submit's background job never made an unexpected death's Joint Agency Response
         # tasks: made here, as that job makes them (once, however often this runs).
