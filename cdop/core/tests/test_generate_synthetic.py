@@ -17,7 +17,7 @@ from cdop.areas.models import Area, Sequence
 from cdop.areas.services import sequence_next
 from cdop.cases.models import Case, CaseTransition, Task, stage_position
 from cdop.cases.search import case_search_keys, name_start_keys
-from cdop.cases.workflow import REVIEW_LINE, TRANSITIONS, Status
+from cdop.cases.workflow import CLOSED, REVIEW_LINE, TRANSITIONS, Status
 from cdop.clocks.models import Clock
 from cdop.core.management.commands.generate_synthetic import (
     synthetic_build,
@@ -25,6 +25,7 @@ from cdop.core.management.commands.generate_synthetic import (
 )
 from cdop.notifications.duplicates import normalise_name
 from cdop.notifications.models import Notification
+from cdop.work.services import tasks_close_moot_of_ended_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -257,9 +258,6 @@ def test_no_task_is_left_open_on_a_case_that_has_ended(llr: Area) -> None:
     """A case's end closes its open tasks (cdop.work.services.tasks_close_on_case_end); the
     generated history does the same, so the demo and the benchmarks start as service would
     leave them: nothing for the close_moot_tasks command to close."""
-    from cdop.cases.workflow import CLOSED
-    from cdop.work.services import tasks_close_moot_of_ended_cases
-
     _generate(cases=600)
 
     ended = Case.objects.filter(status__in=sorted(CLOSED))
