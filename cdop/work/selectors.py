@@ -112,11 +112,6 @@ class MyTasks:
     open_tasks: list[tuple[int, int | None, datetime.datetime | None]]
     is_key_worker: bool  # the key worker of any case
 
-    @property
-    def open_named(self) -> list[tuple[int, int | None]]:
-        """(area, case) of each open task named for them."""
-        return [(area, case) for area, case, _due in self.open_tasks]
-
 
 def my_tasks(*, user: User) -> MyTasks:
     """One fixed statement (cdop.core.db.fetch_rows): the person's tasks, and whether they are
@@ -148,7 +143,7 @@ def clocks_overdue_mine(
     # every case): those I am the key worker of (which may be many: they stay in the
     # database rather than come through Python), and those I hold an open task on.
     mine = mine or my_tasks(user=user)
-    task_cases = sorted({case_id for _area, case_id in mine.open_named if case_id is not None})
+    task_cases = sorted({case for _area, case, _due in mine.open_tasks if case is not None})
     readable = Case.objects.filter(permissions.case_visibility_q(user))
     cases = []
     # Most managers are key worker for no case: a cheap look first spares them the count.
